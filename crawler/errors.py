@@ -9,6 +9,7 @@ FicarchiveError
  │    ├── RateLimited         429/503 beyond the retries
  │    ├── Gone                404/410 or a deleted-work page
  │    ├── LoginRequired       registered users only / login page
+ │    ├── AdultContent        behind the adult-content interstitial (allow_adult is off)
  │    ├── Challenge           Cloudflare or another challenge page
  │    └── OffsiteURL          a URL or redirect outside the configured hosts
  ├── ParseError           a page that is not what its adapter expects
@@ -66,6 +67,10 @@ class Gone(FetchError):
 
 class LoginRequired(FetchError):
     """The work is open to registered users only."""
+
+
+class AdultContent(FetchError):
+    """The work is behind the adult-content interstitial and the config does not allow adult works."""
 
 
 class Challenge(FetchError):

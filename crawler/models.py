@@ -63,12 +63,16 @@ class RawNote:
 
 @dataclass
 class RawChapter:
-    """One chapter's HTML as the site serves it, with its site-marked notes."""
+    """One chapter's HTML as the site serves it, with its site-marked notes.
+
+    `format` is "html", or "text" for a plain-text story (then `html` holds the text).
+    """
 
     number: int
     title: str
     html: str
     notes: list[RawNote] = field(default_factory=list)
+    format: str = "html"
 
 
 @dataclass

@@ -1,0 +1,216 @@
+"""Archive of Our Own: work pages (full view, chapter view) and tag listings.
+
+A whole work costs one request (`view_full_work=true`, plus `view_adult=true`
+only when the config allows adult works). Listing blurbs carry each work's
+updated date and chapter count, so a re-crawl fetches only what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
+from crawler.models import FetchedPage, RawChapter, RawNote, RawWork, WorkMeta
+from crawler.sites.base import (
+    Listing,
+    ListingEntry,
+    SiteAdapter,
+    inner_html,
+    soup,
+    text_of,
+    to_int,
+)
+
+WORK_RE = re.compile(r"/works/(\d+)")
+CHAPTER_TITLE_RE = re.compile(r"^\s*Chapter\s+\d+\s*:?\s*", re.I)
+SERIES_RE = re.compile(r"Part\s+(\d+)\s+of", re.I)
+
+
+def _tags(meta, cls: str) -> list[str]:
+    dd = meta.select_one(f"dd.{cls}")
+    return [text_of(a) for a in dd.select("a.tag")] if dd else []
+
+
+def _listing_date(text: str) -> str | None:
+    try:
+        return datetime.strptime(text.strip(), "%d %b %Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def _userstuff_html(module) -> str:
+    """A note or summary module's content, without its heading or AO3's jump links."""
+    if module is None:
+        return ""
+    quote = module.select_one("blockquote.userstuff")
+    return inner_html(quote) if quote is not None else ""
+
+
+class AO3Adapter(SiteAdapter):
+    """Reads AO3's markup as the saved pages in ../shared/fixtures/ao3 show it."""
+
+    name = "ao3"
+
+    def work_id_from_url(self, url: str) -> str | None:
+        m = WORK_RE.search(urlsplit(url).path)
+        return m.group(1) if m else None
+
+    def is_listing_url(self, url: str) -> bool:
+        path = urlsplit(url).path
+        return path.endswith("/works") or "/series/" in path or path.endswith("/bookmarks")
+
+    def work_urls(self, site_id: str) -> list[str]:
+        query = "view_full_work=true"
+        if self.site.allow_adult:
+            query += "&view_adult=true"
+        return [f"{self.base_url}/works/{site_id}?{query}"]
+
+    # --- listings -----------------------------------------------------------
+
+    def parse_listing(self, page: FetchedPage) -> Listing:
+        doc = soup(page.body)
+        entries = []
+        for blurb in doc.select("li.blurb"):
+            link = blurb.select_one("h4.heading a[href*='/works/']")
+            if link is None:
+                continue
+            site_id = self.work_id_from_url(link["href"])
+            if site_id is None:
+                continue
+            date = blurb.select_one("p.datetime")
+            chapters = blurb.select_one("dl.stats dd.chapters")
+            entries.append(
+                ListingEntry(
+                    site_id=site_id,
+                    url=f"{self.base_url}/works/{site_id}",
+                    title=text_of(link),
+                    updated=_listing_date(date.get_text()) if date else None,
+                    chapters=text_of(chapters) or None,
+                )
+            )
+        nxt = doc.select_one("ol.pagination li.next a[href]")
+        next_url = urljoin(page.final_url or page.url, nxt["href"]) if nxt else None
+        return Listing(tuple(entries), next_url)
+
+    # --- work pages -----------------------------------------------------------
+
+    def parse_work(self, pages: list[FetchedPage]) -> RawWork:
+        page = pages[0]
+        url = page.final_url or page.url
+        doc = soup(page.body)
+        site_id = self.work_id_from_url(page.url) or ""
+        if page.status in (404, 410) or (doc.select_one("div#main.error-404") is not None):
+            raise Gone(f"ao3:{site_id} is gone upstream (HTTP {page.status})", url, page.status)
+        if "/users/login" in url or doc.select_one("div#signin") is not None:
+            raise LoginRequired(f"ao3:{site_id} is open to registered users only", url, page.status)
+        if page.status >= 400:
+            raise ParseError(f"{url}: AO3 answered HTTP {page.status}")
+        meta_dl = doc.select_one("dl.work.meta.group")
+        chapters_div = doc.select_one("div#chapters")
+        if meta_dl is None or chapters_div is None:
+            if doc.select_one("p.caution") is not None:
+                raise AdultContent(
+                    f"ao3:{site_id} is behind the adult-content notice "
+                    "(set allow_adult = true under [sites.ao3] to archive it)",
+                    url,
+                    page.status,
+                )
+            if "deleted" in text_of(doc.select_one("div#main"))[:500].lower():
+                raise Gone(f"ao3:{site_id} has been deleted upstream", url, page.status)
+            raise ParseError(f"{url}: not an AO3 work page (no work metadata or chapters found)")
+
+        meta = self._meta(doc, meta_dl)
+        preface = doc.select_one("div#workskin > div.preface.group") or doc.select_one(
+            "div.preface.group"
+        )
+        summary_html = _userstuff_html(preface.select_one("div.summary.module")) if preface else ""
+        notes: list[RawNote] = []
+        if preface is not None:
+            html = _userstuff_html(preface.select_one("div.notes.module"))
+            if html:
+                notes.append(RawNote("work_note", "before", html))
+        end = doc.select_one("div#work_endnotes")
+        if end is not None:
+            notes.append(RawNote("work_end_note", "after", _userstuff_html(end)))
+        chapters = self._chapters(chapters_div)
+        if not chapters:
+            raise ParseError(f"{url}: the AO3 work page has no chapter text")
+        return RawWork("ao3", site_id, f"{self.base_url}/works/{site_id}", meta, chapters, summary_html, notes)
+
+    def _meta(self, doc, meta_dl) -> WorkMeta:
+        title = text_of(doc.select_one("h2.title.heading"))
+        authors = [text_of(a) for a in doc.select("h3.byline a[rel=author]")]
+        if not authors:
+            byline = text_of(doc.select_one("h3.byline"))
+            authors = [byline] if byline else []
+        stats = meta_dl.select_one("dl.stats")
+
+        def stat(cls: str) -> str:
+            return text_of(stats.select_one(f"dd.{cls}")) if stats else ""
+
+        chapters = stat("chapters")
+        done, _, total = chapters.partition("/")
+        chapters_total = to_int(total) if total.strip() not in ("", "?") else None
+        complete = chapters_total is not None and to_int(done) == chapters_total
+        status_label = text_of(stats.select_one("dt.status")) if stats else ""
+        updated = stat("status") or stat("published") or None
+        series = []
+        for span in meta_dl.select("dd.series span.position"):
+            link = span.select_one("a[href*='/series/']")
+            part = SERIES_RE.search(text_of(span))
+            if link is not None:
+                series.append(
+                    {
+                        "name": text_of(link),
+                        "id": (re.findall(r"/series/(\d+)", link["href"]) or [None])[0],
+                        "part": int(part.group(1)) if part else None,
+                    }
+                )
+        rating = _tags(meta_dl, "rating")
+        return WorkMeta(
+            title=title,
+            authors=authors,
+            fandoms=_tags(meta_dl, "fandom"),
+            characters=_tags(meta_dl, "character"),
+            relationships=_tags(meta_dl, "relationship"),
+            tags=_tags(meta_dl, "freeform"),
+            rating=rating[0] if rating else None,
+            warnings=_tags(meta_dl, "warning"),
+            categories=_tags(meta_dl, "category"),
+            language=text_of(meta_dl.select_one("dd.language")) or None,
+            status="complete" if complete or status_label.startswith("Completed") else "in_progress",
+            chapters_total=chapters_total,
+            published=stat("published") or None,
+            updated=updated,
+            series=series,
+            kudos=to_int(stat("kudos")),
+            hits=to_int(stat("hits")),
+            bookmarks=to_int(stat("bookmarks")),
+            comments=to_int(stat("comments")),
+            words_upstream=to_int(stat("words")),
+        )
+
+    def _chapters(self, chapters_div) -> list[RawChapter]:
+        divs = chapters_div.find_all("div", class_="chapter", id=re.compile(r"^chapter-\d+$"))
+        if not divs:
+            body = chapters_div.find("div", class_="userstuff")
+            return [RawChapter(1, "", inner_html(body))] if body is not None else []
+        chapters = []
+        for div in divs:
+            number = int(div["id"].split("-")[1])
+            title_tag = div.select_one("div.chapter.preface h3.title")
+            title = CHAPTER_TITLE_RE.sub("", text_of(title_tag)) if title_tag else ""
+            notes: list[RawNote] = []
+            for preface in div.select("div.chapter.preface"):
+                for module in preface.select("div.summary.module"):
+                    notes.append(RawNote("chapter_summary", "before", _userstuff_html(module)))
+                for module in preface.select("div.notes.module"):
+                    if "end" in module.get("class", []):
+                        notes.append(RawNote("end_note", "after", _userstuff_html(module)))
+                    else:
+                        notes.append(RawNote("chapter_note", "before", _userstuff_html(module)))
+            body = div.select_one("div.userstuff")
+            chapters.append(RawChapter(number, title, inner_html(body), notes))
+        return chapters

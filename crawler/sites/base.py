@@ -1,0 +1,95 @@
+"""The one small interface every site adapter implements.
+
+An adapter knows its site's URLs and pages: how to find works in a listing,
+which pages make up a work, how to turn them into a RawWork, and what its
+"gone", "login required" and "adult interstitial" pages look like. Adding a
+site touches only crawler/sites/.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+
+from crawler.config import SiteConfig
+from crawler.models import FetchedPage, RawWork
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """A work as a listing page shows it: enough to tell whether it changed."""
+
+    site_id: str
+    url: str
+    title: str = ""
+    updated: str | None = None
+    chapters: str | None = None  # as shown, e.g. "3/10" or "2/?"
+
+    @property
+    def fingerprint(self) -> str:
+        """What must differ for a work to count as changed upstream."""
+        return f"{self.updated or ''}|{self.chapters or ''}"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One listing page: the works on it and the next page, if any."""
+
+    entries: tuple[ListingEntry, ...]
+    next_url: str | None = None
+
+
+class SiteAdapter(ABC):
+    """Plugin interface: one subclass per site."""
+
+    name: str = ""
+
+    def __init__(self, site: SiteConfig) -> None:
+        self.site = site
+        self.base_url = site.base_url.rstrip("/")
+
+    @abstractmethod
+    def work_id_from_url(self, url: str) -> str | None:
+        """The site's id of the work a URL points at, or None if it is not a work URL."""
+
+    def is_listing_url(self, url: str) -> bool:
+        return False
+
+    def parse_listing(self, page: FetchedPage) -> Listing:
+        raise NotImplementedError(f"{self.name} has no listings")
+
+    @abstractmethod
+    def work_urls(self, site_id: str) -> list[str]:
+        """The URLs whose pages together make up the whole work (as few as the site allows)."""
+
+    @abstractmethod
+    def parse_work(self, pages: list[FetchedPage]) -> RawWork:
+        """Turn a work's pages into a RawWork; raise Gone, LoginRequired, AdultContent or ParseError."""
+
+    def absolute(self, url_or_path: str) -> str:
+        if re.match(r"^https?://", url_or_path):
+            return url_or_path
+        return f"{self.base_url}/{url_or_path.lstrip('/')}"
+
+
+def soup(html: str | bytes) -> BeautifulSoup:
+    """Every adapter parses with lxml: fast and forgiving of broken markup."""
+    return BeautifulSoup(html, "lxml")
+
+
+def inner_html(tag) -> str:
+    return "".join(str(c) for c in tag.contents) if tag is not None else ""
+
+
+def text_of(tag) -> str:
+    return " ".join(tag.get_text(" ").split()) if tag is not None else ""
+
+
+def to_int(text: str | None) -> int | None:
+    if not text:
+        return None
+    digits = re.sub(r"[^\d]", "", text)
+    return int(digits) if digits else None

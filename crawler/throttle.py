@@ -1,0 +1,76 @@
+"""Per-host pacing: one request at a time, a jittered delay, backoff after 429s."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class HostPace:
+    """The pacing state of one host."""
+
+    delay: float
+    next_allowed: float = 0.0
+    slowdown: float = 1.0  # grows with each 429/503, never shrinks during a crawl
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Throttle:
+    """Waits before each request so a host never sees more than the user allowed."""
+
+    def __init__(
+        self,
+        jitter: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.jitter = jitter
+        self.clock = clock
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.hosts: dict[str, HostPace] = {}
+        self.waited = 0.0
+        self._guard = threading.Lock()
+
+    def pace(self, host: str, delay: float) -> HostPace:
+        with self._guard:
+            pace = self.hosts.get(host)
+            if pace is None:
+                pace = self.hosts[host] = HostPace(delay)
+            elif delay > pace.delay:
+                pace.delay = delay
+            return pace
+
+    def jittered(self, delay: float) -> float:
+        return delay * self.rng.uniform(1 - self.jitter, 1 + self.jitter)
+
+    def wait(self, host: str, delay: float, on_wait: Callable[[float], None] | None = None) -> None:
+        """Block until the host may be asked again (call with the host's lock held)."""
+        pace = self.pace(host, delay)
+        remaining = pace.next_allowed - self.clock()
+        if remaining > 0:
+            if on_wait:
+                on_wait(remaining)
+            self.sleep(remaining)
+            self.waited += remaining
+
+    def done(self, host: str) -> None:
+        """A request finished: the next one waits a jittered delay from now."""
+        pace = self.hosts[host]
+        pace.next_allowed = self.clock() + self.jittered(pace.delay * pace.slowdown)
+
+    def hold(self, host: str, seconds: float) -> None:
+        """Retry-After or backoff: nothing goes to this host for `seconds`."""
+        pace = self.hosts[host]
+        pace.next_allowed = max(pace.next_allowed, self.clock() + seconds)
+
+    def slow_down(self, host: str) -> None:
+        """A 429 run means the host wants less: double its delay, up to 8x."""
+        pace = self.hosts[host]
+        pace.slowdown = min(pace.slowdown * 2, 8.0)

@@ -1,0 +1,174 @@
+"""The Whoosh index: one document per chapter, each carrying its work's metadata.
+
+Chapter documents grouped by work let a hit say which chapters matched. One
+writer, one commit per batch, and only works whose cleaned text changed are
+re-analysed: Whoosh is slow (see MEASUREMENTS.md), so it must waste nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from crawler.errors import IndexingError
+from crawler.models import Work
+
+INDEX_DIR = "index"
+INDEX_NAME = "works"
+
+
+def folding_analyzer():
+    """Lowercase and accent-folded, so `deja vu` finds "déjà vu"; no stemming."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def stemming_analyzer():
+    """Folded and stemmed, with no stop list: phrases like "see you" need every word."""
+    return folding_analyzer() | StemFilter()
+
+
+def make_schema() -> Schema:
+    fold = folding_analyzer()
+    stem = stemming_analyzer()
+    return Schema(
+        doc_id=ID(unique=True, stored=True),
+        work_id=ID(stored=True),
+        chapter=NUMERIC(int, stored=True),
+        chapter_title=TEXT(analyzer=fold, stored=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=3.0),
+        authors=TEXT(analyzer=fold, stored=True),
+        fandoms=TEXT(analyzer=fold, stored=True),
+        characters=TEXT(analyzer=fold, stored=True, field_boost=2.0),
+        relationships=TEXT(analyzer=fold, stored=True),
+        tags=TEXT(analyzer=fold, stored=True),
+        rating=TEXT(analyzer=fold, stored=True),
+        warnings=TEXT(analyzer=fold),
+        categories=TEXT(analyzer=fold),
+        language=TEXT(analyzer=fold, stored=True),
+        series=TEXT(analyzer=fold),
+        site=ID(stored=True),
+        status=ID(stored=True),
+        complete=ID,
+        summary=TEXT(analyzer=stem, stored=True),
+        body=TEXT(analyzer=stem, phrase=True),
+        words=NUMERIC(int, stored=True),
+        chapters=NUMERIC(int, stored=True),
+        kudos=NUMERIC(int, stored=True),
+        hits=NUMERIC(int, stored=True),
+        published=ID(stored=True),
+        updated=ID(stored=True),
+    )
+
+
+# Stored list fields are joined with this, so a result row can be rebuilt without the store.
+SEP = " \u241e "
+
+
+def chapter_docs(work: Work) -> Iterable[dict]:
+    m = work.meta
+    shared = {
+        "work_id": work.id,
+        "title": m.title,
+        "authors": SEP.join(m.authors),
+        "fandoms": SEP.join(m.fandoms),
+        "characters": SEP.join(m.characters),
+        "relationships": SEP.join(m.relationships),
+        "tags": SEP.join(m.tags),
+        "rating": m.rating or "",
+        "warnings": SEP.join(m.warnings),
+        "categories": SEP.join(m.categories),
+        "language": m.language or "",
+        "series": SEP.join(str(s.get("name", "")) for s in m.series),
+        "site": work.site,
+        "status": m.status,
+        "complete": "yes" if m.status == "complete" else "no",
+        "summary": work.summary,
+        "words": work.words,
+        "chapters": len(work.chapters),
+        "kudos": m.kudos or 0,
+        "hits": m.hits or 0,
+        "published": m.published or "",
+        "updated": m.updated or m.published or "",
+    }
+    for ch in work.chapters or []:
+        yield {
+            **shared,
+            "doc_id": f"{work.id}#{ch.number}",
+            "chapter": ch.number,
+            "chapter_title": ch.title,
+            "body": ch.text,
+        }
+
+
+class Indexer:
+    """Owns the index folder; opens it, creating it when missing."""
+
+    def __init__(self, archive_dir: Path) -> None:
+        self.dir = Path(archive_dir) / INDEX_DIR
+
+    def exists(self) -> bool:
+        return windex.exists_in(str(self.dir), indexname=INDEX_NAME)
+
+    def open(self):
+        try:
+            if not self.exists():
+                self.dir.mkdir(parents=True, exist_ok=True)
+                return windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
+            return windex.open_dir(str(self.dir), indexname=INDEX_NAME)
+        except (OSError, windex.IndexError) as exc:
+            raise IndexingError(
+                f"{self.dir}: cannot open the search index ({exc}); run `ficarchive index --rebuild`"
+            ) from None
+
+    def update(
+        self,
+        works: Iterable[Work],
+        remove: Iterable[str] = (),
+        progress: Callable[[Work], None] | None = None,
+    ) -> list[str]:
+        """Replace these works' documents in one commit; return the ids written."""
+        ix = self.open()
+        written: list[str] = []
+        try:
+            writer = ix.writer(limitmb=256)
+            try:
+                for work_id in remove:
+                    writer.delete_by_term("work_id", work_id)
+                for work in works:
+                    writer.delete_by_term("work_id", work.id)
+                    for doc in chapter_docs(work):
+                        writer.add_document(**doc)
+                    written.append(work.id)
+                    if progress:
+                        progress(work)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        except OSError as exc:
+            raise IndexingError(f"{self.dir}: could not write the index: {exc}") from None
+        finally:
+            ix.close()
+        return written
+
+    def rebuild(self, works: Iterable[Work], progress: Callable[[Work], None] | None = None) -> list[str]:
+        """Start from an empty index and add every work."""
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        return self.update(works, progress=progress)
+
+    def work_ids(self) -> set[str]:
+        if not self.exists():
+            return set()
+        ix = self.open()
+        try:
+            with ix.searcher() as s:
+                return {fields["work_id"] for fields in s.all_stored_fields()}
+        finally:
+            ix.close()

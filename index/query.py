@@ -1,0 +1,148 @@
+"""The query language: free words (all must match), "phrases", OR, NOT/-word,
+parentheses, and fields such as character:faye or words:>10000.
+
+Whoosh's parser forgives almost anything; a user deserves to hear that a
+query is malformed, so the obvious mistakes are caught first, in one line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import qparser
+from whoosh.query import And, Every, Or, Query, Term
+
+from crawler.errors import QueryError
+
+# What a user may type before a colon, and the index field it means.
+FIELD_ALIASES: dict[str, str] = {
+    "title": "title",
+    "author": "authors",
+    "authors": "authors",
+    "by": "authors",
+    "fandom": "fandoms",
+    "fandoms": "fandoms",
+    "character": "characters",
+    "characters": "characters",
+    "char": "characters",
+    "relationship": "relationships",
+    "relationships": "relationships",
+    "ship": "relationships",
+    "pairing": "relationships",
+    "tag": "tags",
+    "tags": "tags",
+    "freeform": "tags",
+    "rating": "rating",
+    "warning": "warnings",
+    "warnings": "warnings",
+    "category": "categories",
+    "categories": "categories",
+    "lang": "language",
+    "language": "language",
+    "series": "series",
+    "site": "site",
+    "status": "status",
+    "complete": "complete",
+    "summary": "summary",
+    "body": "body",
+    "text": "body",
+    "words": "words",
+    "chapters": "chapters",
+    "kudos": "kudos",
+    "hits": "hits",
+    "published": "published",
+    "updated": "updated",
+    "chapter_title": "chapter_title",
+}
+DEFAULT_FIELDS = ["title", "body", "summary", "authors", "characters", "relationships", "fandoms", "tags"]
+FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+MAX_QUERY_CHARS = 10_000
+
+
+def _check(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quote in the query: close the "phrase"')
+    outside = re.sub(r'"[^"]*"', " ", text)
+    depth = 0
+    for ch in outside:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise QueryError("unbalanced parentheses in the query: a ')' has no '('")
+    if depth:
+        raise QueryError("unbalanced parentheses in the query: a '(' is never closed")
+    for name in FIELD_RE.findall(outside):
+        if name.lower() not in FIELD_ALIASES:
+            known = ", ".join(sorted({k for k in FIELD_ALIASES if len(k) > 3}))
+            raise QueryError(f"unknown field {name!r} in the query; known fields: {known}")
+    tokens = outside.split()
+    if tokens and tokens[-1].upper() in ("AND", "OR", "NOT"):
+        raise QueryError(f"the query ends with {tokens[-1]!r}: say what it applies to")
+    if tokens and tokens[0].upper() in ("AND", "OR"):
+        raise QueryError(f"the query starts with {tokens[0]!r}: put a word before it")
+    for word in tokens:
+        bare = word.strip("()")
+        if "*" in bare or "?" in bare:
+            stem = re.sub(r"^\w+:", "", bare).replace("*", "").replace("?", "")
+            if len(stem) < 2:
+                raise QueryError(
+                    f"the wildcard {bare!r} would match nearly everything; give at least two letters"
+                )
+
+
+def _normalise_fields(text: str) -> str:
+    """Rewrite field aliases (character: -> characters:) outside quotes."""
+    parts = re.split(r'("[^"]*")', text)
+    for i in range(0, len(parts), 2):
+        parts[i] = FIELD_RE.sub(lambda m: FIELD_ALIASES[m.group(1).lower()] + ":", parts[i])
+        parts[i] = re.sub(r"(?<!\w)-(?=[\w\"(])", "NOT ", parts[i])
+    return "".join(parts)
+
+
+def make_parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        DEFAULT_FIELDS, schema, fieldboosts={"title": 3.0, "characters": 2.0}, group=qparser.AndGroup
+    )
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.remove_plugin_class(qparser.FuzzyTermPlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    return parser
+
+
+def parse_query(text: str, schema, filters: dict[str, list[str]] | None = None) -> Query:
+    """Parse the user's query plus CLI filters (--character NAME …) into one Whoosh query."""
+    text = (text or "").strip()
+    _check(text)
+    parser = make_parser(schema)
+    parts: list[Query] = []
+    if text:
+        try:
+            parts.append(parser.parse(_normalise_fields(text)))
+        except Exception as exc:  # whoosh raises many types on odd input
+            raise QueryError(f"cannot parse the query {text!r}: {exc}") from None
+    for field, values in (filters or {}).items():
+        target = FIELD_ALIASES.get(field, field)
+        for value in values:
+            _check(value)
+            if target in ("site", "status", "complete"):
+                parts.append(Term(target, value.lower()))
+                continue
+            sub = qparser.QueryParser(target, schema, group=qparser.AndGroup)
+            sub.add_plugin(qparser.GtLtPlugin())
+            value = value if value.startswith(("<", ">", "=", '"')) else f'"{value}"'
+            try:
+                parts.append(sub.parse(value))
+            except Exception as exc:
+                raise QueryError(f"cannot use --{field} {value!r}: {exc}") from None
+    if not parts:
+        return Every()
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def body_terms(query: Query) -> bool:
+    """Does the query look inside story text (so snippets come from the chapter)?"""
+    return any(field == "body" for field, _ in query.iter_all_terms()) if query else False
+
+
+__all__ = ["FIELD_ALIASES", "Or", "body_terms", "parse_query"]

@@ -1,0 +1,163 @@
+"""Search: chapter hits grouped into one row per work, with chapter snippets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight
+
+from crawler.errors import IndexingError
+from index.indexer import SEP, Indexer
+from index.query import body_terms, parse_query
+from index.store import Store
+
+MARK_OPEN, MARK_CLOSE = "«", "»"
+SORTS = ("relevance", "updated", "published", "words", "kudos", "hits", "title")
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Marks matched words «like this»: plain text, safe for JSON and terminals."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return f"{MARK_OPEN}{highlight.get_text(text, token, replace)}{MARK_CLOSE}"
+
+
+@dataclass
+class Match:
+    chapter: int
+    snippet: str = ""
+
+
+@dataclass
+class Hit:
+    """One work that matched, with the chapters that matched and their snippets."""
+
+    id: str
+    title: str
+    authors: list[str]
+    fandoms: list[str]
+    score: float
+    words: int
+    status: str
+    updated: str
+    matches: list[Match] = field(default_factory=list)
+    stored: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def chapters(self) -> list[int]:
+        return [m.chapter for m in self.matches]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `search --json` line (a promise: extend, never break)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": self.authors,
+            "fandoms": self.fandoms,
+            "score": round(self.score, 4),
+            "chapters": self.chapters,
+            "snippets": [m.snippet for m in self.matches if m.snippet],
+            "matches": [{"chapter": m.chapter, "snippet": m.snippet} for m in self.matches],
+            "words": self.words,
+            "status": self.status,
+            "updated": self.updated or None,
+        }
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+
+
+def _split(value: str) -> list[str]:
+    return [v for v in (value or "").split(SEP) if v]
+
+
+def search(
+    archive_dir: Path,
+    query: str,
+    *,
+    filters: dict[str, list[str]] | None = None,
+    limit: int = 20,
+    page: int = 1,
+    sort: str = "relevance",
+    snippets_per_work: int = 3,
+    store: Store | None = None,
+) -> SearchResult:
+    """Run a query; one Hit per work, best first (or by `sort`)."""
+    indexer = Indexer(archive_dir)
+    if not indexer.exists():
+        raise IndexingError(
+            f"{indexer.dir}: there is no search index yet; run `ficarchive crawl`, "
+            "`ficarchive import` or `ficarchive index --rebuild`"
+        )
+    ix = indexer.open()
+    try:
+        q = parse_query(query, ix.schema, filters)
+        with ix.searcher() as searcher:
+            results = searcher.search(q, limit=None, terms=True)
+            works: dict[str, Hit] = {}
+            for r in results:
+                f = r.fields()
+                hit = works.get(f["work_id"])
+                if hit is None:
+                    hit = works[f["work_id"]] = Hit(
+                        id=f["work_id"],
+                        title=f.get("title", ""),
+                        authors=_split(f.get("authors", "")),
+                        fandoms=_split(f.get("fandoms", "")),
+                        score=r.score or 0.0,
+                        words=f.get("words", 0),
+                        status=f.get("status", ""),
+                        updated=f.get("updated", ""),
+                        stored=f,
+                    )
+                hit.matches.append(Match(f["chapter"]))
+            hits = _sorted(list(works.values()), sort)
+            start = max(page - 1, 0) * limit
+            shown = hits[start : start + limit]
+            if shown:
+                _add_snippets(shown, q, results, store or Store(archive_dir), snippets_per_work)
+            return SearchResult(len(hits), shown)
+    finally:
+        ix.close()
+
+
+def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
+    for h in hits:
+        h.matches.sort(key=lambda m: m.chapter)
+    if sort == "relevance":
+        return hits  # Whoosh already returned the best chapter of each work first
+    if sort == "title":
+        return sorted(hits, key=lambda h: h.title.casefold())
+    key = {"words": "words", "kudos": "kudos", "hits": "hits"}.get(sort)
+    if key:
+        return sorted(hits, key=lambda h: h.stored.get(key) or 0, reverse=True)
+    return sorted(hits, key=lambda h: h.stored.get(sort) or "", reverse=True)
+
+
+def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> None:
+    """A snippet from each matching chapter's text (from the store), or the summary."""
+    fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+    formatter = _MarkFormatter()
+    analyzer = results.searcher.schema["body"].analyzer
+    terms = {
+        t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "body"
+    }
+    in_text = body_terms(q)
+    for hit in hits:
+        work = store.get_work(hit.id) if in_text else None
+        chapters = {c.number: c for c in work.chapters} if work else {}
+        for match in hit.matches[:per_work] if in_text else hit.matches[:1]:
+            chapter = chapters.get(match.chapter)
+            if chapter is None:
+                match.snippet = " ".join(hit.stored.get("summary", "").split())[:240]
+                continue
+            match.snippet = highlight.highlight(
+                chapter.text, terms, analyzer, fragmenter, formatter, top=1
+            ).strip()

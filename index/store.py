@@ -1,0 +1,340 @@
+"""The archive store: one SQLite file (WAL) holding works, raw pages and crawl state.
+
+Every write of a work happens in one transaction, so a killed process leaves
+either the old work or the new one, never half of each. Works are never
+deleted because upstream lost them: they are marked gone and kept.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.errors import ArchiveLocked, StoreError
+from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
+from index.schema import MIGRATIONS, SCHEMA_VERSION
+
+STORE_FILE = "ficarchive.sqlite3"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def content_hash(work: Work) -> str:
+    data = work.to_dict()
+    data.pop("status", None)
+    for key in ("kudos", "hits", "bookmarks", "comments"):
+        data.pop(key, None)
+    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class Store:
+    """Open (creating and migrating) the store in an archive folder."""
+
+    def __init__(self, archive_dir: Path) -> None:
+        self.dir = Path(archive_dir)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.path = self.dir / STORE_FILE
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.dir / STORE_FILE}: cannot open the archive store: {exc}"
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"{self.dir}: cannot create the archive folder: {exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer ficarchive (schema {version} > {SCHEMA_VERSION}); upgrade ficarchive"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            # executescript commits whatever is open, so the migration carries its own
+            # transaction; user_version changes inside it, all or nothing.
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+                )
+            except sqlite3.Error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # --- works ----------------------------------------------------------------
+
+    def save_work(
+        self,
+        work: Work,
+        pages: list[FetchedPage] = (),
+        fingerprint: str | None = None,
+        *,
+        fetched: bool = True,
+    ) -> str:
+        """Store a cleaned work and the raw pages it came from; say new, updated or unchanged.
+
+        `fetched=False` (a re-clean from stored pages) keeps the gone/locked marks.
+        """
+        digest = content_hash(work)
+        stamp = now_iso()
+        try:
+            with self.transaction() as db:
+                row = db.execute(
+                    "SELECT content_hash FROM works WHERE id = ?", (work.id,)
+                ).fetchone()
+                for page in pages:
+                    self._save_page(db, work.id, page)
+                if row is not None and row["content_hash"] == digest:
+                    if fetched:
+                        db.execute(
+                            "UPDATE works SET gone_at = NULL, locked = 0, last_fetched = ?,"
+                            " meta = ?, fingerprint = COALESCE(?, fingerprint),"
+                            " indexed_hash = NULL WHERE id = ?",
+                            (stamp, json.dumps(asdict(work.meta)), fingerprint, work.id),
+                        )
+                    return "unchanged"
+                db.execute("DELETE FROM chapters WHERE work_id = ?", (work.id,))
+                db.execute("DELETE FROM notes WHERE work_id = ?", (work.id,))
+                db.execute(
+                    """INSERT INTO works (id, site, url, title, words, meta, summary, fingerprint,
+                         content_hash, locked, gone_at, first_stored, last_fetched, last_changed)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
+                       ON CONFLICT (id) DO UPDATE SET site = excluded.site, url = excluded.url,
+                         title = excluded.title, words = excluded.words, meta = excluded.meta,
+                         summary = excluded.summary,
+                         fingerprint = COALESCE(excluded.fingerprint, works.fingerprint),
+                         content_hash = excluded.content_hash,
+                         locked = CASE WHEN ? THEN 0 ELSE works.locked END,
+                         gone_at = CASE WHEN ? THEN NULL ELSE works.gone_at END,
+                         last_fetched = CASE WHEN ? THEN excluded.last_fetched
+                                        ELSE works.last_fetched END,
+                         last_changed = excluded.last_changed""",
+                    (
+                        work.id, work.site, work.url, work.title, work.words,
+                        json.dumps(asdict(work.meta)), work.summary, fingerprint, digest,
+                        stamp, stamp, stamp, fetched, fetched, fetched,
+                    ),
+                )  # fmt: skip
+                for ch in work.chapters:
+                    db.execute(
+                        "INSERT INTO chapters VALUES (?, ?, ?, ?, ?)",
+                        (
+                            work.id, ch.number, ch.title,
+                            json.dumps([b.to_dict() for b in ch.blocks], ensure_ascii=False),
+                            ch.words,
+                        ),
+                    )  # fmt: skip
+                    self._save_notes(db, work.id, ch.number, ch.notes)
+                self._save_notes(db, work.id, 0, work.notes)
+                return "new" if row is None else "updated"
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: could not store {work.id}: {exc}") from None
+
+    @staticmethod
+    def _save_notes(db: sqlite3.Connection, work_id: str, chapter: int, notes: list[Note]) -> None:
+        db.executemany(
+            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)",
+            [(work_id, chapter, i, n.kind, n.position, n.text) for i, n in enumerate(notes)],
+        )
+
+    @staticmethod
+    def _save_page(db: sqlite3.Connection, work_id: str, page: FetchedPage) -> None:
+        db.execute(
+            "INSERT INTO raw_pages (url, work_id, status, headers, body, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                page.final_url or page.url,
+                work_id,
+                page.status,
+                json.dumps(page.headers),
+                zlib.compress(page.body, 6),
+                page.fetched_at.isoformat(),
+            ),
+        )
+
+    def get_work(self, work_id: str) -> Work | None:
+        row = self.db.execute("SELECT * FROM works WHERE id = ?", (work_id,)).fetchone()
+        return self._work_from_row(row) if row else None
+
+    def _work_from_row(self, row: sqlite3.Row) -> Work:
+        meta = WorkMeta(**json.loads(row["meta"]))
+        if row["gone_at"]:
+            meta.status = "gone"
+        notes: dict[int, list[Note]] = {}
+        for n in self.db.execute(
+            "SELECT * FROM notes WHERE work_id = ? ORDER BY chapter, seq", (row["id"],)
+        ):
+            notes.setdefault(n["chapter"], []).append(Note(n["kind"], n["position"], n["text"]))
+        chapters = [
+            Chapter(
+                c["number"],
+                c["title"],
+                [Block(b["type"], b.get("text", "")) for b in json.loads(c["blocks"])],
+                notes.get(c["number"], []),
+            )
+            for c in self.db.execute(
+                "SELECT * FROM chapters WHERE work_id = ? ORDER BY number", (row["id"],)
+            )
+        ]
+        return Work(
+            row["id"], row["site"], row["url"], meta, row["summary"], notes.get(0, []), chapters
+        )
+
+    def work_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM works ORDER BY id")]
+
+    def iter_works(self, ids: list[str] | None = None) -> Iterator[Work]:
+        """Works one at a time, so memory stays flat however large the archive."""
+        for work_id in ids if ids is not None else self.work_ids():
+            work = self.get_work(work_id)
+            if work is not None:
+                yield work
+
+    def work_row(self, work_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, fingerprint, locked, gone_at, content_hash, indexed_hash, last_fetched"
+            " FROM works WHERE id = ?",
+            (work_id,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM works").fetchone()[0]
+
+    def mark_gone(self, work_id: str) -> bool:
+        """Upstream lost the work: keep every word, remember when it went."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE works SET gone_at = COALESCE(gone_at, ?), indexed_hash = NULL WHERE id = ?",
+                (now_iso(), work_id),
+            )
+            return cur.rowcount > 0
+
+    def mark_locked(self, work_id: str) -> bool:
+        with self.transaction() as db:
+            cur = db.execute("UPDATE works SET locked = 1 WHERE id = ?", (work_id,))
+            return cur.rowcount > 0
+
+    def mark_indexed(self, work_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE works SET indexed_hash = content_hash WHERE id = ?",
+                [(i,) for i in work_ids],
+            )
+
+    def unindexed_ids(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM works WHERE indexed_hash IS NOT content_hash ORDER BY id"
+            )
+        ]
+
+    def remove_work(self, work_id: str) -> bool:
+        """Only the user removes a work (never a crawl): text, notes and raw pages go."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM raw_pages WHERE work_id = ?", (work_id,))
+            return db.execute("DELETE FROM works WHERE id = ?", (work_id,)).rowcount > 0
+
+    # --- raw pages --------------------------------------------------------------
+
+    def raw_pages(self, work_id: str) -> list[FetchedPage]:
+        """The newest stored page of each URL of a work, oldest URL first."""
+        rows = self.db.execute(
+            """SELECT * FROM raw_pages WHERE id IN (
+                   SELECT MAX(id) FROM raw_pages WHERE work_id = ? GROUP BY url)
+               ORDER BY id""",
+            (work_id,),
+        ).fetchall()
+        return [
+            FetchedPage(
+                url=r["url"],
+                status=r["status"],
+                headers=json.loads(r["headers"]),
+                body=zlib.decompress(r["body"]),
+                fetched_at=datetime.fromisoformat(r["fetched_at"]),
+                final_url=r["url"],
+            )
+            for r in rows
+        ]
+
+    # --- crawl state ----------------------------------------------------------------
+
+    def set_state(
+        self, url: str, kind: str, state: str, reason: str = "", source: str | None = None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO crawl_state (url, source, kind, state, reason, attempts, updated_at)
+                   VALUES (?, ?, ?, ?, ?, 1, ?)
+                   ON CONFLICT (url) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+                     source = COALESCE(excluded.source, crawl_state.source),
+                     attempts = crawl_state.attempts + 1, updated_at = excluded.updated_at""",
+                (url, source, kind, state, reason, now_iso()),
+            )
+
+    def touch_source(self, name: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO sources VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " last_crawled = excluded.last_crawled",
+                (name, now_iso()),
+            )
+
+
+@contextmanager
+def crawl_lock(archive_dir: Path) -> Iterator[None]:
+    """One crawl per archive: a second one is told which process holds it."""
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    path = archive_dir / "crawl.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            raise ArchiveLocked(
+                f"{archive_dir}: a crawl is already running (pid {holder}); wait for it to finish"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)

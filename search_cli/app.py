@@ -1,0 +1,369 @@
+"""The `ficarchive` command: a thin typer layer over the library.
+
+Library errors (FicarchiveError) become one line on stderr and an exit code:
+0 success, 1 a failure during work, 2 a usage or config error.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from crawler import __version__
+from crawler.config import Config, load_config
+from crawler.errors import ExportError, FicarchiveError, UsageError
+from crawler.pipeline import Archiver, require_sources
+from index.search import SORTS
+from index.search import search as run_search
+from index.store import Store, crawl_lock
+from search_cli import render
+from search_cli.render import RichProgress, err, out, print_json, safe
+
+app = typer.Typer(
+    name="ficarchive",
+    help="Keep a personal, offline, searchable archive of fan fiction.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@dataclass
+class State:
+    config_path: Path | None = None
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.ensure_object(State)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"ficarchive {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file (default: $FICARCHIVE_CONFIG, then ./config.toml, then built-in defaults).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Keep a personal, offline, searchable archive of fan fiction."""
+    ctx.obj = State(config)
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def _archiver(state: State, progress: RichProgress) -> tuple[Archiver, Store]:
+    store = Store(state.config.archive_dir)
+    return Archiver(state.config, store, progress=progress), store
+
+
+def _finish_report(report, json_out: bool, title: str) -> int:
+    if json_out:
+        print_json(report.to_dict())
+    else:
+        render.report_table(report, title)
+    return report.exit_code
+
+
+@app.command()
+def crawl(
+    ctx: typer.Context,
+    sources: Annotated[list[str] | None, typer.Argument(help="Source names from config.toml (default: all).")] = None,
+    max_works: Annotated[int | None, typer.Option(min=1, help="At most this many works per source.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read listings only; say what would be fetched.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Crawl the sources in config.toml politely; store, clean and index new and changed works."""
+    state = _state(ctx)
+    chosen = require_sources(state.config, sources or [])
+    with crawl_lock(state.config.archive_dir), RichProgress(not json_out) as progress:
+        archiver, store = _archiver(state, progress)
+        try:
+            report = archiver.crawl(chosen, max_works=max_works, dry_run=dry_run)
+        finally:
+            archiver.close()
+            store.close()
+    if dry_run and not json_out:
+        out.print(f"{len(report.planned)} work(s) would be fetched:")
+        for url in report.planned:
+            out.print(f"  {safe(url)}")
+    raise typer.Exit(_finish_report(report, json_out, "crawl"))
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    urls: Annotated[list[str], typer.Argument(help="Work URLs on a configured archive.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Fetch works by URL and store them (a stored work is refreshed, not duplicated)."""
+    state = _state(ctx)
+    with crawl_lock(state.config.archive_dir), RichProgress(not json_out) as progress:
+        archiver, store = _archiver(state, progress)
+        try:
+            report = archiver.add(urls)
+        finally:
+            archiver.close()
+            store.close()
+    if not json_out:
+        for o in report.outcomes:
+            if o.id and o.result in ("new", "updated", "unchanged"):
+                out.print(o.id)
+    raise typer.Exit(_finish_report(report, json_out, "add"))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Local .txt or .html story files.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import local story files (.txt, .html) into the archive; prints the id of each."""
+    state = _state(ctx)
+    with RichProgress(not json_out) as progress:
+        archiver, store = _archiver(state, progress)
+        try:
+            report = archiver.import_paths(paths)
+        finally:
+            store.close()
+    if json_out:
+        print_json(report.to_dict())
+    else:
+        for o in report.outcomes:
+            if o.result == "failed":
+                err.print(f"[red]error:[/] {safe(o.reason)}")
+            else:
+                out.print(o.id)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def index(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-clean every stored raw page and rebuild the index (offline).")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Bring the search index up to date with the store (no network)."""
+    state = _state(ctx)
+    with RichProgress(not json_out) as progress:
+        archiver, store = _archiver(state, progress)
+        try:
+            if rebuild:
+                report = archiver.rebuild()
+                count = len(report.outcomes)
+            else:
+                report = None
+                count = archiver.index_pending()
+        finally:
+            store.close()
+    if json_out:
+        print_json({"indexed": count, "rebuilt": rebuild, **(report.to_dict() if report else {})})
+    else:
+        if report is not None:
+            render.report_table(report, "re-clean")
+        out.print(f"indexed {count} work(s)")
+    raise typer.Exit(report.exit_code if report else 0)
+
+
+def _filters(**values: list[str] | None) -> dict[str, list[str]]:
+    return {k: v for k, v in values.items() if v}
+
+
+Multi = typer.Option
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words, "phrases", OR, NOT, fields like character:holmes.')] = "",
+    character: Annotated[list[str] | None, Multi(help="Only works with this character (repeatable).")] = None,
+    fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom (repeatable).")] = None,
+    relationship: Annotated[list[str] | None, Multi(help="Only works with this relationship.")] = None,
+    tag: Annotated[list[str] | None, Multi(help="Only works with this freeform tag.")] = None,
+    author: Annotated[list[str] | None, Multi(help="Only works by this author.")] = None,
+    rating: Annotated[list[str] | None, Multi(help="Only works with this rating.")] = None,
+    warning: Annotated[list[str] | None, Multi(help="Only works with this warning.")] = None,
+    lang: Annotated[list[str] | None, Multi(help="Only works in this language.")] = None,
+    site: Annotated[list[str] | None, Multi(help="Only works from this site (ao3, file, …).")] = None,
+    status: Annotated[list[str] | None, Multi(help="complete, in_progress or gone.")] = None,
+    words: Annotated[list[str] | None, Multi(help="Word count, e.g. '>10000'.")] = None,
+    sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "relevance",
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
+    page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """Search the archive: full text (exact phrases too), characters, tags and more."""
+    if sort not in SORTS:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
+    filters = _filters(
+        character=character, fandom=fandom, relationship=relationship, tag=tag, author=author,
+        rating=rating, warning=warning, lang=lang, site=site, status=status, words=words,
+    )  # fmt: skip
+    if not query.strip() and not filters:
+        raise UsageError("give a query or a filter, e.g. ficarchive search '\"exact phrase\"'")
+    state = _state(ctx)
+    with Store(state.config.archive_dir) as store:
+        result = run_search(
+            state.config.archive_dir, query, filters=filters, limit=limit, page=page, sort=sort, store=store
+        )
+    if json_out:
+        for hit in result.hits:
+            print_json(hit.to_dict())
+    else:
+        render.results_table(result, query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    work_id: Annotated[str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")],
+    notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Show author notes.")] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one stored work: its metadata, notes and cleaned text."""
+    state = _state(ctx)
+    with Store(state.config.archive_dir) as store:
+        work = store.get_work(work_id)
+    if work is None:
+        raise UsageError(f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids")
+    if json_out:
+        print_json(work.to_dict())
+    else:
+        render.show_work(work, notes)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Export every work this query matches.")] = "",
+    ids: Annotated[list[str] | None, typer.Option("--id", help="Export this work id (repeatable).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="epub, html, md, txt or json.")] = "epub",
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("export"),
+    notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Include author notes.")] = True,
+    one_file: Annotated[bool, typer.Option("--one-file", help="One file (anthology) for all works.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
+    character: Annotated[list[str] | None, Multi(help="Only works with this character.")] = None,
+    fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom.")] = None,
+    tag: Annotated[list[str] | None, Multi(help="Only works with this tag.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Export works (by query or --id) to EPUB, HTML, Markdown, text or JSON."""
+    from search_cli.export import FORMATS, ExportSkipped, export_anthology, export_work
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(FORMATS)}")
+    state = _state(ctx)
+    filters = _filters(character=character, fandom=fandom, tag=tag)
+    with Store(state.config.archive_dir) as store:
+        wanted = list(ids or [])
+        if query.strip() or filters:
+            result = run_search(state.config.archive_dir, query, filters=filters, limit=100_000, store=store)
+            wanted += [h.id for h in result.hits if h.id not in wanted]
+        if not wanted:
+            raise UsageError("nothing to export: give a query, a filter or --id")
+        works = []
+        missing = []
+        for work_id in wanted:
+            work = store.get_work(work_id)
+            (works.append(work) if work else missing.append(work_id))
+    written, skipped, failed = [], [], [(m, "not in the archive") for m in missing]
+    archived_at = datetime.now(UTC).date().isoformat()
+    with RichProgress(not json_out) as progress:
+        progress.start(len(works), "exporting")
+        if one_file and works:
+            target = out_dir / f"ficarchive-{archived_at}.{'jsonl' if fmt == 'json' else fmt}"
+            try:
+                written.append((",".join(w.id for w in works), export_anthology(works, fmt, target, notes=notes, overwrite=overwrite)))
+            except ExportSkipped as exc:
+                skipped.append(("anthology", str(exc)))
+            except ExportError as exc:
+                failed.append(("anthology", str(exc)))
+        else:
+            taken: set[str] = set()
+            for work in works:
+                try:
+                    path = export_work(work, fmt, out_dir, notes=notes, overwrite=overwrite, archived_at=archived_at, taken=taken)
+                    written.append((work.id, path))
+                except ExportSkipped as exc:
+                    skipped.append((work.id, str(exc)))
+                except ExportError as exc:
+                    failed.append((work.id, str(exc)))
+                progress.bar.update(progress.task, advance=1)
+    if json_out:
+        print_json({
+            "written": [{"id": i, "path": str(p)} for i, p in written],
+            "skipped": [{"id": i, "reason": r} for i, r in skipped],
+            "failed": [{"id": i, "reason": r} for i, r in failed],
+        })  # fmt: skip
+    else:
+        for work_id, path in written:
+            out.print(f"[green]wrote[/] {safe(path)}  [dim]({safe(work_id)})[/]")
+        for work_id, why in skipped:
+            out.print(f"[yellow]skipped[/] {safe(work_id)}: {safe(why)}")
+        for work_id, why in failed:
+            out.print(f"[red]failed[/] {safe(work_id)}: {safe(why)}")
+        out.print(f"{len(written)} written, {len(skipped)} skipped, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to put the demo archive and exports.")
+    ] = Path("demo-archive"),
+) -> None:
+    """Run the whole pipeline on the built-in sample archive (served on 127.0.0.1)."""
+    from search_cli.demo.run import run_demo
+
+    raise typer.Exit(run_demo(directory))
+
+
+def main() -> None:
+    """Entry point: library errors become one line and an exit code, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except FicarchiveError as exc:
+        err.print(f"[red]error:[/] {safe(exc)}")
+        sys.exit(exc.exit_code)
+    except click.exceptions.UsageError as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        err.print("aborted; everything stored so far is kept")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("interrupted; everything stored so far is kept")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

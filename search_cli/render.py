@@ -1,0 +1,219 @@
+"""Everything the user sees: rich tables, progress bars, and safe terminal text.
+
+Story metadata is untrusted: control characters, ANSI escapes and bidi
+overrides are stripped and rich markup escaped before anything is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crawler.models import Work
+from crawler.pipeline import Outcome, Report
+from crawler.pipeline import Progress as PipelineProgress
+from index.search import MARK_CLOSE, MARK_OPEN, SearchResult
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: Any) -> str:
+    """Untrusted text made safe for a terminal (no escapes, no bidi tricks)."""
+    return _UNSAFE.sub("", str(text if text is not None else ""))
+
+
+def safe(text: Any) -> str:
+    """clean() plus rich-markup escaping, for text placed inside rich markup."""
+    return escape(clean(text))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def marked(snippet: str) -> str:
+    """«match» marks turned into bold, the rest escaped."""
+    text = safe(snippet)
+    return text.replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
+
+
+class RichProgress(PipelineProgress):
+    """A progress bar on stderr (only on a terminal), with the current wait when backing off."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[status]}"),
+            console=err,
+            transient=True,
+            disable=not (enabled and err.is_terminal),
+        )
+        self.task = None
+
+    def __enter__(self) -> RichProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def start(self, total: int | None, label: str) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(label, total=total, status="")
+
+    def advance(self, outcome: Outcome) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, advance=1, status=clean(outcome.title or outcome.id)[:40])
+
+    def waiting(self, seconds: float, host: str) -> None:
+        if self.task is not None and seconds > 2:
+            self.bar.update(self.task, status=f"waiting {seconds:.0f} s for {host}")
+
+    def indexing(self, work: Work) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, status=f"indexing {clean(work.title)[:30]}")
+
+
+RESULT_STYLE = {
+    "new": "green",
+    "updated": "cyan",
+    "unchanged": "dim",
+    "gone": "magenta",
+    "locked": "yellow",
+    "skipped": "yellow",
+    "failed": "red",
+}
+
+
+def report_table(report: Report, title: str) -> None:
+    counts = report.counts()
+    table = Table(title=title, show_lines=False)
+    for name in counts:
+        table.add_column(name, justify="right", style=RESULT_STYLE[name])
+    table.add_column("requests", justify="right")
+    table.add_column("waited", justify="right")
+    table.add_row(*(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s")
+    out.print(table)
+    notable = [o for o in report.outcomes if o.result in ("gone", "locked", "skipped", "failed")]
+    if notable:
+        detail = Table(show_header=True, header_style="bold")
+        detail.add_column("work")
+        detail.add_column("result")
+        detail.add_column("why")
+        for o in notable:
+            style = RESULT_STYLE[o.result]
+            detail.add_row(safe(o.title or o.id or o.url), f"[{style}]{o.result}[/]", safe(o.reason))
+        out.print(detail)
+    for note in report.notes:
+        out.print(f"[yellow]note:[/] {safe(note)}")
+
+
+def results_table(result: SearchResult, query: str) -> None:
+    if not result.hits:
+        out.print(f"No works match {safe(query)!s}.")
+        return
+    table = Table(title=f"{result.total} work(s) match {safe(query)}", show_lines=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("title", style="bold")
+    table.add_column("author")
+    table.add_column("fandom")
+    table.add_column("words", justify="right")
+    table.add_column("status")
+    table.add_column("chapters", justify="right")
+    table.add_column("snippet")
+    for hit in result.hits:
+        chapters = ", ".join(str(c) for c in hit.chapters[:8]) + ("…" if len(hit.chapters) > 8 else "")
+        first = next((m for m in hit.matches if m.snippet), None)
+        snippet = f"[dim]ch. {first.chapter}:[/] {marked(first.snippet)}" if first else ""
+        table.add_row(
+            safe(hit.id),
+            safe(hit.title),
+            safe(", ".join(hit.authors)),
+            safe(", ".join(hit.fandoms[:2])),
+            f"{hit.words:,}",
+            safe(hit.status),
+            chapters,
+            snippet,
+        )
+    out.print(table)
+
+
+NOTE_LABELS = {
+    "summary": "Summary",
+    "work_note": "Notes",
+    "work_end_note": "End notes",
+    "chapter_summary": "Chapter summary",
+    "chapter_note": "Chapter notes",
+    "end_note": "Chapter end notes",
+    "author_note": "Author's note",
+    "disclaimer": "Disclaimer",
+    "beta_credit": "Beta",
+}
+
+
+def show_work(work: Work, notes: bool = True) -> None:
+    m = work.meta
+    out.rule(f"[bold]{safe(m.title)}[/]")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("id", work.id),
+        ("by", ", ".join(m.authors)),
+        ("fandoms", ", ".join(m.fandoms)),
+        ("rating", m.rating or ""),
+        ("warnings", ", ".join(m.warnings)),
+        ("relationships", ", ".join(m.relationships)),
+        ("characters", ", ".join(m.characters)),
+        ("tags", ", ".join(m.tags)),
+        ("status", m.status),
+        ("words", f"{work.words:,}"),
+        ("chapters", f"{len(work.chapters)}/{m.chapters_total or '?'}"),
+        ("published", m.published or ""),
+        ("updated", m.updated or ""),
+        ("source", work.url),
+    ]
+    for key, value in rows:
+        if value:
+            table.add_row(key, safe(value))
+    out.print(table)
+    if work.summary:
+        out.print(f"\n[bold]Summary[/]\n{safe(work.summary)}")
+    if notes:
+        _notes(work.notes, "before")
+    for ch in work.chapters:
+        heading = f"Chapter {ch.number}" + (f": {ch.title}" if ch.title else "")
+        out.rule(safe(heading), style="dim")
+        if notes:
+            _notes(ch.notes, "before")
+        for block in ch.blocks:
+            if block.type == "scene_break":
+                out.print("* * *", justify="center")
+            else:
+                out.print(safe(block.text) + "\n")
+        if notes:
+            _notes(ch.notes, "after")
+    if notes:
+        _notes(work.notes, "after")
+
+
+def _notes(notes, position: str) -> None:
+    for n in notes:
+        if n.position == position or (position == "before" and n.position == "inline"):
+            label = NOTE_LABELS.get(n.kind, n.kind)
+            out.print(f"[italic dim]{label}: {safe(n.text)}[/]\n")

@@ -1,0 +1,93 @@
+"""The archive store: migrations, WAL, round trips, and nothing ever lost."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.errors import ArchiveLocked, StoreError
+from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
+from index.schema import SCHEMA_VERSION
+from index.store import STORE_FILE, Store, crawl_lock
+
+
+def make_work(text: str = "The fog lay thick on Baker Street.", work_id: str = "ao3:1") -> Work:
+    meta = WorkMeta(title="A Study in Fog", authors=["Tester"], characters=["Sherlock Holmes"])
+    chapters = [
+        Chapter(
+            1,
+            "Fog",
+            [Block("paragraph", text), Block("scene_break"), Block("paragraph", "Later, tea.")],
+            [Note("end_note", "after", "Thanks for reading.")],
+        )
+    ]
+    return Work(work_id, "ao3", "https://example.org/works/1", meta, "A summary.", [], chapters)
+
+
+def page(body: bytes = b"<html>raw</html>") -> FetchedPage:
+    return FetchedPage("https://example.org/works/1", 200, {"etag": "x"}, body, datetime.now(UTC))
+
+
+def test_schema_versioned_wal(tmp_path):
+    with Store(tmp_path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with Store(tmp_path) as store:  # reopening runs no migration twice
+        assert store.count() == 0
+
+
+def test_newer_schema_is_refused(tmp_path):
+    Store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / STORE_FILE)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="newer ficarchive"):
+        Store(tmp_path)
+
+
+def test_round_trip_and_change_detection(tmp_path):
+    with Store(tmp_path) as store:
+        work = make_work()
+        assert store.save_work(work, [page()], "2020-01-01|1/1") == "new"
+        back = store.get_work("ao3:1")
+        assert back.to_dict() == work.to_dict()
+        assert store.save_work(make_work(), [page()]) == "unchanged"
+        assert store.save_work(make_work("Different text now."), [page(b"v2")]) == "updated"
+        assert store.get_work("ao3:1").chapters[0].blocks[0].text == "Different text now."
+        assert store.work_row("ao3:1")["fingerprint"] == "2020-01-01|1/1"
+        assert [p.body for p in store.raw_pages("ao3:1")] == [b"v2"]  # newest page per URL
+        total = store.db.execute("SELECT COUNT(*) FROM raw_pages").fetchone()[0]
+        assert total == 3  # every raw page is kept
+
+
+def test_gone_keeps_text_and_refetch_clears(tmp_path):
+    with Store(tmp_path) as store:
+        store.save_work(make_work(), [page()])
+        assert store.mark_gone("ao3:1")
+        gone = store.get_work("ao3:1")
+        assert gone.meta.status == "gone"
+        assert gone.chapters[0].blocks[0].text.startswith("The fog")
+        assert "ao3:1" in store.unindexed_ids()  # status changed: re-index it
+        store.save_work(make_work(), fetched=False)  # re-clean keeps the mark
+        assert store.get_work("ao3:1").meta.status == "gone"
+        store.save_work(make_work(), [page()])  # fetched again: back
+        assert store.get_work("ao3:1").meta.status == "complete"
+
+
+def test_failed_write_leaves_old_work(tmp_path):
+    with Store(tmp_path) as store:
+        store.save_work(make_work(), [page()])
+        broken = make_work("New text")
+        broken.chapters.append(broken.chapters[0])  # duplicate chapter number: constraint error
+        with pytest.raises(StoreError):
+            store.save_work(broken, [page()])
+        assert store.get_work("ao3:1").chapters[0].blocks[0].text.startswith("The fog")
+
+
+def test_crawl_lock_names_the_holder(tmp_path):
+    with crawl_lock(tmp_path), pytest.raises(ArchiveLocked, match="already running"), crawl_lock(tmp_path):
+        pass
+    with crawl_lock(tmp_path):  # released
+        pass
