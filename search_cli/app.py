@@ -6,13 +6,13 @@ Library errors (FicarchiveError) become one line on stderr and an exit code:
 
 from __future__ import annotations
 
-import sys
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from crawler import __version__
@@ -32,6 +32,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def guarded(func: Callable) -> Callable:
+    """Library errors become one line on stderr and their exit code; tracebacks are for bugs."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except FicarchiveError as exc:
+            err.print(f"[red]error:[/] {safe(exc)}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted; everything stored so far is kept")
+            raise typer.Exit(130) from None
+
+    return wrapper
 
 
 @dataclass
@@ -92,6 +109,7 @@ def _finish_report(report, json_out: bool, title: str) -> int:
 
 
 @app.command()
+@guarded
 def crawl(
     ctx: typer.Context,
     sources: Annotated[list[str] | None, typer.Argument(help="Source names from config.toml (default: all).")] = None,
@@ -117,6 +135,7 @@ def crawl(
 
 
 @app.command()
+@guarded
 def add(
     ctx: typer.Context,
     urls: Annotated[list[str], typer.Argument(help="Work URLs on a configured archive.")],
@@ -139,6 +158,7 @@ def add(
 
 
 @app.command("import")
+@guarded
 def import_(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Local .txt or .html story files.")],
@@ -164,6 +184,7 @@ def import_(
 
 
 @app.command()
+@guarded
 def index(
     ctx: typer.Context,
     rebuild: Annotated[
@@ -201,6 +222,7 @@ Multi = typer.Option
 
 
 @app.command()
+@guarded
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help='Words, "phrases", OR, NOT, fields like character:holmes.')] = "",
@@ -242,6 +264,7 @@ def search(
 
 
 @app.command()
+@guarded
 def show(
     ctx: typer.Context,
     work_id: Annotated[str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")],
@@ -261,6 +284,7 @@ def show(
 
 
 @app.command()
+@guarded
 def export(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Export every work this query matches.")] = "",
@@ -335,6 +359,7 @@ def export(
 
 
 @app.command()
+@guarded
 def demo(
     directory: Annotated[
         Path, typer.Option("--dir", help="Where to put the demo archive and exports.")
@@ -347,22 +372,8 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: library errors become one line and an exit code, never a traceback."""
-    try:
-        code = app(standalone_mode=False)
-    except FicarchiveError as exc:
-        err.print(f"[red]error:[/] {safe(exc)}")
-        sys.exit(exc.exit_code)
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        err.print("aborted; everything stored so far is kept")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err.print("interrupted; everything stored so far is kept")
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Entry point of the `ficarchive` command."""
+    app()
 
 
 if __name__ == "__main__":

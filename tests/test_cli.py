@@ -1,0 +1,76 @@
+"""The CLI as a user meets it: help everywhere, one-line errors, the right exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from search_cli.app import app
+from tests.cli import ficarchive
+
+COMMANDS = ["crawl", "add", "import", "index", "search", "show", "export", "demo"]
+
+
+def test_every_command_has_help():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = set(group.commands)
+    assert set(COMMANDS) <= names
+    for name, command in group.commands.items():
+        assert command.help and command.help.strip(), f"{name} has no help text"
+        for param in command.params:
+            if param.name not in ("ctx",) and getattr(param, "help", None) is not None:
+                assert param.help.strip()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_runs(command):
+    run = ficarchive(command, "--help")
+    assert run.code == 0, run.err
+    assert "Usage" in run.out
+
+
+def test_bad_config_is_one_line_exit_2(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[politeness]\ndelay_seconds = -3\n")
+    run = ficarchive("--config", str(cfg), "search", "x")
+    assert run.code == 2
+    assert run.err.strip().count("\n") == 0
+    assert str(cfg) in run.err and "politeness.delay_seconds" in run.err
+    assert "Traceback" not in run.err
+
+
+def test_bad_query_and_unknown_work_exit_2(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    run = ficarchive("--config", str(cfg), "search", '"open quote')
+    assert run.code == 2 and "unbalanced quote" in run.err and "Traceback" not in run.err
+    run = ficarchive("--config", str(cfg), "show", "ao3:999")
+    assert run.code == 2 and "no work 'ao3:999'" in run.err
+
+
+def test_unknown_option_is_usage_error():
+    run = ficarchive("search", "--no-such-option")
+    assert run.code == 2
+    assert "Traceback" not in run.err
+
+
+def test_crawl_without_sources_says_what_to_do(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    run = ficarchive("--config", str(cfg), "crawl")
+    assert run.code == 2 and "no [[sources]] configured" in run.err
+
+
+def test_add_unknown_host_is_config_error(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    run = ficarchive("--config", str(cfg), "add", "https://unknown.example/works/1")
+    assert run.code == 2 and "not a configured archive" in run.err
+
+
+def test_import_missing_file_fails_with_exit_1(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    run = ficarchive("--config", str(cfg), "import", str(tmp_path / "nope.txt"))
+    assert run.code == 1 and "cannot read" in run.err

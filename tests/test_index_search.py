@@ -1,0 +1,148 @@
+"""Index and search: phrases inside chapters, folding, fields, and clear query errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.errors import IndexingError, QueryError
+from crawler.models import Block, Chapter, Note, Work, WorkMeta
+from index.indexer import Indexer
+from index.search import search
+from index.store import Store
+
+
+def work(work_id, title, chapters, **meta) -> Work:
+    m = WorkMeta(title=title, authors=meta.pop("authors", ["Writer"]), **meta)
+    chs = [Chapter(i + 1, "", [Block("paragraph", p) for p in paras]) for i, paras in enumerate(chapters)]
+    return Work(work_id, work_id.split(":")[0], f"https://example.org/{work_id}", m, "", [], chs)
+
+
+WORKS = [
+    work(
+        "ao3:1",
+        "The Lighthouse",
+        [
+            ["Holmes lit his pipe and watched the grey sea."],
+            ["It was, said Watson, the curious incident of the lighthouse keeper.", "Déjà vu, again."],
+        ],
+        characters=["Sherlock Holmes", "John Watson"],
+        relationships=["Sherlock Holmes & John Watson"],
+        fandoms=["Sherlock Holmes - Arthur Conan Doyle"],
+        tags=["Fluff", "Case Fic"],
+        rating="General Audiences",
+        status="complete",
+    ),
+    work(
+        "ao3:2",
+        "Netherfield Rain",
+        [["Elizabeth walked three miles in the rain.", "Her petticoat was six inches deep in mud."]],
+        characters=["Elizabeth Bennet", "Fitzwilliam Darcy"],
+        relationships=["Elizabeth Bennet/Fitzwilliam Darcy"],
+        fandoms=["Pride and Prejudice - Jane Austen"],
+        tags=["Fluff", "Rain"],
+        rating="Teen And Up Audiences",
+        status="in_progress",
+    ),
+    work(
+        "file:abcdef012345",
+        "Plain Story",
+        [["A keeper of bees, not of lighthouses.", "Spike said: see you, space cowboy."]],
+    ),
+]
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Store(tmp_path) as store:
+        for w in WORKS:
+            store.save_work(w)
+        Indexer(tmp_path).update(WORKS)
+        yield tmp_path, store
+
+
+def ids(result):
+    return [h.id for h in result.hits]
+
+
+def test_phrase_found_in_the_right_chapter(archive):
+    path, store = archive
+    result = search(path, '"curious incident of the lighthouse keeper"', store=store)
+    assert ids(result) == ["ao3:1"]
+    hit = result.hits[0]
+    assert hit.chapters == [2]
+    assert "«lighthouse»" in hit.matches[0].snippet and "«keeper»" in hit.matches[0].snippet
+    d = hit.to_dict()
+    assert set(d) >= {"id", "title", "authors", "fandoms", "score", "chapters", "snippets"}
+
+
+def test_phrase_is_exact_about_order(archive):
+    path, store = archive
+    assert ids(search(path, '"keeper lighthouse"', store=store)) == []
+    assert ids(search(path, '"see you space cowboy"', store=store)) == ["file:abcdef012345"]
+
+
+def test_accent_folding_and_all_words_must_match(archive):
+    path, store = archive
+    assert ids(search(path, '"deja vu"', store=store)) == ["ao3:1"]
+    assert ids(search(path, "keeper bees", store=store)) == ["file:abcdef012345"]
+    assert sorted(ids(search(path, "keeper", store=store))) == ["ao3:1", "file:abcdef012345"]
+
+
+def test_fields_filters_and_operators(archive):
+    path, store = archive
+    assert ids(search(path, "character:holmes", store=store)) == ["ao3:1"]
+    assert ids(search(path, 'character:"elizabeth bennet"', store=store)) == ["ao3:2"]
+    assert sorted(ids(search(path, "tag:fluff", store=store))) == ["ao3:1", "ao3:2"]
+    assert ids(search(path, "tag:fluff -rain", store=store)) == ["ao3:1"]
+    assert ids(search(path, "tag:fluff NOT character:holmes", store=store)) == ["ao3:2"]
+    assert sorted(ids(search(path, "rain OR pipe", store=store))) == ["ao3:1", "ao3:2"]
+    assert ids(search(path, "", filters={"character": ["Darcy"]}, store=store)) == ["ao3:2"]
+    assert ids(search(path, "status:in_progress", store=store)) == ["ao3:2"]
+    assert ids(search(path, "", filters={"site": ["file"]}, store=store)) == ["file:abcdef012345"]
+    assert ids(search(path, "words:>15", store=store)) == ["ao3:1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"unclosed phrase', "unbalanced quote"),
+        ("(holmes", "unbalanced parentheses"),
+        ("holmes)", "unbalanced parentheses"),
+        ("colour:red", "unknown field 'colour'"),
+        ("holmes AND", "ends with 'AND'"),
+        ("OR holmes", "starts with 'OR'"),
+        ("*", "wildcard"),
+        ("a*", "wildcard"),
+        ("x" * 20_000, "the limit is"),
+    ],
+)
+def test_bad_queries_are_one_clear_error(archive, query, message):
+    path, store = archive
+    with pytest.raises(QueryError, match=message) as info:
+        search(path, query, store=store)
+    assert "\n" not in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_reindex_replaces_and_removes(archive):
+    path, store = archive
+    changed = work("ao3:1", "The Lighthouse", [["Only tea now."]], characters=["Sherlock Holmes"])
+    indexer = Indexer(path)
+    indexer.update([changed], remove=["ao3:2"])
+    store.save_work(changed)
+    assert ids(search(path, "lighthouse keeper", store=store)) == ["file:abcdef012345"]
+    assert indexer.work_ids() == {"ao3:1", "file:abcdef012345"}
+
+
+def test_notes_are_not_searched_as_story(tmp_path):
+    w = work("ao3:9", "Quiet", [["Nothing happens."]])
+    w.chapters[0].notes.append(Note("author_note", "after", "Thanks to my beta, Marmalade."))
+    with Store(tmp_path) as store:
+        store.save_work(w)
+        Indexer(tmp_path).update([w])
+        assert ids(search(tmp_path, "marmalade", store=store)) == []
+
+
+def test_missing_index_says_what_to_do(tmp_path):
+    with pytest.raises(IndexingError, match="index --rebuild"):
+        search(tmp_path, "anything")
