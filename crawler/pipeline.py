@@ -215,6 +215,8 @@ class Archiver:
         work_id = f"{site.name}:{site_id}"
         try:
             pages = [self.client.get(u) for u in site.work_urls(site_id)]
+            if pages and pages[0].status < 400:
+                pages += [self.client.get(u) for u in site.more_urls(pages[0])]
             raw = site.parse_work(pages)
         except Gone as exc:
             kept = self.store.mark_gone(work_id)
@@ -299,6 +301,38 @@ class Archiver:
         except ParseError as exc:
             return Outcome("", str(path), "failed", str(exc))
         return self._store(raw, [page], None, None)
+
+    def update(self, ids: Iterable[str]) -> Report:
+        """Re-check stored works upstream; say which gained chapters."""
+        report = Report()
+        began = time.monotonic()
+        ids = list(ids)
+        self.progress.start(len(ids), "updating")
+        for work_id in ids:
+            outcome = self._update_one(work_id)
+            report.outcomes.append(outcome)
+            self.progress.advance(outcome)
+        self._finish(report, began)
+        return report
+
+    def _update_one(self, work_id: str) -> Outcome:
+        before = self.store.get_work(work_id)
+        if before is None:
+            return Outcome(work_id, "", "failed", "not in the archive")
+        site_name, _, site_id = work_id.partition(":")
+        if site_name == "file":
+            return Outcome(work_id, before.url, "skipped", "a local file: import it again to refresh")
+        try:
+            site = adapter(self.config, site_name)
+        except FicarchiveError as exc:
+            return Outcome(work_id, before.url, "skipped", str(exc), before.title)
+        outcome = self._fetch_work(site, site_id, before.url, None, "update", before.title)
+        after = self.store.get_work(work_id)
+        if outcome.result == "updated" and after is not None:
+            added = len(after.chapters) - len(before.chapters)
+            if added > 0:
+                outcome.reason = f"{added} new chapter(s)"
+        return outcome
 
     # --- index -----------------------------------------------------------------------------
 

@@ -338,3 +338,44 @@ def crawl_lock(archive_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def archive_stats(store: Store) -> dict[str, Any]:
+    """Works, chapters and words by site, fandom and status; size on disk; last crawls."""
+    db = store.db
+    status_sql = "CASE WHEN gone_at IS NOT NULL THEN 'gone' ELSE json_extract(meta, '$.status') END"
+    totals = db.execute("SELECT COUNT(*), COALESCE(SUM(words), 0) FROM works").fetchone()
+    chapters = db.execute("SELECT COUNT(*) FROM chapters").fetchone()[0]
+
+    def grouped(expr: str, source: str = "works") -> list[dict[str, Any]]:
+        rows = db.execute(
+            f"SELECT {expr} AS k, COUNT(*) AS works, COALESCE(SUM(words), 0) AS words"
+            f" FROM {source} GROUP BY k ORDER BY works DESC, k"
+        ).fetchall()
+        return [{"name": r["k"], "works": r["works"], "words": r["words"]} for r in rows]
+
+    by_fandom = [
+        {"name": r[0], "works": r[1], "words": r[2]}
+        for r in db.execute(
+            "SELECT j.value, COUNT(*), COALESCE(SUM(works.words), 0)"
+            " FROM works, json_each(works.meta, '$.fandoms') AS j"
+            " GROUP BY j.value ORDER BY COUNT(*) DESC, j.value"
+        )
+    ]
+    size = sum(p.stat().st_size for p in store.dir.rglob("*") if p.is_file())
+    return {
+        "works": totals[0],
+        "chapters": chapters,
+        "words": totals[1],
+        "by_site": grouped("site"),
+        "by_status": grouped(status_sql),
+        "by_fandom": by_fandom,
+        "gone": db.execute("SELECT COUNT(*) FROM works WHERE gone_at IS NOT NULL").fetchone()[0],
+        "locked": db.execute("SELECT COUNT(*) FROM works WHERE locked = 1").fetchone()[0],
+        "raw_pages": db.execute("SELECT COUNT(*) FROM raw_pages").fetchone()[0],
+        "size_bytes": size,
+        "sources": [
+            {"name": r["name"], "last_crawled": r["last_crawled"]}
+            for r in db.execute("SELECT * FROM sources ORDER BY name")
+        ],
+    }

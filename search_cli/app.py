@@ -21,7 +21,7 @@ from crawler.errors import ExportError, FicarchiveError, UsageError
 from crawler.pipeline import Archiver, require_sources
 from index.search import SORTS
 from index.search import search as run_search
-from index.store import Store, crawl_lock
+from index.store import Store, archive_stats, crawl_lock
 from search_cli import render
 from search_cli.render import RichProgress, err, out, print_json, safe
 
@@ -356,6 +356,95 @@ def export(
             out.print(f"[red]failed[/] {safe(work_id)}: {safe(why)}")
         out.print(f"{len(written)} written, {len(skipped)} skipped, {len(failed)} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+@guarded
+def update(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(help="Work ids to re-check.")] = None,
+    all_works: Annotated[bool, typer.Option("--all", help="Re-check every stored work.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Re-check stored works upstream and report new chapters (gone works are kept)."""
+    state = _state(ctx)
+    if not ids and not all_works:
+        raise UsageError("name work ids to update, or use --all")
+    with crawl_lock(state.config.archive_dir), RichProgress(not json_out) as progress:
+        archiver, store = _archiver(state, progress)
+        try:
+            report = archiver.update(store.work_ids() if all_works else ids)
+        finally:
+            archiver.close()
+            store.close()
+    raise typer.Exit(_finish_report(report, json_out, "update"))
+
+
+@app.command()
+@guarded
+def remove(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(help="Work ids to remove from the archive.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Remove works from the archive for good (text, notes, raw pages and index entries)."""
+    state = _state(ctx)
+    with Store(state.config.archive_dir) as store:
+        known = [i for i in ids if store.get_work(i) is not None]
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise UsageError(f"no work {unknown[0]!r} in {state.config.archive_dir}")
+        if not yes and not typer.confirm(f"Remove {len(known)} work(s) for good?", default=False):
+            raise typer.Exit(1)
+        for work_id in known:
+            store.remove_work(work_id)
+    from index.indexer import Indexer
+
+    Indexer(state.config.archive_dir).update([], remove=known)
+    out.print(f"removed {len(known)} work(s)")
+
+
+@app.command("list")
+@guarded
+def list_(
+    ctx: typer.Context,
+    character: Annotated[list[str] | None, Multi(help="Only works with this character.")] = None,
+    fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom.")] = None,
+    tag: Annotated[list[str] | None, Multi(help="Only works with this tag.")] = None,
+    site: Annotated[list[str] | None, Multi(help="Only works from this site.")] = None,
+    status: Annotated[list[str] | None, Multi(help="complete, in_progress or gone.")] = None,
+    sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "title",
+    limit: Annotated[int, typer.Option(min=1, help="Works per page.")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="Page.")] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """List stored works, with the filters and sorts of search and no query."""
+    if sort not in SORTS:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
+    state = _state(ctx)
+    filters = _filters(character=character, fandom=fandom, tag=tag, site=site, status=status)
+    with Store(state.config.archive_dir) as store:
+        result = run_search(
+            state.config.archive_dir, "", filters=filters, limit=limit, page=page, sort=sort, store=store
+        )
+    if json_out:
+        for hit in result.hits:
+            print_json(hit.to_dict())
+    else:
+        render.results_table(result, "the archive")
+
+
+@app.command()
+@guarded
+def stats(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Works, chapters and words by site, fandom and status; size on disk; last crawls."""
+    state = _state(ctx)
+    with Store(state.config.archive_dir) as store:
+        data = archive_stats(store)
+    if json_out:
+        print_json(data)
+    else:
+        render.stats_tables(data)
 
 
 @app.command()

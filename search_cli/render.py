@@ -217,3 +217,30 @@ def _notes(notes, position: str) -> None:
         if n.position == position or (position == "before" and n.position == "inline"):
             label = NOTE_LABELS.get(n.kind, n.kind)
             out.print(f"[italic dim]{label}: {safe(n.text)}[/]\n")
+
+
+def stats_tables(data: dict) -> None:
+    size_mb = data["size_bytes"] / 1_000_000
+    out.print(
+        f"[bold]{data['works']:,}[/] works, {data['chapters']:,} chapters, "
+        f"{data['words']:,} words; {data['gone']} gone, {data['locked']} locked; "
+        f"{data['raw_pages']:,} raw pages; {size_mb:.1f} MB on disk"
+    )
+    for key, title in (("by_site", "site"), ("by_status", "status"), ("by_fandom", "fandom")):
+        rows = data[key][:15]
+        if not rows:
+            continue
+        table = Table(title=f"by {title}")
+        table.add_column(title)
+        table.add_column("works", justify="right")
+        table.add_column("words", justify="right")
+        for row in rows:
+            table.add_row(safe(row["name"]), f"{row['works']:,}", f"{row['words']:,}")
+        out.print(table)
+    if data["sources"]:
+        table = Table(title="sources")
+        table.add_column("source")
+        table.add_column("last crawled")
+        for src in data["sources"]:
+            table.add_row(safe(src["name"]), src["last_crawled"])
+        out.print(table)

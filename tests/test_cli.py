@@ -7,7 +7,20 @@ import pytest
 from search_cli.app import app
 from tests.cli import ficarchive
 
-COMMANDS = ["crawl", "add", "import", "index", "search", "show", "export", "demo"]
+COMMANDS = [
+    "crawl",
+    "add",
+    "update",
+    "import",
+    "remove",
+    "index",
+    "search",
+    "list",
+    "stats",
+    "show",
+    "export",
+    "demo",
+]
 
 
 def test_every_command_has_help():

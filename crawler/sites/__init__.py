@@ -8,9 +8,16 @@ from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import Listing, ListingEntry, SiteAdapter
+from crawler.sites.efiction import EFictionAdapter
+from crawler.sites.ffn import FFNAdapter
 from crawler.sites.text import TextAdapter
 
-ADAPTERS: dict[str, type[SiteAdapter]] = {"ao3": AO3Adapter, "text": TextAdapter}
+ADAPTERS: dict[str, type[SiteAdapter]] = {
+    "ao3": AO3Adapter,
+    "ffn": FFNAdapter,
+    "efiction": EFictionAdapter,
+    "text": TextAdapter,
+}
 
 __all__ = ["ADAPTERS", "Listing", "ListingEntry", "SiteAdapter", "adapter", "adapter_for_url"]
 

@@ -137,7 +137,9 @@ class AO3Adapter(SiteAdapter):
         chapters = self._chapters(chapters_div)
         if not chapters:
             raise ParseError(f"{url}: the AO3 work page has no chapter text")
-        return RawWork("ao3", site_id, f"{self.base_url}/works/{site_id}", meta, chapters, summary_html, notes)
+        return RawWork(
+            "ao3", site_id, f"{self.base_url}/works/{site_id}", meta, chapters, summary_html, notes
+        )
 
     def _meta(self, doc, meta_dl) -> WorkMeta:
         title = text_of(doc.select_one("h2.title.heading"))
@@ -180,7 +182,9 @@ class AO3Adapter(SiteAdapter):
             warnings=_tags(meta_dl, "warning"),
             categories=_tags(meta_dl, "category"),
             language=text_of(meta_dl.select_one("dd.language")) or None,
-            status="complete" if complete or status_label.startswith("Completed") else "in_progress",
+            status="complete"
+            if complete or status_label.startswith("Completed")
+            else "in_progress",
             chapters_total=chapters_total,
             published=stat("published") or None,
             updated=updated,

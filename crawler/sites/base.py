@@ -65,6 +65,10 @@ class SiteAdapter(ABC):
     def work_urls(self, site_id: str) -> list[str]:
         """The URLs whose pages together make up the whole work (as few as the site allows)."""
 
+    def more_urls(self, first: FetchedPage) -> list[str]:
+        """Pages still to fetch once the first is read (e.g. FanFiction.net's chapters 2..N)."""
+        return []
+
     @abstractmethod
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         """Turn a work's pages into a RawWork; raise Gone, LoginRequired, AdultContent or ParseError."""

@@ -58,7 +58,11 @@ class TextAdapter(SiteAdapter):
         name = unquote(urlsplit(page.url).path.rsplit("/", 1)[-1]) or page.url
         ctype = page.headers.get("content-type", "")
         is_html = name.lower().endswith(HTML_SUFFIXES) or "html" in ctype
-        if not is_html and not name.lower().endswith(TEXT_SUFFIXES) and b"<html" in page.body[:2000].lower():
+        if (
+            not is_html
+            and not name.lower().endswith(TEXT_SUFFIXES)
+            and b"<html" in page.body[:2000].lower()
+        ):
             is_html = True
         text = decode(page.body)
         if not text.strip():
