@@ -58,8 +58,14 @@ def test_env_then_local_file(tmp_path, monkeypatch):
         ("[sites.ao3]\nbase_url = 'ftp://x.org'\n", "sites.ao3.base_url: must be an http(s) URL"),
         ("[archives]\npath = 'x'\n", "archives: unknown section"),
         ("[[sources]]\nname = 'a'\nsite = 'ao3'\n", "sources[0].start: is required"),
-        ("[[sources]]\nname = 'a'\nsite = 'nope'\nstart = ['/x']\n", "sources[0].site: unknown site"),
-        ("[[sources]]\nname = 'a'\nsite = 'ao3'\nstart = []\n", "sources[0].start: must be a non-empty"),
+        (
+            "[[sources]]\nname = 'a'\nsite = 'nope'\nstart = ['/x']\n",
+            "sources[0].site: unknown site",
+        ),
+        (
+            "[[sources]]\nname = 'a'\nsite = 'ao3'\nstart = []\n",
+            "sources[0].start: must be a non-empty",
+        ),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, toml, expected):

@@ -13,7 +13,10 @@ from index.store import Store
 
 def work(work_id, title, chapters, **meta) -> Work:
     m = WorkMeta(title=title, authors=meta.pop("authors", ["Writer"]), **meta)
-    chs = [Chapter(i + 1, "", [Block("paragraph", p) for p in paras]) for i, paras in enumerate(chapters)]
+    chs = [
+        Chapter(i + 1, "", [Block("paragraph", p) for p in paras])
+        for i, paras in enumerate(chapters)
+    ]
     return Work(work_id, work_id.split(":")[0], f"https://example.org/{work_id}", m, "", [], chs)
 
 
@@ -23,7 +26,10 @@ WORKS = [
         "The Lighthouse",
         [
             ["Holmes lit his pipe and watched the grey sea."],
-            ["It was, said Watson, the curious incident of the lighthouse keeper.", "Déjà vu, again."],
+            [
+                "It was, said Watson, the curious incident of the lighthouse keeper.",
+                "Déjà vu, again.",
+            ],
         ],
         characters=["Sherlock Holmes", "John Watson"],
         relationships=["Sherlock Holmes & John Watson"],
@@ -35,7 +41,12 @@ WORKS = [
     work(
         "ao3:2",
         "Netherfield Rain",
-        [["Elizabeth walked three miles in the rain.", "Her petticoat was six inches deep in mud."]],
+        [
+            [
+                "Elizabeth walked three miles in the rain.",
+                "Her petticoat was six inches deep in mud.",
+            ]
+        ],
         characters=["Elizabeth Bennet", "Fitzwilliam Darcy"],
         relationships=["Elizabeth Bennet/Fitzwilliam Darcy"],
         fandoms=["Pride and Prejudice - Jane Austen"],

@@ -44,7 +44,13 @@ def test_single_chapter_work_metadata():
     assert m.series == [{"name": "it's about the bones 👌", "id": "3196530", "part": 3}]
     assert (m.published, m.updated) == ("2022-09-20", "2022-09-20")
     assert (m.status, m.chapters_total) == ("complete", 1)
-    assert (m.words_upstream, m.kudos, m.hits, m.bookmarks, m.comments) == (5688, 671, 4370, 192, 88)
+    assert (m.words_upstream, m.kudos, m.hits, m.bookmarks, m.comments) == (
+        5688,
+        671,
+        4370,
+        192,
+        88,
+    )
     assert len(raw.chapters) == 1
     assert "You know I had to do it to them" in raw.chapters[0].html
     assert raw.summary_html.startswith("\n<p>") or "<p>" in raw.summary_html
@@ -54,7 +60,12 @@ def test_single_chapter_work_metadata():
 
 def test_full_view_multichapter_work():
     raw = adapter().parse_work(
-        [page("ao3_work_multichapter_full_view_explicit.html", f"{BASE}/works/20907563?view_full_work=true")]
+        [
+            page(
+                "ao3_work_multichapter_full_view_explicit.html",
+                f"{BASE}/works/20907563?view_full_work=true",
+            )
+        ]
     )
     m = raw.meta
     assert raw.id == "ao3:20907563"
@@ -72,7 +83,9 @@ def test_full_view_multichapter_work():
 
 
 def test_chapter_view_in_several_series():
-    raw = adapter().parse_work([page("ao3_chapter_page_multichapter_in_series.html", f"{BASE}/works/41214669")])
+    raw = adapter().parse_work(
+        [page("ao3_chapter_page_multichapter_in_series.html", f"{BASE}/works/41214669")]
+    )
     m = raw.meta
     assert m.title == "Permablocking Specific Tags - Site Skin"
     assert m.fandoms == ["Fandom - Fandom", "AO3", "No Fandom"]
@@ -84,11 +97,17 @@ def test_adult_interstitial_restricted_and_gone():
     with pytest.raises(AdultContent, match="allow_adult"):
         adapter().parse_work([page("ao3_adult_content_interstitial.html")])
     with pytest.raises(LoginRequired, match="registered users"):
-        adapter().parse_work([page("ao3_restricted_work_login_required.html", f"{BASE}/users/login?restricted=true")])
+        adapter().parse_work(
+            [page("ao3_restricted_work_login_required.html", f"{BASE}/users/login?restricted=true")]
+        )
     with pytest.raises(Gone):
-        adapter().parse_work([FetchedPage(f"{BASE}/works/5", 404, {}, b"<html>404</html>", datetime.now(UTC))])
+        adapter().parse_work(
+            [FetchedPage(f"{BASE}/works/5", 404, {}, b"<html>404</html>", datetime.now(UTC))]
+        )
     with pytest.raises(ParseError, match="not an AO3 work page"):
-        adapter().parse_work([FetchedPage(f"{BASE}/works/5", 200, {}, b"<html><p>hi</p></html>", datetime.now(UTC))])
+        adapter().parse_work(
+            [FetchedPage(f"{BASE}/works/5", 200, {}, b"<html><p>hi</p></html>", datetime.now(UTC))]
+        )
 
 
 def test_adult_works_are_fetched_only_when_allowed():
@@ -98,7 +117,9 @@ def test_adult_works_are_fetched_only_when_allowed():
 
 def test_tag_listing_entries_and_pagination():
     listing = adapter().parse_listing(
-        page("ao3_tag_works_index_kataang_week_2020.html", f"{BASE}/tags/Kataang%20Week%202020/works")
+        page(
+            "ao3_tag_works_index_kataang_week_2020.html", f"{BASE}/tags/Kataang%20Week%202020/works"
+        )
     )
     assert len(listing.entries) == 20
     first = listing.entries[0]
@@ -109,6 +130,8 @@ def test_tag_listing_entries_and_pagination():
 
 
 def test_series_page_listing():
-    listing = adapter().parse_listing(page("ao3_series_page_counting_drabbles.html", f"{BASE}/series/1"))
+    listing = adapter().parse_listing(
+        page("ao3_series_page_counting_drabbles.html", f"{BASE}/series/1")
+    )
     assert [e.title for e in listing.entries][0] == "Skipping Stones"
     assert len(listing.entries) == 2 and listing.next_url is None

@@ -87,7 +87,11 @@ def test_failed_write_leaves_old_work(tmp_path):
 
 
 def test_crawl_lock_names_the_holder(tmp_path):
-    with crawl_lock(tmp_path), pytest.raises(ArchiveLocked, match="already running"), crawl_lock(tmp_path):
+    with (
+        crawl_lock(tmp_path),
+        pytest.raises(ArchiveLocked, match="already running"),
+        crawl_lock(tmp_path),
+    ):
         pass
     with crawl_lock(tmp_path):  # released
         pass
