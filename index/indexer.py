@@ -157,7 +157,9 @@ class Indexer:
             ix.close()
         return written
 
-    def rebuild(self, works: Iterable[Work], progress: Callable[[Work], None] | None = None) -> list[str]:
+    def rebuild(
+        self, works: Iterable[Work], progress: Callable[[Work], None] | None = None
+    ) -> list[str]:
         """Start from an empty index and add every work."""
         if self.dir.exists():
             shutil.rmtree(self.dir)

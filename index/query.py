@@ -54,7 +54,16 @@ FIELD_ALIASES: dict[str, str] = {
     "updated": "updated",
     "chapter_title": "chapter_title",
 }
-DEFAULT_FIELDS = ["title", "body", "summary", "authors", "characters", "relationships", "fandoms", "tags"]
+DEFAULT_FIELDS = [
+    "title",
+    "body",
+    "summary",
+    "authors",
+    "characters",
+    "relationships",
+    "fandoms",
+    "tags",
+]
 FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 MAX_QUERY_CHARS = 10_000
 
@@ -102,7 +111,10 @@ def _normalise_fields(text: str) -> str:
 
 def make_parser(schema) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(
-        DEFAULT_FIELDS, schema, fieldboosts={"title": 3.0, "characters": 2.0}, group=qparser.AndGroup
+        DEFAULT_FIELDS,
+        schema,
+        fieldboosts={"title": 3.0, "characters": 2.0},
+        group=qparser.AndGroup,
     )
     parser.add_plugin(qparser.GtLtPlugin())
     parser.remove_plugin_class(qparser.FuzzyTermPlugin)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import highlight
+from whoosh.support.charset import accent_map
 
 from crawler.errors import IndexingError
 from index.indexer import SEP, Indexer
@@ -15,6 +16,10 @@ from index.store import Store
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 SORTS = ("relevance", "updated", "published", "words", "kudos", "hits", "title")
+
+
+def accent_fold(text: str) -> str:
+    return text.translate(accent_map)
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -100,7 +105,7 @@ def search(
     try:
         q = parse_query(query, ix.schema, filters)
         with ix.searcher() as searcher:
-            results = searcher.search(q, limit=None, terms=True)
+            results = searcher.search(q, limit=None)
             works: dict[str, Hit] = {}
             for r in results:
                 f = r.fields()
@@ -142,22 +147,42 @@ def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
 
 
 def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> None:
-    """A snippet from each matching chapter's text (from the store), or the summary."""
+    """A snippet from each matching chapter's text (from the store), or the summary.
+
+    Re-analysing a whole chapter to highlight it is slow in Python, so only the
+    paragraphs whose folded text contains a query term's stem are analysed.
+    """
     fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
     formatter = _MarkFormatter()
     analyzer = results.searcher.schema["body"].analyzer
     terms = {
         t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "body"
     }
-    in_text = body_terms(q)
+    in_text = bool(terms) and body_terms(q)
     for hit in hits:
-        work = store.get_work(hit.id) if in_text else None
-        chapters = {c.number: c for c in work.chapters} if work else {}
-        for match in hit.matches[:per_work] if in_text else hit.matches[:1]:
-            chapter = chapters.get(match.chapter)
-            if chapter is None:
+        wanted = hit.matches[:per_work] if in_text else hit.matches[:1]
+        if not in_text:
+            for match in wanted:
                 match.snippet = " ".join(hit.stored.get("summary", "").split())[:240]
-                continue
-            match.snippet = highlight.highlight(
-                chapter.text, terms, analyzer, fragmenter, formatter, top=1
-            ).strip()
+            continue
+        chapters = store.chapter_blocks(hit.id, [m.chapter for m in wanted])
+        for match in wanted:
+            match.snippet = _snippet(
+                chapters.get(match.chapter, []), terms, analyzer, fragmenter, formatter
+            )
+
+
+def _fold(text: str) -> str:
+    return accent_fold(text.lower())
+
+
+def _snippet(blocks, terms: set[str], analyzer, fragmenter, formatter) -> str:
+    # A stem can differ from its word in the last letter (happi/happy): probe without it.
+    probes = {t[:-1] if len(t) > 4 else t for t in terms}
+    texts = [b.text for b in blocks if b.text]
+    candidates = [t for t in texts if any(p in _fold(t) for p in probes)] or texts[:50]
+    for text in candidates[:6]:
+        found = highlight.highlight(text, terms, analyzer, fragmenter, formatter, top=1).strip()
+        if found:
+            return found
+    return ""

@@ -217,6 +217,18 @@ class Store:
             row["id"], row["site"], row["url"], meta, row["summary"], notes.get(0, []), chapters
         )
 
+    def chapter_blocks(self, work_id: str, numbers: list[int]) -> dict[int, list[Block]]:
+        """Just these chapters' blocks (snippets need no more than that)."""
+        marks = ",".join("?" * len(numbers))
+        rows = self.db.execute(
+            f"SELECT number, blocks FROM chapters WHERE work_id = ? AND number IN ({marks})",
+            (work_id, *numbers),
+        )
+        return {
+            r["number"]: [Block(b["type"], b.get("text", "")) for b in json.loads(r["blocks"])]
+            for r in rows
+        }
+
     def work_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM works ORDER BY id")]
 
