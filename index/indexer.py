@@ -7,13 +7,22 @@ re-analysed: Whoosh is slow (see MEASUREMENTS.md), so it must waste nothing.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    Token,
+)
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 from crawler.errors import IndexingError
@@ -31,6 +40,64 @@ def folding_analyzer():
 def stemming_analyzer():
     """Folded and stemmed, with no stop list: phrases like "see you" need every word."""
     return folding_analyzer() | StemFilter()
+
+
+# The most frequent English words. A phrase made of them makes Whoosh walk the
+# positions of nearly every document (MEASUREMENTS.md: p95 6.6 s), so pairs that
+# contain one are also indexed as single terms (Lucene's CommonGrams).
+COMMON_WORDS = frozenset(
+    stem(w)
+    for w in (
+        "the of and to a in that it was he she his her i you with as for on at be had but "
+        "not they by said is what all were we when there one from this so have him them an "
+        "would me my up out if no could into then"
+    ).split()
+)
+PAIR_SEP = "\u2423"  # a visible space: cannot come out of the tokenizer
+
+
+class PairsAnalyzer(Analyzer):
+    """Emit `a␣b` for each adjacent pair of body tokens where a or b is a common word.
+
+    It tokenizes, folds and stems exactly as the body field does, but with one C
+    regex and a memo of stems, and makes Token objects only for the pairs:
+    analysing the body a second time through Whoosh's filter chain tripled the
+    index time.
+    """
+
+    WORD = re.compile(r"\w+(?:\.?\w+)*")
+
+    def __init__(self, common: frozenset[str] = COMMON_WORDS) -> None:
+        self.common = common
+        self.stems: dict[str, str] = {}
+
+    def _stem(self, word: str) -> str:
+        found = self.stems.get(word)
+        if found is None:
+            if len(self.stems) > 200_000:
+                self.stems.clear()
+            found = self.stems[word] = stem(word)
+        return found
+
+    def __call__(self, value, **kwargs):
+        words = [self._stem(w) for w in self.WORD.findall(value.lower().translate(accent_map))]
+        common = self.common
+        token = Token(**kwargs)
+        for a, b in zip(words, words[1:], strict=False):
+            if a in common or b in common:
+                token.text = f"{a}{PAIR_SEP}{b}"
+                token.boost = 1.0
+                token.stopped = False
+                yield token
+
+
+def common_pairs(words: list[str]) -> list[str]:
+    """The indexed pairs inside an (analysed) phrase, in order."""
+    return [
+        f"{a}{PAIR_SEP}{b}"
+        for a, b in zip(words, words[1:], strict=False)
+        if a in COMMON_WORDS or b in COMMON_WORDS
+    ]
 
 
 def make_schema() -> Schema:
@@ -57,6 +124,7 @@ def make_schema() -> Schema:
         complete=ID,
         summary=TEXT(analyzer=stem, stored=True),
         body=TEXT(analyzer=stem, phrase=True),
+        body_pairs=TEXT(analyzer=PairsAnalyzer(), phrase=False),
         words=NUMERIC(int, stored=True),
         chapters=NUMERIC(int, stored=True),
         kudos=NUMERIC(int, stored=True),
@@ -103,6 +171,7 @@ def chapter_docs(work: Work) -> Iterable[dict]:
             "chapter": ch.number,
             "chapter_title": ch.title,
             "body": ch.text,
+            "body_pairs": ch.text,
         }
 
 

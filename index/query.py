@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from whoosh import qparser
-from whoosh.query import And, Every, Or, Query, Term
+from whoosh.query import And, Every, Phrase, Query, Term
 
 from crawler.errors import QueryError
 
@@ -122,7 +122,9 @@ def make_parser(schema) -> qparser.QueryParser:
     return parser
 
 
-def parse_query(text: str, schema, filters: dict[str, list[str]] | None = None) -> Query:
+def parse_query(
+    text: str, schema, filters: dict[str, list[str]] | None = None, *, pairs: bool = True
+) -> Query:
     """Parse the user's query plus CLI filters (--character NAME …) into one Whoosh query."""
     text = (text or "").strip()
     _check(text)
@@ -149,12 +151,25 @@ def parse_query(text: str, schema, filters: dict[str, list[str]] | None = None) 
                 raise QueryError(f"cannot use --{field} {value!r}: {exc}") from None
     if not parts:
         return Every()
-    return parts[0] if len(parts) == 1 else And(parts)
+    query = parts[0] if len(parts) == 1 else And(parts)
+    return with_pairs(query, schema) if pairs else query
 
 
-def body_terms(query: Query) -> bool:
-    """Does the query look inside story text (so snippets come from the chapter)?"""
-    return any(field == "body" for field, _ in query.iter_all_terms()) if query else False
+def with_pairs(query: Query, schema) -> Query:
+    """Rewrite exact body phrases that hold common words to use the pair field."""
+    return query.accept(_phrase_to_pairs) if "body_pairs" in schema else query
 
 
-__all__ = ["FIELD_ALIASES", "Or", "body_terms", "parse_query"]
+def _phrase_to_pairs(node: Query) -> Query:
+    """Exact body phrases with common words become pair terms (plus positions if longer)."""
+    from index.indexer import common_pairs
+
+    if not isinstance(node, Phrase) or node.fieldname != "body" or node.slop != 1:
+        return node
+    pairs = common_pairs(list(node.words))
+    if not pairs:
+        return node
+    terms = [Term("body_pairs", p) for p in pairs]
+    if len(node.words) == 2:
+        return terms[0]  # the pair term is the phrase
+    return And([*terms, node])

@@ -11,7 +11,7 @@ from whoosh.support.charset import accent_map
 
 from crawler.errors import IndexingError
 from index.indexer import SEP, Indexer
-from index.query import body_terms, parse_query
+from index.query import parse_query, with_pairs
 from index.store import Store
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
@@ -103,7 +103,8 @@ def search(
         )
     ix = indexer.open()
     try:
-        q = parse_query(query, ix.schema, filters)
+        plain = parse_query(query, ix.schema, filters, pairs=False)
+        q = with_pairs(plain, ix.schema)
         with ix.searcher() as searcher:
             results = searcher.search(q, limit=None)
             works: dict[str, Hit] = {}
@@ -127,7 +128,7 @@ def search(
             start = max(page - 1, 0) * limit
             shown = hits[start : start + limit]
             if shown:
-                _add_snippets(shown, q, results, store or Store(archive_dir), snippets_per_work)
+                _add_snippets(shown, plain, results, store or Store(archive_dir), snippets_per_work)
             return SearchResult(len(hits), shown)
     finally:
         ix.close()
@@ -158,7 +159,7 @@ def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> N
     terms = {
         t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "body"
     }
-    in_text = bool(terms) and body_terms(q)
+    in_text = bool(terms)
     for hit in hits:
         wanted = hit.matches[:per_work] if in_text else hit.matches[:1]
         if not in_text:

@@ -157,3 +157,32 @@ def test_notes_are_not_searched_as_story(tmp_path):
 def test_missing_index_says_what_to_do(tmp_path):
     with pytest.raises(IndexingError, match="index --rebuild"):
         search(tmp_path, "anything")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from index.indexer import PAIR_SEP, PairsAnalyzer, common_pairs, stemming_analyzer  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
+def test_pair_field_tokenizes_exactly_like_the_body(text):
+    """Phrase rewriting is only right if pairs come from the very tokens the body indexes."""
+    words = [t.text for t in stemming_analyzer()(text)]
+    assert [t.text for t in PairsAnalyzer()(text)] == common_pairs(words)
+    assert all(PAIR_SEP in p for p in common_pairs(words))
+
+
+def test_common_word_phrases_use_pair_terms(archive):
+    path, store = archive
+    from index.query import parse_query
+
+    ix = Indexer(path).open()
+    q = parse_query('"of the lighthouse keeper"', ix.schema)
+    assert "body_pairs" in {f for f, _ in q.iter_all_terms()}
+    ix.close()
+    assert ids(search(path, '"of the lighthouse keeper"', store=store)) == ["ao3:1"]
+    assert ids(search(path, '"the lighthouse of"', store=store)) == []
+    assert ids(search(path, '"see you"', store=store)) == ["file:abcdef012345"]
+    assert search(path, '"see you"', store=store).hits[0].matches[0].snippet.count("«") >= 2
