@@ -110,8 +110,7 @@ class Config:
 
 def default_sites(delay_seconds: float | None = None) -> dict[str, SiteConfig]:
     return {
-        name: SiteConfig(name, DEFAULT_BASE_URLS[name], DEFAULT_SITE_DELAYS[name])
-        for name in SITES
+        name: SiteConfig(name, DEFAULT_BASE_URLS[name], DEFAULT_SITE_DELAYS[name]) for name in SITES
     }
 
 
@@ -227,7 +226,9 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
             if required not in vals:
                 raise check.fail(f"{key}.{required}", "is required")
         if vals["site"] not in SITES:
-            raise check.fail(f"{key}.site", f"unknown site {vals['site']!r}; allowed: {', '.join(SITES)}")
+            raise check.fail(
+                f"{key}.site", f"unknown site {vals['site']!r}; allowed: {', '.join(SITES)}"
+            )
         starts = vals["start"]
         if not starts or not all(isinstance(s, str) and s for s in starts):
             raise check.fail(f"{key}.start", "must be a non-empty list of URLs or paths")

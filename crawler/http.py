@@ -95,7 +95,9 @@ class PoliteClient:
         self._guard = threading.Lock()
         self.client = httpx.Client(
             headers={"User-Agent": user_agent(config.archive.contact)},
-            timeout=httpx.Timeout(self.pol.read_timeout_seconds, connect=self.pol.connect_timeout_seconds),
+            timeout=httpx.Timeout(
+                self.pol.read_timeout_seconds, connect=self.pol.connect_timeout_seconds
+            ),
             follow_redirects=False,
             transport=transport,
         )
@@ -111,7 +113,9 @@ class PoliteClient:
 
     # --- public -----------------------------------------------------------
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchedPage:
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchedPage:
         """Fetch one URL politely; 4xx/5xx pages are returned, not raised (but see below).
 
         Raises OffsiteURL, RobotsDisallowed, RateLimited (429/503 beyond the
@@ -216,7 +220,9 @@ class PoliteClient:
         while True:
             held = self.held_until.get(host, 0.0) - time.monotonic()
             if held > self.pol.backoff_cap_seconds:
-                raise RateLimited(f"{url}: {host} asked ficarchive to wait {held:.0f} s more", url, 429)
+                raise RateLimited(
+                    f"{url}: {host} asked ficarchive to wait {held:.0f} s more", url, 429
+                )
             status: int | None = None
             error: Exception | None = None
             resp_headers = httpx.Headers()
@@ -250,7 +256,9 @@ class PoliteClient:
             self.stats.retries += 1
             self.held_until[host] = time.monotonic() + wait
             if wait > self.pol.backoff_cap_seconds:
-                raise RateLimited(f"{url}: {host} asked ficarchive to wait {wait:.0f} s", url, status)
+                raise RateLimited(
+                    f"{url}: {host} asked ficarchive to wait {wait:.0f} s", url, status
+                )
             self.throttle.hold(host, wait)
 
     def _report_wait(self, host: str) -> Callable[[float], None] | None:
@@ -264,7 +272,9 @@ class PoliteClient:
         with self.client.stream("GET", url, headers=headers) as resp:
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > cap:
-                raise FetchError(f"{url}: page of {int(declared):,} bytes is over the {cap:,} byte cap", url)
+                raise FetchError(
+                    f"{url}: page of {int(declared):,} bytes is over the {cap:,} byte cap", url
+                )
             chunks = []
             size = 0
             for chunk in resp.iter_bytes():

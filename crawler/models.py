@@ -255,7 +255,9 @@ class Work:
             for c in d.get("chapters", [])
         ]
         notes = [Note(n["kind"], n["position"], n["text"]) for n in d.get("notes", [])]
-        return cls(d["id"], d["site"], d.get("url", ""), meta, d.get("summary", ""), notes, chapters)
+        return cls(
+            d["id"], d["site"], d.get("url", ""), meta, d.get("summary", ""), notes, chapters
+        )
 
 
 def meta_dict(meta: WorkMeta) -> dict[str, Any]:

@@ -165,7 +165,9 @@ class Archiver:
             url: str | None = site.absolute(start)
             work_id = site.work_id_from_url(url)
             if work_id and not site.is_listing_url(url):
-                entries.setdefault(work_id, ListingEntry(work_id, site.absolute(f"/works/{work_id}")))
+                entries.setdefault(
+                    work_id, ListingEntry(work_id, site.absolute(f"/works/{work_id}"))
+                )
                 continue
             pages = 0
             while url and pages < self.config.politeness.max_listing_pages:
@@ -180,7 +182,9 @@ class Archiver:
                 pages += 1
                 if page.status >= 400:
                     report.notes.append(f"listing {url} answered HTTP {page.status}")
-                    self.store.set_state(url, "listing", "failed", f"HTTP {page.status}", source.name)
+                    self.store.set_state(
+                        url, "listing", "failed", f"HTTP {page.status}", source.name
+                    )
                     break
                 listing = site.parse_listing(page)
                 self.store.set_state(url, "listing", "done", "", source.name)
@@ -201,7 +205,9 @@ class Archiver:
             and not row["locked"]
         ):
             return Outcome(work_id, entry.url, "unchanged", "listing shows no change", entry.title)
-        return self._fetch_work(site, entry.site_id, entry.url, entry.fingerprint, source, entry.title)
+        return self._fetch_work(
+            site, entry.site_id, entry.url, entry.fingerprint, source, entry.title
+        )
 
     def _fetch_work(
         self,
@@ -214,14 +220,22 @@ class Archiver:
     ) -> Outcome:
         work_id = f"{site.name}:{site_id}"
         try:
-            pages = [self.client.get(u) for u in site.work_urls(site_id)]
+            urls = site.work_urls(site_id)
+            first = self.client.get(urls[0], **self._validators(work_id, urls[0]))
+            if first.status == 304:
+                self.store.touch_fetched(work_id, fingerprint)
+                self.store.set_state(url, "work", "done", "not modified", source)
+                return Outcome(work_id, url, "unchanged", "not modified (304)", title)
+            pages = [first] + [self.client.get(u) for u in urls[1:]]
             if pages and pages[0].status < 400:
                 pages += [self.client.get(u) for u in site.more_urls(pages[0])]
             raw = site.parse_work(pages)
         except Gone as exc:
             kept = self.store.mark_gone(work_id)
             self.store.set_state(url, "work", "gone", str(exc), source)
-            why = "gone upstream; the stored copy is kept" if kept else "gone upstream (never stored)"
+            why = (
+                "gone upstream; the stored copy is kept" if kept else "gone upstream (never stored)"
+            )
             return Outcome(work_id, url, "gone", why, title)
         except LoginRequired as exc:
             kept = self.store.mark_locked(work_id)
@@ -230,11 +244,23 @@ class Archiver:
             return Outcome(work_id, url, "locked", why, title)
         except AdultContent as exc:
             self.store.set_state(url, "work", "skipped", str(exc), source)
-            return Outcome(work_id, url, "skipped", "adult content: set allow_adult = true to archive it", title)
+            return Outcome(
+                work_id,
+                url,
+                "skipped",
+                "adult content: set allow_adult = true to archive it",
+                title,
+            )
         except (FetchError, ParseError) as exc:
             self.store.set_state(url, "work", "failed", str(exc), source)
             return Outcome(work_id, url, "failed", str(exc), title)
         return self._store(raw, pages, fingerprint, source)
+
+    def _validators(self, work_id: str, url: str) -> dict[str, str | None]:
+        etag, last_modified = self.store.validators(work_id, url)
+        if self.store.work_row(work_id) is None:
+            return {}
+        return {"etag": etag, "last_modified": last_modified}
 
     def _store(
         self, raw: RawWork, pages: list[FetchedPage], fingerprint: str | None, source: str | None
@@ -295,7 +321,9 @@ class Archiver:
             body = path.read_bytes()
         except OSError as exc:
             return Outcome("", str(path), "failed", f"cannot read {path}: {exc.strerror or exc}")
-        page = FetchedPage(path.resolve().as_uri(), 200, {}, body, datetime.now(UTC), path.resolve().as_uri())
+        page = FetchedPage(
+            path.resolve().as_uri(), 200, {}, body, datetime.now(UTC), path.resolve().as_uri()
+        )
         try:
             raw = site.parse_work([page])
         except ParseError as exc:
@@ -321,7 +349,9 @@ class Archiver:
             return Outcome(work_id, "", "failed", "not in the archive")
         site_name, _, site_id = work_id.partition(":")
         if site_name == "file":
-            return Outcome(work_id, before.url, "skipped", "a local file: import it again to refresh")
+            return Outcome(
+                work_id, before.url, "skipped", "a local file: import it again to refresh"
+            )
         try:
             site = adapter(self.config, site_name)
         except FicarchiveError as exc:
@@ -375,7 +405,11 @@ class Archiver:
         if not pages:
             return Outcome(work_id, "", "unchanged", "no raw page stored; kept as it is")
         try:
-            site = TextAdapter(self.config.site("text")) if site_name == "file" else adapter(self.config, site_name)
+            site = (
+                TextAdapter(self.config.site("text"))
+                if site_name == "file"
+                else adapter(self.config, site_name)
+            )
             raw = site.parse_work(pages)
             work = clean_work(raw, detect_body_notes=self.config.cleaning.detect_body_notes)
             result = self.store.save_work(work, fetched=False)
@@ -397,7 +431,9 @@ def require_sources(config: Config, names: list[str]) -> list[Source]:
     """The sources named on the command line (all when none), or a clear error."""
     if not config.sources:
         where = config.file or "config.toml"
-        raise UsageError(f"{where}: no [[sources]] configured; add one (see the example config.toml)")
+        raise UsageError(
+            f"{where}: no [[sources]] configured; add one (see the example config.toml)"
+        )
     if not names:
         return list(config.sources)
     known = {s.name: s for s in config.sources}

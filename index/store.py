@@ -307,6 +307,26 @@ class Store:
             for r in rows
         ]
 
+    def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
+        """ETag and Last-Modified of the newest stored copy of this URL, for a conditional GET."""
+        row = self.db.execute(
+            "SELECT headers FROM raw_pages WHERE work_id = ? AND url = ? ORDER BY id DESC LIMIT 1",
+            (work_id, url),
+        ).fetchone()
+        if row is None:
+            return None, None
+        headers = json.loads(row["headers"])
+        return headers.get("etag"), headers.get("last-modified")
+
+    def touch_fetched(self, work_id: str, fingerprint: str | None) -> None:
+        """A 304: the stored copy is current; remember when we checked and what the listing said."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE works SET last_fetched = ?, fingerprint = COALESCE(?, fingerprint),"
+                " gone_at = NULL, locked = 0 WHERE id = ?",
+                (now_iso(), fingerprint, work_id),
+            )
+
     # --- crawl state ----------------------------------------------------------------
 
     def set_state(
