@@ -112,9 +112,15 @@ def _finish_report(report, json_out: bool, title: str) -> int:
 @guarded
 def crawl(
     ctx: typer.Context,
-    sources: Annotated[list[str] | None, typer.Argument(help="Source names from config.toml (default: all).")] = None,
-    max_works: Annotated[int | None, typer.Option(min=1, help="At most this many works per source.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read listings only; say what would be fetched.")] = False,
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Source names from config.toml (default: all).")
+    ] = None,
+    max_works: Annotated[
+        int | None, typer.Option(min=1, help="At most this many works per source.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read listings only; say what would be fetched.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Crawl the sources in config.toml politely; store, clean and index new and changed works."""
@@ -188,7 +194,10 @@ def import_(
 def index(
     ctx: typer.Context,
     rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Re-clean every stored raw page and rebuild the index (offline).")
+        bool,
+        typer.Option(
+            "--rebuild", help="Re-clean every stored raw page and rebuild the index (offline)."
+        ),
     ] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -225,16 +234,26 @@ Multi = typer.Option
 @guarded
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='Words, "phrases", OR, NOT, fields like character:holmes.')] = "",
-    character: Annotated[list[str] | None, Multi(help="Only works with this character (repeatable).")] = None,
-    fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom (repeatable).")] = None,
-    relationship: Annotated[list[str] | None, Multi(help="Only works with this relationship.")] = None,
+    query: Annotated[
+        str, typer.Argument(help='Words, "phrases", OR, NOT, fields like character:holmes.')
+    ] = "",
+    character: Annotated[
+        list[str] | None, Multi(help="Only works with this character (repeatable).")
+    ] = None,
+    fandom: Annotated[
+        list[str] | None, Multi(help="Only works in this fandom (repeatable).")
+    ] = None,
+    relationship: Annotated[
+        list[str] | None, Multi(help="Only works with this relationship.")
+    ] = None,
     tag: Annotated[list[str] | None, Multi(help="Only works with this freeform tag.")] = None,
     author: Annotated[list[str] | None, Multi(help="Only works by this author.")] = None,
     rating: Annotated[list[str] | None, Multi(help="Only works with this rating.")] = None,
     warning: Annotated[list[str] | None, Multi(help="Only works with this warning.")] = None,
     lang: Annotated[list[str] | None, Multi(help="Only works in this language.")] = None,
-    site: Annotated[list[str] | None, Multi(help="Only works from this site (ao3, file, …).")] = None,
+    site: Annotated[
+        list[str] | None, Multi(help="Only works from this site (ao3, file, …).")
+    ] = None,
     status: Annotated[list[str] | None, Multi(help="complete, in_progress or gone.")] = None,
     words: Annotated[list[str] | None, Multi(help="Word count, e.g. '>10000'.")] = None,
     sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "relevance",
@@ -254,20 +273,30 @@ def search(
     state = _state(ctx)
     with Store(state.config.archive_dir) as store:
         result = run_search(
-            state.config.archive_dir, query, filters=filters, limit=limit, page=page, sort=sort, store=store
+            state.config.archive_dir,
+            query,
+            filters=filters,
+            limit=limit,
+            page=page,
+            sort=sort,
+            store=store,
         )
     if json_out:
         for hit in result.hits:
             print_json(hit.to_dict())
     else:
-        render.results_table(result, query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs))
+        render.results_table(
+            result, query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs)
+        )
 
 
 @app.command()
 @guarded
 def show(
     ctx: typer.Context,
-    work_id: Annotated[str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")],
+    work_id: Annotated[
+        str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")
+    ],
     notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Show author notes.")] = True,
     json_out: JsonOpt = False,
 ) -> None:
@@ -276,7 +305,9 @@ def show(
     with Store(state.config.archive_dir) as store:
         work = store.get_work(work_id)
     if work is None:
-        raise UsageError(f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids")
+        raise UsageError(
+            f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"
+        )
     if json_out:
         print_json(work.to_dict())
     else:
@@ -288,11 +319,19 @@ def show(
 def export(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Export every work this query matches.")] = "",
-    ids: Annotated[list[str] | None, typer.Option("--id", help="Export this work id (repeatable).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="epub, html, md, txt or json.")] = "epub",
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("export"),
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Export this work id (repeatable).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="epub, html, md, txt or json.")
+    ] = "epub",
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path(
+        "export"
+    ),
     notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Include author notes.")] = True,
-    one_file: Annotated[bool, typer.Option("--one-file", help="One file (anthology) for all works.")] = False,
+    one_file: Annotated[
+        bool, typer.Option("--one-file", help="One file (anthology) for all works.")
+    ] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
     character: Annotated[list[str] | None, Multi(help="Only works with this character.")] = None,
     fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom.")] = None,
@@ -309,7 +348,9 @@ def export(
     with Store(state.config.archive_dir) as store:
         wanted = list(ids or [])
         if query.strip() or filters:
-            result = run_search(state.config.archive_dir, query, filters=filters, limit=100_000, store=store)
+            result = run_search(
+                state.config.archive_dir, query, filters=filters, limit=100_000, store=store
+            )
             wanted += [h.id for h in result.hits if h.id not in wanted]
         if not wanted:
             raise UsageError("nothing to export: give a query, a filter or --id")
@@ -325,7 +366,12 @@ def export(
         if one_file and works:
             target = out_dir / f"ficarchive-{archived_at}.{'jsonl' if fmt == 'json' else fmt}"
             try:
-                written.append((",".join(w.id for w in works), export_anthology(works, fmt, target, notes=notes, overwrite=overwrite)))
+                written.append(
+                    (
+                        ",".join(w.id for w in works),
+                        export_anthology(works, fmt, target, notes=notes, overwrite=overwrite),
+                    )
+                )
             except ExportSkipped as exc:
                 skipped.append(("anthology", str(exc)))
             except ExportError as exc:
@@ -334,7 +380,15 @@ def export(
             taken: set[str] = set()
             for work in works:
                 try:
-                    path = export_work(work, fmt, out_dir, notes=notes, overwrite=overwrite, archived_at=archived_at, taken=taken)
+                    path = export_work(
+                        work,
+                        fmt,
+                        out_dir,
+                        notes=notes,
+                        overwrite=overwrite,
+                        archived_at=archived_at,
+                        taken=taken,
+                    )
                     written.append((work.id, path))
                 except ExportSkipped as exc:
                     skipped.append((work.id, str(exc)))
@@ -425,7 +479,13 @@ def list_(
     filters = _filters(character=character, fandom=fandom, tag=tag, site=site, status=status)
     with Store(state.config.archive_dir) as store:
         result = run_search(
-            state.config.archive_dir, "", filters=filters, limit=limit, page=page, sort=sort, store=store
+            state.config.archive_dir,
+            "",
+            filters=filters,
+            limit=limit,
+            page=page,
+            sort=sort,
+            store=store,
         )
     if json_out:
         for hit in result.hits:
@@ -445,6 +505,34 @@ def stats(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         print_json(data)
     else:
         render.stats_tables(data)
+
+
+@app.command()
+@guarded
+def doctor(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool, typer.Option("--repair/--check-only", help="Repair what is safe to repair.")
+    ] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check store integrity, index and store agreement, and orphaned raw pages."""
+    from index.doctor import diagnose
+
+    state = _state(ctx)
+    with Store(state.config.archive_dir) as store:
+        report = diagnose(store, repair=repair)
+    if json_out:
+        print_json(report.to_dict())
+    else:
+        for c in report.checks:
+            mark = (
+                "[green]ok[/]"
+                if c.ok
+                else ("[yellow]repaired[/]" if c.repaired else "[red]problem[/]")
+            )
+            out.print(f"{mark:>20}  {c.name}: {safe(c.detail)}")
+    raise typer.Exit(0 if report.healthy else 1)
 
 
 @app.command()
