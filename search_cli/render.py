@@ -24,7 +24,9 @@ from index.search import MARK_CLOSE, MARK_OPEN, SearchResult
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
-_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean(text: Any) -> str:
@@ -107,7 +109,9 @@ def report_table(report: Report, title: str) -> None:
         table.add_column(name, justify="right", style=RESULT_STYLE[name])
     table.add_column("requests", justify="right")
     table.add_column("waited", justify="right")
-    table.add_row(*(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s")
+    table.add_row(
+        *(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s"
+    )
     out.print(table)
     notable = [o for o in report.outcomes if o.result in ("gone", "locked", "skipped", "failed")]
     if notable:
@@ -117,7 +121,9 @@ def report_table(report: Report, title: str) -> None:
         detail.add_column("why")
         for o in notable:
             style = RESULT_STYLE[o.result]
-            detail.add_row(safe(o.title or o.id or o.url), f"[{style}]{o.result}[/]", safe(o.reason))
+            detail.add_row(
+                safe(o.title or o.id or o.url), f"[{style}]{o.result}[/]", safe(o.reason)
+            )
         out.print(detail)
     for note in report.notes:
         out.print(f"[yellow]note:[/] {safe(note)}")
@@ -137,7 +143,9 @@ def results_table(result: SearchResult, query: str) -> None:
     table.add_column("chapters", justify="right")
     table.add_column("snippet")
     for hit in result.hits:
-        chapters = ", ".join(str(c) for c in hit.chapters[:8]) + ("…" if len(hit.chapters) > 8 else "")
+        chapters = ", ".join(str(c) for c in hit.chapters[:8]) + (
+            "…" if len(hit.chapters) > 8 else ""
+        )
         first = next((m for m in hit.matches if m.snippet), None)
         snippet = f"[dim]ch. {first.chapter}:[/] {marked(first.snippet)}" if first else ""
         table.add_row(

@@ -77,7 +77,9 @@ def run_demo(directory: Path) -> int:
                 report = archiver.crawl(config.sources)
             finally:
                 archiver.close()
-        render.report_table(report, "1. crawl: robots.txt, tag listing (2 pages), one request per work")
+        render.report_table(
+            report, "1. crawl: robots.txt, tag listing (2 pages), one request per work"
+        )
         requests = len(server.requests)
 
     out.print("\n[bold]2. search[/] (offline, from the Whoosh index)")
