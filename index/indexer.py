@@ -21,12 +21,13 @@ from whoosh.analysis import (
     StemFilter,
     Token,
 )
-from whoosh.fields import ID, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 from crawler.errors import IndexingError
 from crawler.models import Work
+from index.names import character_keys, relationship_keys
 
 INDEX_DIR = "index"
 INDEX_NAME = "works"
@@ -113,6 +114,8 @@ def make_schema() -> Schema:
         fandoms=TEXT(analyzer=fold, stored=True),
         characters=TEXT(analyzer=fold, stored=True, field_boost=2.0),
         relationships=TEXT(analyzer=fold, stored=True),
+        character_keys=KEYWORD(commas=True),
+        relationship_keys=KEYWORD(commas=True),
         tags=TEXT(analyzer=fold, stored=True),
         rating=TEXT(analyzer=fold, stored=True),
         warnings=TEXT(analyzer=fold),
@@ -147,6 +150,8 @@ def chapter_docs(work: Work) -> Iterable[dict]:
         "fandoms": SEP.join(m.fandoms),
         "characters": SEP.join(m.characters),
         "relationships": SEP.join(m.relationships),
+        "character_keys": ",".join(k for c in m.characters for k in character_keys(c)),
+        "relationship_keys": ",".join(k for r in m.relationships for k in relationship_keys(r)),
         "tags": SEP.join(m.tags),
         "rating": m.rating or "",
         "warnings": SEP.join(m.warnings),

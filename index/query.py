@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from whoosh import qparser
-from whoosh.query import And, Every, Phrase, Query, Term
+from whoosh.query import And, Every, Or, Phrase, Query, Term
 
 from crawler.errors import QueryError
+from index.names import name_keys, query_relationship_keys
 
 # What a user may type before a colon, and the index field it means.
 FIELD_ALIASES: dict[str, str] = {
@@ -122,25 +123,72 @@ def make_parser(schema) -> qparser.QueryParser:
     return parser
 
 
+REL_FIELD_RE = re.compile(r'(?<![\w"])(?:relationships?|ship|pairing):"([^"]*[/&][^"]*)"', re.I)
+
+
+def _relationship_query(value: str) -> Query | None:
+    keys = query_relationship_keys(value)
+    if keys is None:
+        return None
+    return (
+        Or([Term("relationship_keys", k) for k in keys])
+        if len(keys) > 1
+        else Term("relationship_keys", keys[0])
+    )
+
+
+def _character_query(value: str, schema, in_text: bool) -> Query:
+    """A name matches its tag words, its full or short key ("faye v"), or (asked) the text."""
+    sub = qparser.QueryParser("characters", schema, group=qparser.AndGroup)
+    options = [sub.parse(f'"{value}"')]
+    options += [Term("character_keys", k) for k in name_keys(value)]
+    if in_text:
+        options.append(qparser.QueryParser("body", schema).parse(f'"{value}"'))
+    return Or(options)
+
+
 def parse_query(
-    text: str, schema, filters: dict[str, list[str]] | None = None, *, pairs: bool = True
+    text: str,
+    schema,
+    filters: dict[str, list[str]] | None = None,
+    *,
+    pairs: bool = True,
+    in_text: bool = False,
 ) -> Query:
     """Parse the user's query plus CLI filters (--character NAME …) into one Whoosh query."""
     text = (text or "").strip()
     _check(text)
     parser = make_parser(schema)
     parts: list[Query] = []
+    extracted: list[Query] = []
+
+    def pull_relationship(m: re.Match) -> str:
+        rel = _relationship_query(m.group(1))
+        if rel is None:
+            return m.group(0)
+        extracted.append(rel)
+        return " "
+
+    text = REL_FIELD_RE.sub(pull_relationship, text).strip()
+    parts += extracted
     if text:
         try:
-            parts.append(parser.parse(_normalise_fields(text)))
+            parsed = parser.parse(_normalise_fields(text))
         except Exception as exc:  # whoosh raises many types on odd input
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from None
+        parts.append(parsed.accept(_characters_as_readers_say))
     for field, values in (filters or {}).items():
         target = FIELD_ALIASES.get(field, field)
         for value in values:
             _check(value)
             if target in ("site", "status", "complete"):
                 parts.append(Term(target, value.lower()))
+                continue
+            if target == "characters":
+                parts.append(_character_query(value, schema, in_text))
+                continue
+            if target == "relationships" and (rel := _relationship_query(value)) is not None:
+                parts.append(rel)
                 continue
             sub = qparser.QueryParser(target, schema, group=qparser.AndGroup)
             sub.add_plugin(qparser.GtLtPlugin())
@@ -153,6 +201,15 @@ def parse_query(
         return Every()
     query = parts[0] if len(parts) == 1 else And(parts)
     return with_pairs(query, schema) if pairs else query
+
+
+def _characters_as_readers_say(node: Query) -> Query:
+    """character:"faye valentine" also finds "Faye V." (and the other way round)."""
+    if isinstance(node, Phrase) and node.fieldname == "characters":
+        words = list(node.words)
+        keys = [" ".join(words)] + ([f"{words[0]} {words[-1][0]}"] if len(words) > 1 else [])
+        return Or([node, *(Term("character_keys", k) for k in dict.fromkeys(keys))])
+    return node
 
 
 def with_pairs(query: Query, schema) -> Query:

@@ -93,6 +93,7 @@ def search(
     sort: str = "relevance",
     snippets_per_work: int = 3,
     store: Store | None = None,
+    in_text: bool = False,
 ) -> SearchResult:
     """Run a query; one Hit per work, best first (or by `sort`)."""
     indexer = Indexer(archive_dir)
@@ -103,7 +104,7 @@ def search(
         )
     ix = indexer.open()
     try:
-        plain = parse_query(query, ix.schema, filters, pairs=False)
+        plain = parse_query(query, ix.schema, filters, pairs=False, in_text=in_text)
         q = with_pairs(plain, ix.schema)
         with ix.searcher() as searcher:
             results = searcher.search(q, limit=None)

@@ -256,6 +256,9 @@ def search(
     ] = None,
     status: Annotated[list[str] | None, Multi(help="complete, in_progress or gone.")] = None,
     words: Annotated[list[str] | None, Multi(help="Word count, e.g. '>10000'.")] = None,
+    in_text: Annotated[
+        bool, typer.Option("--in-text", help="--character also matches the name in story text.")
+    ] = False,
     sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "relevance",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
     page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
