@@ -283,6 +283,7 @@ def search(
             page=page,
             sort=sort,
             store=store,
+            in_text=in_text,
         )
     if json_out:
         for hit in result.hits:
