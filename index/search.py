@@ -73,10 +73,27 @@ class Hit:
         }
 
 
+FACET_FIELDS = ("fandoms", "characters", "relationships", "rating")
+
+
 @dataclass
 class SearchResult:
     total: int
     hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def facet_counts(hits: list[Hit], top: int = 15) -> dict[str, list[tuple[str, int]]]:
+    """Counts by fandom, character, relationship and rating over every matched work."""
+    from collections import Counter
+
+    out = {}
+    for name in FACET_FIELDS:
+        counter: Counter[str] = Counter()
+        for h in hits:
+            counter.update(set(_split(h.stored.get(name, ""))))
+        out[name] = counter.most_common(top)
+    return out
 
 
 def _split(value: str) -> list[str]:
@@ -94,6 +111,7 @@ def search(
     snippets_per_work: int = 3,
     store: Store | None = None,
     in_text: bool = False,
+    facets: bool = False,
 ) -> SearchResult:
     """Run a query; one Hit per work, best first (or by `sort`)."""
     indexer = Indexer(archive_dir)
@@ -130,7 +148,7 @@ def search(
             shown = hits[start : start + limit]
             if shown:
                 _add_snippets(shown, plain, results, store or Store(archive_dir), snippets_per_work)
-            return SearchResult(len(hits), shown)
+            return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
     finally:
         ix.close()
 

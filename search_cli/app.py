@@ -259,6 +259,9 @@ def search(
     in_text: Annotated[
         bool, typer.Option("--in-text", help="--character also matches the name in story text.")
     ] = False,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Counts by fandom, character, relationship, rating.")
+    ] = False,
     sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "relevance",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
     page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
@@ -284,11 +287,16 @@ def search(
             sort=sort,
             store=store,
             in_text=in_text,
+            facets=facets,
         )
     if json_out:
         for hit in result.hits:
             print_json(hit.to_dict())
+        if facets:
+            print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
     else:
+        if facets:
+            render.facet_tables(result.facets)
         render.results_table(
             result, query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs)
         )

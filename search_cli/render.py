@@ -252,3 +252,15 @@ def stats_tables(data: dict) -> None:
         for src in data["sources"]:
             table.add_row(safe(src["name"]), src["last_crawled"])
         out.print(table)
+
+
+def facet_tables(facets: dict) -> None:
+    for name, rows in facets.items():
+        if not rows:
+            continue
+        table = Table(title=f"by {name}")
+        table.add_column(name)
+        table.add_column("works", justify="right")
+        for value, count in rows:
+            table.add_row(safe(value), str(count))
+        out.print(table)

@@ -186,3 +186,11 @@ def test_common_word_phrases_use_pair_terms(archive):
     assert ids(search(path, '"the lighthouse of"', store=store)) == []
     assert ids(search(path, '"see you"', store=store)) == ["file:abcdef012345"]
     assert search(path, '"see you"', store=store).hits[0].matches[0].snippet.count("«") >= 2
+
+
+def test_facets_count_the_whole_matched_set(archive):
+    path, store = archive
+    result = search(path, "tag:fluff", store=store, facets=True, limit=1)
+    assert len(result.hits) == 1 and result.total == 2
+    assert dict(result.facets["rating"]) == {"General Audiences": 1, "Teen And Up Audiences": 1}
+    assert dict(result.facets["characters"])["Sherlock Holmes"] == 1
