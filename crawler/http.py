@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from crawler.config import Config
+from crawler.config import Config, SiteConfig
 from crawler.errors import Challenge, FetchError, OffsiteURL, RateLimited, RobotsDisallowed
 from crawler.models import FetchedPage
 from crawler.robots import RobotsRules, rules_from_response, user_agent
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 503)
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass
@@ -47,11 +48,11 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -67,6 +68,25 @@ def looks_like_challenge(status: int, headers: httpx.Headers, body: bytes) -> bo
         head = body[:20_000].lower()
         return b"just a moment" in head or b"cf-chl" in head or b"challenge-platform" in head
     return False
+
+
+def host_key(url: str) -> str:
+    """The host a URL talks to, normalised: lowercase, default port dropped.
+
+    Pacing, robots.txt and the configured-hosts check all key on this, so
+    `example.org` and `example.org:443` are one host, never two queues.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.lower()
+    if port is None or port == DEFAULT_PORTS.get(parts.scheme.lower()):
+        return host
+    return f"{host}:{port}"
 
 
 class PoliteClient:
@@ -88,10 +108,11 @@ class PoliteClient:
         self.sleep = sleep
         self.on_wait = on_wait
         self.stats = FetchStats()
-        self.allowed_hosts = {s.host: s for s in config.sites.values() if s.base_url}
+        self.allowed_hosts = {host_key(s.base_url): s for s in config.sites.values() if s.base_url}
         self.robots: dict[str, RobotsRules] = {}
         self.held_until: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.client = httpx.Client(
             headers={"User-Agent": user_agent(config.archive.contact)},
@@ -156,11 +177,13 @@ class PoliteClient:
 
     # --- internals --------------------------------------------------------
 
-    def _site_for(self, url: str):
+    def _site_for(self, url: str) -> SiteConfig:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
+        if parts.scheme.lower() not in ("http", "https"):
             raise OffsiteURL(f"{url}: only http(s) URLs are fetched", url)
-        site = self.allowed_hosts.get(parts.netloc.lower())
+        if parts.username is not None or parts.password is not None:
+            raise OffsiteURL(f"{url}: URLs with credentials in them are not fetched", url)
+        site = self.allowed_hosts.get(host_key(url))
         if site is None:
             raise OffsiteURL(
                 f"{url}: host {parts.netloc or '(none)'} is not a configured archive "
@@ -170,10 +193,10 @@ class PoliteClient:
         return site
 
     def _check_allowed(self, url: str) -> None:
-        site = self._site_for(url)
+        self._site_for(url)
         if not self.pol.respect_robots:
             return
-        rules = self._robots_for(site.host, url)
+        rules = self._robots_for(host_key(url), url)
         if not rules.allowed(url):
             why = rules.reason or "robots.txt disallows it"
             raise RobotsDisallowed(f"{url}: {why} for ficarchive", url)
@@ -182,22 +205,43 @@ class PoliteClient:
         rules = self.robots.get(host)
         if rules is not None and rules.fresh:
             return rules
-        parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        try:
-            status, _, body = self._request(robots_url, {}, retries=1)
-        except FetchError:
-            status, body = None, None
-        rules = rules_from_response(host, status, body)
-        self.robots[host] = rules
+        # One fetch per host even when several threads arrive at once.
+        with self._named_lock(self._robots_locks, host):
+            rules = self.robots.get(host)
+            if rules is not None and rules.fresh:
+                return rules
+            rules = self._fetch_robots(host, url)
+            self.robots[host] = rules
         if rules.reason:
             self.stats.robots_notes[host] = rules.reason
             log.warning("%s: %s", host, rules.reason)
         return rules
 
-    def _lock(self, host: str) -> threading.Lock:
+    def _fetch_robots(self, host: str, url: str) -> RobotsRules:
+        """RFC 9309 2.3.1.2: follow redirects, but never off the configured host."""
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        for _ in range(self.pol.max_redirects + 1):
+            try:
+                status, headers, body = self._request(robots_url, {}, retries=1)
+            except FetchError:
+                return rules_from_response(host, None, None)
+            if status not in REDIRECT_STATUSES or "location" not in headers:
+                return rules_from_response(host, status, body)
+            target = urljoin(robots_url, headers["location"])
+            if urlsplit(target).scheme.lower() not in ("http", "https") or host_key(target) != host:
+                why = f"robots.txt redirects off the host (to {target}): disallowing all"
+                return RobotsRules(host, None, True, why, time.monotonic())
+            robots_url = target
+        why = f"robots.txt redirects more than {self.pol.max_redirects} times: disallowing all"
+        return RobotsRules(host, None, True, why, time.monotonic())
+
+    def _named_lock(self, locks: dict[str, threading.Lock], host: str) -> threading.Lock:
         with self._guard:
-            return self._host_locks.setdefault(host, threading.Lock())
+            return locks.setdefault(host, threading.Lock())
+
+    def _lock(self, host: str) -> threading.Lock:
+        return self._named_lock(self._host_locks, host)
 
     def _delay(self, host: str) -> float:
         site = self.allowed_hosts.get(host)
@@ -207,59 +251,68 @@ class PoliteClient:
         return max(delay, crawl_delay or 0.0)
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with full jitter (AWS architecture blog)."""
-        ceiling = min(self.pol.backoff_cap_seconds, self.pol.backoff_base_seconds * 2**attempt)
+        """Exponential backoff with full jitter (AWS architecture blog); attempt counts from 1."""
+        ceiling = min(
+            self.pol.backoff_cap_seconds, self.pol.backoff_base_seconds * 2 ** (attempt - 1)
+        )
         return self.rng.uniform(0, ceiling)
+
+    def _check_held(self, url: str, host: str) -> None:
+        held = self.held_until.get(host, 0.0) - time.monotonic()
+        if held > self.pol.backoff_cap_seconds:
+            raise RateLimited(f"{url}: {host} asked ficarchive to wait {held:.0f} s more", url, 429)
 
     def _request(
         self, url: str, headers: dict[str, str], retries: int | None = None
     ) -> tuple[int, httpx.Headers, bytes]:
-        host = urlsplit(url).netloc.lower()
+        host = host_key(url)
         retries = self.pol.max_retries if retries is None else retries
         attempt = 0
         while True:
-            held = self.held_until.get(host, 0.0) - time.monotonic()
-            if held > self.pol.backoff_cap_seconds:
-                raise RateLimited(
-                    f"{url}: {host} asked ficarchive to wait {held:.0f} s more", url, 429
-                )
             status: int | None = None
             error: Exception | None = None
             resp_headers = httpx.Headers()
             body = b""
+            self._check_held(url, host)  # fail fast, without queueing for the lock
+            # Everything that reads or changes the host's pacing happens under its
+            # lock, so a Retry-After seen by one thread holds back all the others.
             with self._lock(host):
-                before = self.throttle.waited
-                self.throttle.wait(host, self._delay(host), self._report_wait(host))
-                self.stats.waited += self.throttle.waited - before
+                self._check_held(url, host)
+                self.stats.waited += self.throttle.wait(
+                    host, self._delay(host), self._report_wait(host)
+                )
                 try:
                     status, resp_headers, body = self._send(url, headers)
-                except (httpx.TimeoutException, httpx.TransportError) as exc:
+                except httpx.TransportError as exc:
                     error = exc
                 finally:
                     self.stats.requests += 1
                     self.throttle.done(host)
-            if error is None and status not in RETRY_STATUSES:
-                return status, resp_headers, body
-            if error is None and looks_like_challenge(status, resp_headers, body):
-                return status, resp_headers, body
-            attempt += 1
-            reason = f"HTTP {status}" if error is None else f"network error: {type(error).__name__}"
-            if attempt > retries:
-                if error is not None:
-                    raise FetchError(f"{url}: {reason} after {retries} retries", url)
-                raise RateLimited(f"{url}: {reason} after {retries} retries", url, status)
-            wait = parse_retry_after(resp_headers.get("retry-after")) if error is None else None
-            if wait is None:
-                wait = self._backoff(attempt)
-            if status == 429:
-                self.throttle.slow_down(host)
-            self.stats.retries += 1
-            self.held_until[host] = time.monotonic() + wait
-            if wait > self.pol.backoff_cap_seconds:
-                raise RateLimited(
-                    f"{url}: {host} asked ficarchive to wait {wait:.0f} s", url, status
+                if error is None and status not in RETRY_STATUSES:
+                    return status, resp_headers, body
+                if error is None and looks_like_challenge(status, resp_headers, body):
+                    return status, resp_headers, body
+                attempt += 1
+                reason = (
+                    f"HTTP {status}" if error is None else f"network error: {type(error).__name__}"
                 )
-            self.throttle.hold(host, wait)
+                if attempt > retries:
+                    if error is not None:
+                        raise FetchError(f"{url}: {reason} after {retries} retries", url)
+                    raise RateLimited(f"{url}: {reason} after {retries} retries", url, status)
+                wait = parse_retry_after(resp_headers.get("retry-after")) if error is None else None
+                if wait is None:
+                    wait = self._backoff(attempt)
+                if status in RETRY_STATUSES:
+                    self.throttle.slow_down(host)
+                self.held_until[host] = max(self.held_until.get(host, 0.0), time.monotonic() + wait)
+                self.throttle.hold(host, wait)
+                if wait > self.pol.backoff_cap_seconds:
+                    raise RateLimited(
+                        f"{url}: {host} asked ficarchive to wait {wait:.0f} s", url, status
+                    )
+                self.stats.retries += 1
+                log.info("%s: %s, retrying in %.1f s", url, reason, wait)
 
     def _report_wait(self, host: str) -> Callable[[float], None] | None:
         if self.on_wait is None:
@@ -269,17 +322,25 @@ class PoliteClient:
 
     def _send(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
         cap = self.pol.max_page_bytes
-        with self.client.stream("GET", url, headers=headers) as resp:
-            declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap:
-                raise FetchError(
-                    f"{url}: page of {int(declared):,} bytes is over the {cap:,} byte cap", url
-                )
-            chunks = []
-            size = 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    raise FetchError(f"{url}: page is over the {cap:,} byte cap", url)
-                chunks.append(chunk)
-            return resp.status_code, resp.headers, b"".join(chunks)
+        try:
+            with self.client.stream("GET", url, headers=headers) as resp:
+                declared = resp.headers.get("content-length", "")
+                if declared.isascii() and declared.isdigit() and int(declared) > cap:
+                    raise FetchError(
+                        f"{url}: page of {int(declared):,} bytes is over the {cap:,} byte cap", url
+                    )
+                chunks = []
+                size = 0
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise FetchError(f"{url}: page is over the {cap:,} byte cap", url)
+                    chunks.append(chunk)
+                return resp.status_code, resp.headers, b"".join(chunks)
+        except httpx.TransportError:
+            raise  # network trouble: the caller retries
+        except httpx.HTTPError as exc:
+            # e.g. a body that does not decode as its Content-Encoding says
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}", url) from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{url}: invalid URL: {exc}", url) from exc

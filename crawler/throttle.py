@@ -50,15 +50,23 @@ class Throttle:
     def jittered(self, delay: float) -> float:
         return delay * self.rng.uniform(1 - self.jitter, 1 + self.jitter)
 
-    def wait(self, host: str, delay: float, on_wait: Callable[[float], None] | None = None) -> None:
-        """Block until the host may be asked again (call with the host's lock held)."""
+    def wait(
+        self, host: str, delay: float, on_wait: Callable[[float], None] | None = None
+    ) -> float:
+        """Block until the host may be asked again (call with the host's lock held).
+
+        Returns the seconds slept, so callers need not diff the shared total.
+        """
         pace = self.pace(host, delay)
         remaining = pace.next_allowed - self.clock()
-        if remaining > 0:
-            if on_wait:
-                on_wait(remaining)
-            self.sleep(remaining)
+        if remaining <= 0:
+            return 0.0
+        if on_wait:
+            on_wait(remaining)
+        self.sleep(remaining)
+        with self._guard:
             self.waited += remaining
+        return remaining
 
     def done(self, host: str) -> None:
         """A request finished: the next one waits a jittered delay from now."""

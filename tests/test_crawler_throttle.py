@@ -1,0 +1,112 @@
+"""crawler/throttle.py with a fake clock: jitter bounds, holds, slow-downs."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from crawler.throttle import Throttle
+
+
+class FakeTime:
+    """A clock that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def throttle(jitter: float = 0.0, seed: int = 0) -> tuple[Throttle, FakeTime]:
+    t = FakeTime()
+    return Throttle(jitter, clock=t.clock, sleep=t.sleep, rng=random.Random(seed)), t
+
+
+def test_first_request_to_a_host_does_not_wait():
+    th, t = throttle()
+    assert th.wait("h", 3.0) == 0.0
+    assert t.sleeps == []
+
+
+def test_next_request_waits_the_delay_from_the_end_of_the_last():
+    th, t = throttle()
+    th.wait("h", 3.0)
+    th.done("h")
+    t.now += 1.0  # time spent elsewhere counts towards the delay
+    assert th.wait("h", 3.0) == pytest.approx(2.0)
+    assert t.sleeps == [pytest.approx(2.0)]
+    assert th.waited == pytest.approx(2.0)
+
+
+def test_jittered_waits_stay_within_bounds_and_vary():
+    th, t = throttle(jitter=0.5, seed=42)
+    waits = []
+    for _ in range(200):
+        th.wait("h", 2.0)
+        th.done("h")
+        waits.append(th.hosts["h"].next_allowed - t.now)
+    assert all(1.0 <= w <= 3.0 for w in waits)
+    assert max(waits) - min(waits) > 1.0  # spread over the range, not constant
+    assert len({round(w, 6) for w in waits}) > 100
+
+
+def test_zero_jitter_is_exactly_the_delay():
+    th, t = throttle(jitter=0.0)
+    th.wait("h", 2.0)
+    th.done("h")
+    assert th.hosts["h"].next_allowed - t.now == 2.0
+
+
+def test_hosts_are_paced_independently():
+    th, t = throttle()
+    th.wait("a", 5.0)
+    th.done("a")
+    assert th.wait("b", 5.0) == 0.0
+
+
+def test_hold_pushes_the_next_request_back_but_never_forward():
+    th, t = throttle()
+    th.wait("h", 1.0)
+    th.done("h")
+    th.hold("h", 10.0)
+    assert th.hosts["h"].next_allowed == t.now + 10.0
+    th.hold("h", 0.5)  # a shorter hold does not cut the longer one short
+    assert th.hosts["h"].next_allowed == t.now + 10.0
+    assert th.wait("h", 1.0) == pytest.approx(10.0)
+
+
+def test_slow_down_doubles_the_delay_up_to_eight_times():
+    th, t = throttle()
+    th.wait("h", 1.0)
+    factors = []
+    for _ in range(6):
+        th.slow_down("h")
+        th.done("h")
+        factors.append(th.hosts["h"].next_allowed - t.now)
+    assert factors == [2.0, 4.0, 8.0, 8.0, 8.0, 8.0]
+
+
+def test_a_larger_delay_raises_the_pace_and_a_smaller_one_does_not_lower_it():
+    th, t = throttle()
+    th.wait("h", 1.0)
+    th.wait("h", 4.0)  # e.g. a robots.txt Crawl-delay learnt later
+    th.done("h")
+    assert th.hosts["h"].next_allowed - t.now == 4.0
+    th.wait("h", 0.5)
+    assert th.hosts["h"].delay == 4.0
+
+
+def test_on_wait_is_told_how_long_before_sleeping():
+    th, t = throttle()
+    told: list[float] = []
+    th.wait("h", 3.0)
+    th.done("h")
+    th.wait("h", 3.0, told.append)
+    assert told == [3.0] and t.sleeps == [3.0]
