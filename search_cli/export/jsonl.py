@@ -1,0 +1,32 @@
+"""JSON: the `show --json` shape (Work.to_dict()), one document per work or one line each."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from crawler.models import Work
+
+
+def work_dict(work: Work, *, notes: bool = True) -> dict[str, Any]:
+    """Work.to_dict(), minus work and chapter notes when notes are off (summary stays)."""
+    data = work.to_dict()
+    if not notes:
+        data["notes"] = []
+        for chapter in data["chapters"]:
+            chapter["notes"] = []
+    return data
+
+
+def _dumps(data: dict[str, Any], indent: int | None) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    # Legal in JSON, but str.splitlines() and JavaScript split on them: keep one line a line.
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def render_json(work: Work, *, notes: bool = True) -> str:
+    return _dumps(work_dict(work, notes=notes), indent=2) + "\n"
+
+
+def render_jsonl(works: list[Work], *, notes: bool = True) -> str:
+    return "".join(_dumps(work_dict(w, notes=notes), indent=None) + "\n" for w in works)
