@@ -69,7 +69,8 @@ FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 MAX_QUERY_CHARS = 10_000
 
 
-def _check(text: str) -> None:
+def check_query(text: str) -> None:
+    """Reject a malformed query before any index is opened, naming what to fix."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
     if text.count('"') % 2:
@@ -157,7 +158,7 @@ def parse_query(
 ) -> Query:
     """Parse the user's query plus CLI filters (--character NAME …) into one Whoosh query."""
     text = (text or "").strip()
-    _check(text)
+    check_query(text)
     parser = make_parser(schema)
     parts: list[Query] = []
     extracted: list[Query] = []
@@ -180,7 +181,7 @@ def parse_query(
     for field, values in (filters or {}).items():
         target = FIELD_ALIASES.get(field, field)
         for value in values:
-            _check(value)
+            check_query(value)
             if target in ("site", "status", "complete"):
                 parts.append(Term(target, value.lower()))
                 continue

@@ -11,7 +11,7 @@ from whoosh.support.charset import accent_map
 
 from crawler.errors import IndexingError
 from index.indexer import SEP, Indexer
-from index.query import parse_query, with_pairs
+from index.query import check_query, parse_query, with_pairs
 from index.store import Store
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
@@ -114,6 +114,7 @@ def search(
     facets: bool = False,
 ) -> SearchResult:
     """Run a query; one Hit per work, best first (or by `sort`)."""
+    check_query((query or "").strip())
     indexer = Indexer(archive_dir)
     if not indexer.exists():
         raise IndexingError(

@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from search_cli.demo.server import SampleArchiveServer
 
 from search_cli.demo import sample_works
 from search_cli.demo.run import demo_config_text
+from search_cli.demo.server import SampleArchiveServer
 from tests.cli import ficarchive
 
 
@@ -24,9 +24,10 @@ def crawled(tmp_path_factory):
         config = root / "config.toml"
         config.write_text(demo_config_text(server.base_url, quote(sample_works.LISTING_TAG)))
         run = ficarchive("--config", str(config), "crawl", "--json")
+        first_log = list(server.requests)
         second = ficarchive("--config", str(config), "crawl", "--json")
         log = list(server.requests)
-        yield root, config, run, second, log, server
+        yield root, config, run, second, log, server, first_log
 
 
 def by_result(report: dict) -> dict[str, list[str]]:
@@ -37,7 +38,7 @@ def by_result(report: dict) -> dict[str, list[str]]:
 
 
 def test_crawl_reports_every_work(crawled):
-    _, _, run, _, log, _ = crawled
+    _, _, run, _, _, _, log = crawled
     assert run.code == 0, run.err
     report = run.json()
     results = by_result(report)
@@ -57,7 +58,7 @@ def test_crawl_reports_every_work(crawled):
 
 
 def test_recrawl_of_unchanged_archive_sends_only_listings(crawled):
-    _, _, run, second, log, _ = crawled
+    _, _, run, second, log, _, _ = crawled
     first_count = len(run.json()["works"])
     report = second.json()
     assert second.code == 0
@@ -67,7 +68,7 @@ def test_recrawl_of_unchanged_archive_sends_only_listings(crawled):
     )
     second_paths = [r.path for r in log][-report["requests"] :]
     assert all(
-        p.startswith("/tags/") or p.startswith("/works/") or p == "/robots.txt"
+        p.startswith(("/tags/", "/works/", "/users/login")) or p == "/robots.txt"
         for p in second_paths
     )
     # only the gone and locked works are asked again (they may come back); nothing stored is refetched
@@ -150,7 +151,7 @@ def test_scene_breaks_and_notes_survive(crawled):
 
 
 def test_deleted_work_is_reported_gone_and_stored_one_kept(crawled):
-    root, config, _, _, _, server = crawled
+    root, config, _, _, _, server, _ = crawled
     victim = next(w for w in sample_works.WORKS if w.state == "ok" and len(w.chapters) == 1)
     server.delete(victim.work_id)
     run = ficarchive(
