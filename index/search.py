@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import highlight
+from whoosh.query import Phrase
 from whoosh.support.charset import accent_map
 
 from crawler.errors import IndexingError
@@ -180,6 +181,7 @@ def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> N
         t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "body"
     }
     in_text = bool(terms)
+    phrases = [p for p in _phrases(q) if len(p) > 1]
     for hit in hits:
         wanted = hit.matches[:per_work] if in_text else hit.matches[:1]
         if not in_text:
@@ -188,9 +190,10 @@ def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> N
             continue
         chapters = store.chapter_blocks(hit.id, [m.chapter for m in wanted])
         for match in wanted:
-            match.snippet = _snippet(
-                chapters.get(match.chapter, []), terms, analyzer, fragmenter, formatter
-            )
+            blocks = chapters.get(match.chapter, [])
+            match.snippet = (
+                phrases and _phrase_snippet(blocks, phrases, terms, analyzer)
+            ) or _snippet(blocks, terms, analyzer, fragmenter, formatter)
 
 
 def _fold(text: str) -> str:
@@ -207,3 +210,59 @@ def _snippet(blocks, terms: set[str], analyzer, fragmenter, formatter) -> str:
         if found:
             return found
     return ""
+
+
+def _phrases(q) -> list[tuple[str, ...]]:
+    """The body phrases of a query (as analysed words), so a snippet can show
+    the phrase itself rather than the paragraph with most of its common words."""
+    if isinstance(q, Phrase):
+        return [tuple(q.words)] if q.fieldname == "body" else []
+    found: list[tuple[str, ...]] = []
+    for child in q.children():
+        found += _phrases(child)
+    return found
+
+
+def _phrase_snippet(
+    blocks, phrases: list[tuple[str, ...]], terms: set[str], analyzer, surround: int = 90
+) -> str:
+    """The first paragraph holding one of the phrases, cut around it, phrase marked whole."""
+    probes = {w[:-1] if len(w) > 4 else w for p in phrases for w in p}
+    for block in blocks:
+        text = block.text
+        if not text or not all(pr in _fold(text) for pr in probes):
+            continue
+        tokens = [
+            (t.text, t.startchar, t.endchar)
+            for t in analyzer(text, positions=True, chars=True, mode="index")
+        ]
+        words = [t[0] for t in tokens]
+        for phrase in phrases:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if tuple(words[i : i + n]) != phrase:
+                    continue
+                start, end = tokens[i][1], tokens[i + n - 1][2]
+                lo = _cut(text, max(0, start - surround), forward=False)
+                hi = _cut(text, min(len(text), end + surround), forward=True)
+                return (
+                    ("…" if lo > 0 else "")
+                    + text[lo:start]
+                    + MARK_OPEN
+                    + text[start:end]
+                    + MARK_CLOSE
+                    + text[end:hi]
+                    + ("…" if hi < len(text) else "")
+                ).strip()
+    return ""
+
+
+def _cut(text: str, at: int, *, forward: bool) -> int:
+    """Move a cut point to the nearest space so no word is split."""
+    if at <= 0 or at >= len(text):
+        return max(0, min(at, len(text)))
+    if forward:
+        nxt = text.find(" ", at)
+        return len(text) if nxt == -1 else nxt
+    prev = text.rfind(" ", 0, at)
+    return 0 if prev == -1 else prev + 1

@@ -298,7 +298,10 @@ def search(
         if facets:
             render.facet_tables(result.facets)
         render.results_table(
-            result, query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs)
+            result,
+            query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs),
+            page=page,
+            limit=limit,
         )
 
 

@@ -129,36 +129,37 @@ def report_table(report: Report, title: str) -> None:
         out.print(f"[yellow]note:[/] {safe(note)}")
 
 
-def results_table(result: SearchResult, query: str) -> None:
+STATUS_LABELS = {"complete": "complete", "in_progress": "in progress", "gone": "gone upstream"}
+
+
+def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int = 20) -> None:
+    """Search hits as AO3-style blurbs: a title line, a metadata line, then the
+    matching chapters' snippets. Blurbs read well at any terminal width, where a
+    table with a snippet column squeezes every cell to a word per line."""
     if not result.hits:
-        out.print(f"No works match {safe(query)!s}.")
+        out.print(f"No works match {safe(query)}.")
         return
-    table = Table(title=f"{result.total} work(s) match {safe(query)}", show_lines=True)
-    table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("title", style="bold")
-    table.add_column("author")
-    table.add_column("fandom")
-    table.add_column("words", justify="right")
-    table.add_column("status")
-    table.add_column("chapters", justify="right")
-    table.add_column("snippet")
-    for hit in result.hits:
-        chapters = ", ".join(str(c) for c in hit.chapters[:8]) + (
-            "…" if len(hit.chapters) > 8 else ""
+    first = (max(page, 1) - 1) * limit + 1
+    shown = f"{first}-{first + len(result.hits) - 1} of " if result.total > len(result.hits) else ""
+    plural = "work" if result.total == 1 else "works"
+    out.print(f"[bold]{shown}{result.total} {plural}[/] match {safe(query)}\n")
+    for n, hit in enumerate(result.hits, first):
+        authors = ", ".join(hit.authors) or "Anonymous"
+        out.print(
+            f"[bold cyan]{n:>2}.[/] [bold]{safe(hit.title) or '(untitled)'}[/]"
+            f" by {safe(authors)}  [dim]{safe(hit.id)}[/]",
+            overflow="fold",
         )
-        first = next((m for m in hit.matches if m.snippet), None)
-        snippet = f"[dim]ch. {first.chapter}:[/] {marked(first.snippet)}" if first else ""
-        table.add_row(
-            safe(hit.id),
-            safe(hit.title),
-            safe(", ".join(hit.authors)),
-            safe(", ".join(hit.fandoms[:2])),
-            f"{hit.words:,}",
-            safe(hit.status),
-            chapters,
-            snippet,
-        )
-    out.print(table)
+        meta = [", ".join(hit.fandoms[:3]) + ("…" if len(hit.fandoms) > 3 else "")]
+        meta += [f"{hit.words:,} words", STATUS_LABELS.get(hit.status, hit.status)]
+        chapters = ", ".join(str(c) for c in hit.chapters[:10])
+        chapters += "…" if len(hit.chapters) > 10 else ""
+        meta.append(f"{'chapter' if len(hit.chapters) == 1 else 'chapters'} {chapters}")
+        out.print("    [dim]" + safe(" · ".join(m for m in meta if m)) + "[/]", overflow="fold")
+        for m in hit.matches:
+            if m.snippet:
+                out.print(f"    [green]ch. {m.chapter}[/]  {marked(m.snippet)}", overflow="fold")
+        out.print()
 
 
 NOTE_LABELS = {

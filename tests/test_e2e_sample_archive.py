@@ -93,7 +93,12 @@ def test_phrase_found_in_the_right_chapter(crawled):
     hits = run.json_lines()
     assert [h["id"] for h in hits] == [f"ao3:{sample_works.DEMO_PHRASE_WORK_ID}"]
     assert hits[0]["chapters"] == [sample_works.DEMO_PHRASE_CHAPTER]
-    assert "«" in hits[0]["snippets"][0]
+    assert f"«{sample_works.DEMO_PHRASE}»" in hits[0]["snippets"][0].lower()
+    # the human view: a blurb naming the work and the chapter the phrase is in
+    run = ficarchive("--config", str(config), "search", f'"{sample_works.DEMO_PHRASE}"')
+    sample = sample_works.by_id(sample_works.DEMO_PHRASE_WORK_ID)
+    assert run.code == 0 and sample.title in run.out
+    assert f"ch. {sample_works.DEMO_PHRASE_CHAPTER}" in run.out
 
 
 def test_character_and_tag_searches(crawled):

@@ -81,9 +81,21 @@ def test_phrase_found_in_the_right_chapter(archive):
     assert ids(result) == ["ao3:1"]
     hit = result.hits[0]
     assert hit.chapters == [2]
-    assert "«lighthouse»" in hit.matches[0].snippet and "«keeper»" in hit.matches[0].snippet
+    assert "«curious incident of the lighthouse keeper»" in hit.matches[0].snippet
     d = hit.to_dict()
     assert set(d) >= {"id", "title", "authors", "fandoms", "score", "chapters", "snippets"}
+
+
+def test_phrase_snippet_shows_the_phrase_not_its_common_words(tmp_path):
+    dense = "The end of the day, the end of the week, the end of the year, the end of it all."
+    target = "Much later, at the turn of the tide, she said it: the end of the affair."
+    w = work("ao3:9", "Ends", [[dense, "Filler. " * 40, target]])
+    with Store(tmp_path) as store:
+        store.save_work(w)
+        Indexer(tmp_path).update([w])
+        hit = search(tmp_path, '"the end of the affair"', store=store).hits[0]
+    snippet = hit.matches[0].snippet
+    assert "«the end of the affair»" in snippet and "year" not in snippet
 
 
 def test_phrase_is_exact_about_order(archive):
@@ -185,7 +197,7 @@ def test_common_word_phrases_use_pair_terms(archive):
     assert ids(search(path, '"of the lighthouse keeper"', store=store)) == ["ao3:1"]
     assert ids(search(path, '"the lighthouse of"', store=store)) == []
     assert ids(search(path, '"see you"', store=store)) == ["file:abcdef012345"]
-    assert search(path, '"see you"', store=store).hits[0].matches[0].snippet.count("«") >= 2
+    assert "«see you»" in search(path, '"see you"', store=store).hits[0].matches[0].snippet
 
 
 def test_facets_count_the_whole_matched_set(archive):
