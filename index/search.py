@@ -194,6 +194,8 @@ def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> N
             match.snippet = (
                 phrases and _phrase_snippet(blocks, phrases, terms, analyzer)
             ) or _snippet(blocks, terms, analyzer, fragmenter, formatter)
+        if not any(m.snippet for m in wanted):  # matched on its tags or title, not its text
+            wanted[0].snippet = " ".join(hit.stored.get("summary", "").split())[:240]
 
 
 def _fold(text: str) -> str:

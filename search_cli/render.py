@@ -11,6 +11,7 @@ import re
 import sys
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -133,33 +134,47 @@ STATUS_LABELS = {"complete": "complete", "in_progress": "in progress", "gone": "
 
 
 def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int = 20) -> None:
-    """Search hits as AO3-style blurbs: a title line, a metadata line, then the
-    matching chapters' snippets. Blurbs read well at any terminal width, where a
-    table with a snippet column squeezes every cell to a word per line."""
+    """One row per work: who and what in one stacked cell (so it stays readable
+    in an 80-column terminal), then words, status, the matching chapters, and a
+    snippet from each matching chapter."""
     if not result.hits:
         out.print(f"No works match {safe(query)}.")
         return
     first = (max(page, 1) - 1) * limit + 1
     shown = f"{first}-{first + len(result.hits) - 1} of " if result.total > len(result.hits) else ""
     plural = "work" if result.total == 1 else "works"
-    out.print(f"[bold]{shown}{result.total} {plural}[/] match {safe(query)}\n")
-    for n, hit in enumerate(result.hits, first):
-        authors = ", ".join(hit.authors) or "Anonymous"
-        out.print(
-            f"[bold cyan]{n:>2}.[/] [bold]{safe(hit.title) or '(untitled)'}[/]"
-            f" by {safe(authors)}  [dim]{safe(hit.id)}[/]",
-            overflow="fold",
-        )
-        meta = [", ".join(hit.fandoms[:3]) + ("…" if len(hit.fandoms) > 3 else "")]
-        meta += [f"{hit.words:,} words", STATUS_LABELS.get(hit.status, hit.status)]
+    table = Table(
+        title=f"{shown}{result.total} {plural} match {safe(query)}",
+        box=box.SIMPLE_HEAD,
+        show_lines=True,
+        expand=True,
+        title_justify="left",
+    )
+    table.add_column("work", ratio=3, overflow="fold")
+    table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("ch.", justify="right", max_width=9)
+    table.add_column("snippet", ratio=4, overflow="fold")
+    for hit in result.hits:
         chapters = ", ".join(str(c) for c in hit.chapters[:10])
         chapters += "…" if len(hit.chapters) > 10 else ""
-        meta.append(f"{'chapter' if len(hit.chapters) == 1 else 'chapters'} {chapters}")
-        out.print("    [dim]" + safe(" · ".join(m for m in meta if m)) + "[/]", overflow="fold")
-        for m in hit.matches:
-            if m.snippet:
-                out.print(f"    [green]ch. {m.chapter}[/]  {marked(m.snippet)}", overflow="fold")
-        out.print()
+        fandoms = ", ".join(hit.fandoms[:2]) + ("…" if len(hit.fandoms) > 2 else "")
+        work = (
+            f"[bold]{safe(hit.title) or '(untitled)'}[/]\n"
+            f"by {safe(', '.join(hit.authors) or 'Anonymous')}\n"
+            f"[italic]{safe(fandoms)}[/]\n[dim]{safe(hit.id)}[/]"
+        )
+        snippets = "\n".join(
+            f"[green]ch. {m.chapter}[/] {marked(m.snippet)}" for m in hit.matches if m.snippet
+        )
+        table.add_row(
+            work,
+            f"{hit.words:,}",
+            STATUS_LABELS.get(hit.status, safe(hit.status)),
+            chapters,
+            snippets,
+        )
+    out.print(table)
 
 
 NOTE_LABELS = {
