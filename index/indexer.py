@@ -43,22 +43,29 @@ def stemming_analyzer():
     return folding_analyzer() | StemFilter()
 
 
-# The most frequent English words. A phrase made of them makes Whoosh walk the
-# positions of nearly every document (MEASUREMENTS.md: p95 6.6 s), so pairs that
-# contain one are also indexed as single terms (Lucene's CommonGrams).
+# The most frequent English words. A phrase made only of them makes Whoosh walk
+# the positions of nearly every document (MEASUREMENTS.md: p95 6.6 s), so each
+# adjacent pair of two of them is also indexed as one term. Lucene's CommonGrams
+# pairs a common word with any neighbour too; measured here (bench/), that made
+# the pair vocabulary 70 times larger and indexing 3 times slower, while a
+# phrase holding one rarer word is already fast on positions (the rare word
+# bounds the candidates). So only common-common pairs: indexing costs ~30% more.
 COMMON_WORDS = frozenset(
     stem(w)
     for w in (
         "the of and to a in that it was he she his her i you with as for on at be had but "
         "not they by said is what all were we when there one from this so have him them an "
-        "would me my up out if no could into then"
+        "would me my up out if no could into then do did are your about just like been know "
+        "who will more can now how back see its over down only their which or our us again "
+        "where here too some than any well over little time way there very something yes oh "
+        "am going get got go come came off say says asked thought looked felt"
     ).split()
 )
 PAIR_SEP = "\u2423"  # a visible space: cannot come out of the tokenizer
 
 
 class PairsAnalyzer(Analyzer):
-    """Emit `a␣b` for each adjacent pair of body tokens where a or b is a common word.
+    """Emit `a␣b` for each adjacent pair of body tokens that are both common words.
 
     It tokenizes, folds and stems exactly as the body field does, but with one C
     regex and a memo of stems, and makes Token objects only for the pairs:
@@ -85,7 +92,7 @@ class PairsAnalyzer(Analyzer):
         common = self.common
         token = Token(**kwargs)
         for a, b in zip(words, words[1:], strict=False):
-            if a in common or b in common:
+            if a in common and b in common:
                 token.text = f"{a}{PAIR_SEP}{b}"
                 token.boost = 1.0
                 token.stopped = False
@@ -97,7 +104,7 @@ def common_pairs(words: list[str]) -> list[str]:
     return [
         f"{a}{PAIR_SEP}{b}"
         for a, b in zip(words, words[1:], strict=False)
-        if a in COMMON_WORDS or b in COMMON_WORDS
+        if a in COMMON_WORDS and b in COMMON_WORDS
     ]
 
 
@@ -128,6 +135,8 @@ def make_schema() -> Schema:
         summary=TEXT(analyzer=stem, stored=True),
         body=TEXT(analyzer=stem, phrase=True),
         body_pairs=TEXT(analyzer=PairsAnalyzer(), phrase=False),
+        # Author notes, apart from the story: searched only when asked (--in notes).
+        notes=TEXT(analyzer=stem, phrase=True),
         words=NUMERIC(int, stored=True),
         chapters=NUMERIC(int, stored=True),
         kudos=NUMERIC(int, stored=True),
@@ -169,7 +178,18 @@ def chapter_docs(work: Work) -> Iterable[dict]:
         "published": m.published or "",
         "updated": m.updated or m.published or "",
     }
-    for ch in work.chapters or []:
+    chapters = work.chapters or []
+    for i, ch in enumerate(chapters):
+        # Work-level notes go with the chapter they stand next to.
+        work_notes = [
+            n.text
+            for n in work.notes
+            if n.kind != "summary"
+            and (
+                (n.position != "after" and i == 0)
+                or (n.position == "after" and i == len(chapters) - 1)
+            )
+        ]
         yield {
             **shared,
             "doc_id": f"{work.id}#{ch.number}",
@@ -177,6 +197,7 @@ def chapter_docs(work: Work) -> Iterable[dict]:
             "chapter_title": ch.title,
             "body": ch.text,
             "body_pairs": ch.text,
+            "notes": "\n\n".join([*work_notes, *(n.text for n in ch.notes)]),
         }
 
 
@@ -194,11 +215,19 @@ class Indexer:
             if not self.exists():
                 self.dir.mkdir(parents=True, exist_ok=True)
                 return windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
-            return windex.open_dir(str(self.dir), indexname=INDEX_NAME)
+            ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME)
         except (OSError, windex.IndexError) as exc:
             raise IndexingError(
                 f"{self.dir}: cannot open the search index ({exc}); run `ficarchive index --rebuild`"
             ) from None
+        missing = set(make_schema().names()) - set(ix.schema.names())
+        if missing:
+            ix.close()
+            raise IndexingError(
+                f"{self.dir}: the search index was made by an older ficarchive (it lacks "
+                f"{', '.join(sorted(missing))}); run `ficarchive index --rebuild` (offline)"
+            )
+        return ix
 
     def update(
         self,

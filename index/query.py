@@ -47,6 +47,8 @@ FIELD_ALIASES: dict[str, str] = {
     "summary": "summary",
     "body": "body",
     "text": "body",
+    "notes": "notes",
+    "note": "notes",
     "words": "words",
     "chapters": "chapters",
     "kudos": "kudos",
@@ -65,6 +67,19 @@ DEFAULT_FIELDS = [
     "fandoms",
     "tags",
 ]
+# Where free words and phrases look: the story (default), the author notes only,
+# or both. Notes are kept apart so "A/N: thanks for reading" never ranks a story.
+SCOPES = ("story", "notes", "all")
+
+
+def default_fields(scope: str = "story") -> list[str]:
+    if scope not in SCOPES:
+        raise QueryError(f"--in {scope!r} is not one of: {', '.join(SCOPES)}")
+    if scope == "notes":
+        return ["notes"]
+    return DEFAULT_FIELDS + (["notes"] if scope == "all" else [])
+
+
 FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 MAX_QUERY_CHARS = 10_000
 
@@ -111,9 +126,9 @@ def _normalise_fields(text: str) -> str:
     return "".join(parts)
 
 
-def make_parser(schema) -> qparser.QueryParser:
+def make_parser(schema, scope: str = "story") -> qparser.QueryParser:
     parser = qparser.MultifieldParser(
-        DEFAULT_FIELDS,
+        default_fields(scope),
         schema,
         fieldboosts={"title": 3.0, "characters": 2.0},
         group=qparser.AndGroup,
@@ -155,11 +170,12 @@ def parse_query(
     *,
     pairs: bool = True,
     in_text: bool = False,
+    scope: str = "story",
 ) -> Query:
     """Parse the user's query plus CLI filters (--character NAME …) into one Whoosh query."""
     text = (text or "").strip()
     check_query(text)
-    parser = make_parser(schema)
+    parser = make_parser(schema, scope)
     parts: list[Query] = []
     extracted: list[Query] = []
 

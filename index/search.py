@@ -113,6 +113,7 @@ def search(
     store: Store | None = None,
     in_text: bool = False,
     facets: bool = False,
+    scope: str = "story",
 ) -> SearchResult:
     """Run a query; one Hit per work, best first (or by `sort`)."""
     check_query((query or "").strip())
@@ -124,7 +125,7 @@ def search(
         )
     ix = indexer.open()
     try:
-        plain = parse_query(query, ix.schema, filters, pairs=False, in_text=in_text)
+        plain = parse_query(query, ix.schema, filters, pairs=False, in_text=in_text, scope=scope)
         q = with_pairs(plain, ix.schema)
         with ix.searcher() as searcher:
             results = searcher.search(q, limit=None)
@@ -150,6 +151,8 @@ def search(
             shown = hits[start : start + limit]
             if shown:
                 _add_snippets(shown, plain, results, store or Store(archive_dir), snippets_per_work)
+                if scope != "story":
+                    _add_note_snippets(shown, plain, results, store or Store(archive_dir))
             return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
     finally:
         ix.close()
@@ -268,3 +271,35 @@ def _cut(text: str, at: int, *, forward: bool) -> int:
         return len(text) if nxt == -1 else nxt
     prev = text.rfind(" ", 0, at)
     return 0 if prev == -1 else prev + 1
+
+
+def _add_note_snippets(hits: list[Hit], q, results, store: Store) -> None:
+    """Where the words were found in a chapter's notes, not its text, show the note."""
+    terms = {
+        t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "notes"
+    }
+    if not terms:
+        return
+    analyzer = results.searcher.schema["notes"].analyzer
+    fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+    for hit in hits:
+        work = store.get_work(hit.id)
+        if work is None:
+            continue
+        last = len(work.chapters)
+        for match in hit.matches:
+            if match.snippet:
+                continue
+            notes = [
+                n
+                for n in work.notes
+                if n.kind != "summary"
+                and (
+                    (n.position != "after" and match.chapter == 1)
+                    or (n.position == "after" and match.chapter == last)
+                )
+            ]
+            notes += next((c.notes for c in work.chapters if c.number == match.chapter), [])
+            found = _snippet(notes, terms, analyzer, fragmenter, _MarkFormatter())
+            if found:
+                match.snippet = f"[note] {found}"

@@ -157,13 +157,36 @@ def test_reindex_replaces_and_removes(archive):
     assert indexer.work_ids() == {"ao3:1", "file:abcdef012345"}
 
 
-def test_notes_are_not_searched_as_story(tmp_path):
-    w = work("ao3:9", "Quiet", [["Nothing happens."]])
+def test_notes_are_searched_only_when_asked(tmp_path):
+    w = work("ao3:9", "Quiet", [["Nothing happens."], ["Marmalade is on the table."]])
     w.chapters[0].notes.append(Note("author_note", "after", "Thanks to my beta, Marmalade."))
+    w.notes.append(Note("work_end_note", "after", "Written for the toast exchange."))
     with Store(tmp_path) as store:
         store.save_work(w)
         Indexer(tmp_path).update([w])
-        assert ids(search(tmp_path, "marmalade", store=store)) == []
+        story = search(tmp_path, "marmalade", store=store)
+        assert ids(story) == ["ao3:9"] and story.hits[0].chapters == [2]
+        notes = search(tmp_path, "marmalade", store=store, scope="notes").hits[0]
+        assert notes.chapters == [1] and notes.matches[0].snippet.startswith("[note]")
+        assert "«Marmalade»" in notes.matches[0].snippet
+        both = search(tmp_path, "marmalade", store=store, scope="all").hits[0]
+        assert both.chapters == [1, 2]
+        # a work-level end note belongs to the last chapter
+        assert search(tmp_path, "toast", store=store, scope="notes").hits[0].chapters == [2]
+        assert ids(search(tmp_path, "toast", store=store)) == []
+        assert ids(search(tmp_path, 'notes:"toast exchange"', store=store)) == ["ao3:9"]
+    with pytest.raises(QueryError, match="--in 'margins'"):
+        search(tmp_path, "x", scope="margins")
+
+
+def test_index_from_an_older_schema_asks_for_a_rebuild(tmp_path):
+    from whoosh import index as windex
+    from whoosh.fields import ID, Schema
+
+    (tmp_path / "index").mkdir()
+    windex.create_in(str(tmp_path / "index"), Schema(doc_id=ID), indexname="works").close()
+    with pytest.raises(IndexingError, match="older ficarchive.*index --rebuild"):
+        search(tmp_path, "anything")
 
 
 def test_missing_index_says_what_to_do(tmp_path):
