@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import platform
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +15,10 @@ from rich.table import Table
 from bench import index_bench
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def _takes_status(fn) -> bool:
+    return bool(inspect.signature(fn).parameters)
 
 
 def machine() -> str:
@@ -28,9 +34,9 @@ def machine() -> str:
 
 
 def main() -> None:
-    n = int(os.environ.get("BENCH_WORKS", "300"))
+    console = Console(stderr=True)
     rows = []
-    sections = [("index", lambda: index_bench.run(n))]
+    sections = [("index", index_bench.run)]
     try:
         from bench import crawl_bench
 
@@ -43,8 +49,16 @@ def main() -> None:
         sections.append(("clean", clean_bench.run))
     except ImportError:
         pass
-    for _name, fn in sections:
-        rows += fn()
+    began = time.perf_counter()
+    with console.status("benchmarking") as status:
+        for name, fn in sections:
+
+            def say(message: str, name: str = name) -> None:
+                status.update(f"[bold]{name}[/]: {message}")
+
+            say("starting")
+            rows += fn(say) if _takes_status(fn) else fn()
+    minutes = (time.perf_counter() - began) / 60
     table = Table(title="ficarchive benchmarks")
     for col in ("measure", "baseline", "ficarchive", "ratio"):
         table.add_column(col)
@@ -55,7 +69,8 @@ def main() -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {stamp} on {machine()} with `make bench` (BENCH_WORKS={n}).",
+        f"Measured {stamp} on {machine()} with `make bench`"
+        f" (BENCH_SIZES={','.join(map(str, index_bench.sizes()))}, {minutes:.0f} min).",
         "Ratios compare against a baseline measured in the same run.",
         "",
         "| measure | baseline | ficarchive | ratio |",

@@ -103,9 +103,10 @@ def check_query(text: str) -> None:
             known = ", ".join(sorted({k for k in FIELD_ALIASES if len(k) > 3}))
             raise QueryError(f"unknown field {name!r} in the query; known fields: {known}")
     tokens = outside.split()
-    if tokens and tokens[-1].upper() in ("AND", "OR", "NOT"):
+    # Operators are upper case only (as Whoosh reads them): "rock and" is two words.
+    if tokens and tokens[-1] in ("AND", "OR", "NOT"):
         raise QueryError(f"the query ends with {tokens[-1]!r}: say what it applies to")
-    if tokens and tokens[0].upper() in ("AND", "OR"):
+    if tokens and tokens[0] in ("AND", "OR"):
         raise QueryError(f"the query starts with {tokens[0]!r}: put a word before it")
     for word in tokens:
         bare = word.strip("()")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight
+from whoosh.lang.porter import stem
 from whoosh.query import Phrase
 from whoosh.support.charset import accent_map
 
-from crawler.errors import IndexingError
 from index.indexer import SEP, Indexer
 from index.query import check_query, parse_query, with_pairs
 from index.store import Store
@@ -21,15 +21,6 @@ SORTS = ("relevance", "updated", "published", "words", "kudos", "hits", "title")
 
 def accent_fold(text: str) -> str:
     return text.translate(accent_map)
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Marks matched words «like this»: plain text, safe for JSON and terminals."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return f"{MARK_OPEN}{highlight.get_text(text, token, replace)}{MARK_CLOSE}"
 
 
 @dataclass
@@ -52,6 +43,19 @@ class Hit:
     updated: str
     matches: list[Match] = field(default_factory=list)
     stored: dict[str, Any] = field(default_factory=dict)
+    docnum: int | None = None  # the best chapter's document, whose stored fields describe the work
+
+    def load(self, searcher) -> None:
+        """Fill in the work's metadata from its best chapter's stored fields (once)."""
+        if self.stored or self.docnum is None:
+            return
+        f = self.stored = searcher.stored_fields(self.docnum)
+        self.title = f.get("title", "")
+        self.authors = _split(f.get("authors", ""))
+        self.fandoms = _split(f.get("fandoms", ""))
+        self.words = f.get("words", 0)
+        self.status = f.get("status", "")
+        self.updated = f.get("updated", "")
 
     @property
     def chapters(self) -> list[int]:
@@ -115,44 +119,45 @@ def search(
     facets: bool = False,
     scope: str = "story",
 ) -> SearchResult:
-    """Run a query; one Hit per work, best first (or by `sort`)."""
+    """Run a query; one Hit per work, best first (or by `sort`).
+
+    Chapters are grouped by work through the work_id column, so stored fields
+    are read once per work shown (or per work matched, to sort or count facets),
+    never once per matching chapter: a common word matches most chapters.
+    """
     check_query((query or "").strip())
     indexer = Indexer(archive_dir)
-    if not indexer.exists():
-        raise IndexingError(
-            f"{indexer.dir}: there is no search index yet; run `ficarchive crawl`, "
-            "`ficarchive import` or `ficarchive index --rebuild`"
-        )
-    ix = indexer.open()
+    ix = indexer.open(create=False)
     try:
-        plain = parse_query(query, ix.schema, filters, pairs=False, in_text=in_text, scope=scope)
-        q = with_pairs(plain, ix.schema)
         with ix.searcher() as searcher:
+            schema = searcher.schema  # ix.schema would re-read the table of contents
+            plain = parse_query(query, schema, filters, pairs=False, in_text=in_text, scope=scope)
+            q = with_pairs(plain, schema)
             results = searcher.search(q, limit=None)
+            reader = searcher.reader()
+            work_col = reader.column_reader("work_id")
+            chapter_col = reader.column_reader("chapter")
             works: dict[str, Hit] = {}
-            for r in results:
-                f = r.fields()
-                hit = works.get(f["work_id"])
+            for score, docnum in results.top_n:
+                work_id = work_col[docnum]
+                hit = works.get(work_id)
                 if hit is None:
-                    hit = works[f["work_id"]] = Hit(
-                        id=f["work_id"],
-                        title=f.get("title", ""),
-                        authors=_split(f.get("authors", "")),
-                        fandoms=_split(f.get("fandoms", "")),
-                        score=r.score or 0.0,
-                        words=f.get("words", 0),
-                        status=f.get("status", ""),
-                        updated=f.get("updated", ""),
-                        stored=f,
-                    )
-                hit.matches.append(Match(f["chapter"]))
-            hits = _sorted(list(works.values()), sort)
+                    hit = works[work_id] = Hit(work_id, "", [], [], score, 0, "", "", docnum=docnum)
+                hit.matches.append(Match(chapter_col[docnum]))
+            hits = list(works.values())
+            if sort != "relevance" or facets:
+                for hit in hits:
+                    hit.load(searcher)
+            hits = _sorted(hits, sort)
             start = max(page - 1, 0) * limit
             shown = hits[start : start + limit]
+            for hit in shown:
+                hit.load(searcher)
             if shown:
-                _add_snippets(shown, plain, results, store or Store(archive_dir), snippets_per_work)
+                store = store or Store(archive_dir)
+                _add_snippets(shown, plain, schema, store, snippets_per_work)
                 if scope != "story":
-                    _add_note_snippets(shown, plain, results, store or Store(archive_dir))
+                    _add_note_snippets(shown, plain, schema, store)
             return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
     finally:
         ix.close()
@@ -171,15 +176,12 @@ def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
     return sorted(hits, key=lambda h: h.stored.get(sort) or "", reverse=True)
 
 
-def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> None:
+def _add_snippets(hits: list[Hit], q, schema, store: Store, per_work: int) -> None:
     """A snippet from each matching chapter's text (from the store), or the summary.
 
     Re-analysing a whole chapter to highlight it is slow in Python, so only the
     paragraphs whose folded text contains a query term's stem are analysed.
     """
-    fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-    formatter = _MarkFormatter()
-    analyzer = results.searcher.schema["body"].analyzer
     terms = {
         t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "body"
     }
@@ -194,9 +196,9 @@ def _add_snippets(hits: list[Hit], q, results, store: Store, per_work: int) -> N
         chapters = store.chapter_blocks(hit.id, [m.chapter for m in wanted])
         for match in wanted:
             blocks = chapters.get(match.chapter, [])
-            match.snippet = (
-                phrases and _phrase_snippet(blocks, phrases, terms, analyzer)
-            ) or _snippet(blocks, terms, analyzer, fragmenter, formatter)
+            match.snippet = (phrases and _phrase_snippet(blocks, phrases)) or _snippet(
+                blocks, terms
+            )
         if not any(m.snippet for m in wanted):  # matched on its tags or title, not its text
             wanted[0].snippet = " ".join(hit.stored.get("summary", "").split())[:240]
 
@@ -205,16 +207,59 @@ def _fold(text: str) -> str:
     return accent_fold(text.lower())
 
 
-def _snippet(blocks, terms: set[str], analyzer, fragmenter, formatter) -> str:
+# The body analyzer's tokens, made fast: one C regex and a memo of stems (the
+# same tokenizer and folding as the index; tests/test_index_search.py proves it).
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+_STEMS: dict[str, str] = {}
+
+
+def _stem_of(word: str) -> str:
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) > 200_000:
+            _STEMS.clear()
+        found = _STEMS[word] = stem(accent_fold(word.lower()))
+    return found
+
+
+def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` that the index would file under `terms`."""
+    return [m.span() for m in _WORD.finditer(text) if _stem_of(m.group()) in terms]
+
+
+def _snippet(blocks, terms: set[str], maxchars: int = 240, before: int = 60) -> str:
+    """The window of up to `maxchars` holding the most distinct query words, marked.
+
+    Whoosh's highlighter runs every token through its filter chain (about 1 ms
+    a paragraph); this reads only paragraphs that can match, with cached stems.
+    """
     # A stem can differ from its word in the last letter (happi/happy): probe without it.
     probes = {t[:-1] if len(t) > 4 else t for t in terms}
     texts = [b.text for b in blocks if b.text]
-    candidates = [t for t in texts if any(p in _fold(t) for p in probes)] or texts[:50]
-    for text in candidates[:6]:
-        found = highlight.highlight(text, terms, analyzer, fragmenter, formatter, top=1).strip()
-        if found:
-            return found
-    return ""
+    candidates = [t for t in texts if any(p in _fold(t) for p in probes)]
+    best: tuple[int, int, str, list[tuple[int, int]], int] | None = None
+    for text in candidates[:12]:
+        spans = term_spans(text, terms)
+        for i, (anchor, _) in enumerate(spans):
+            inside = [sp for sp in spans[i:] if sp[1] <= anchor + maxchars - before]
+            distinct = len({_stem_of(text[a:b]) for a, b in inside})
+            if best is None or (distinct, len(inside)) > (best[0], best[1]):
+                best = (distinct, len(inside), text, inside, anchor)
+        if best is not None and best[0] >= len(terms):
+            break  # every query word is in view: no later paragraph can do better
+    if best is None:
+        return ""
+    _, _, text, inside, anchor = best
+    lo = _cut(text, max(0, anchor - before), forward=False)
+    hi = _cut(text, min(len(text), lo + maxchars), forward=True)
+    out, at = [], lo
+    for a, b in inside:
+        if b > hi:
+            break
+        out += [text[at:a], MARK_OPEN, text[a:b], MARK_CLOSE]
+        at = b
+    out.append(text[at:hi])
+    return (("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")).strip()
 
 
 def _phrases(q) -> list[tuple[str, ...]]:
@@ -228,19 +273,14 @@ def _phrases(q) -> list[tuple[str, ...]]:
     return found
 
 
-def _phrase_snippet(
-    blocks, phrases: list[tuple[str, ...]], terms: set[str], analyzer, surround: int = 90
-) -> str:
+def _phrase_snippet(blocks, phrases: list[tuple[str, ...]], surround: int = 90) -> str:
     """The first paragraph holding one of the phrases, cut around it, phrase marked whole."""
     probes = {w[:-1] if len(w) > 4 else w for p in phrases for w in p}
     for block in blocks:
         text = block.text
         if not text or not all(pr in _fold(text) for pr in probes):
             continue
-        tokens = [
-            (t.text, t.startchar, t.endchar)
-            for t in analyzer(text, positions=True, chars=True, mode="index")
-        ]
+        tokens = [(_stem_of(m.group()), *m.span()) for m in _WORD.finditer(text)]
         words = [t[0] for t in tokens]
         for phrase in phrases:
             n = len(phrase)
@@ -273,15 +313,13 @@ def _cut(text: str, at: int, *, forward: bool) -> int:
     return 0 if prev == -1 else prev + 1
 
 
-def _add_note_snippets(hits: list[Hit], q, results, store: Store) -> None:
+def _add_note_snippets(hits: list[Hit], q, schema, store: Store) -> None:
     """Where the words were found in a chapter's notes, not its text, show the note."""
     terms = {
         t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "notes"
     }
     if not terms:
         return
-    analyzer = results.searcher.schema["notes"].analyzer
-    fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
     for hit in hits:
         work = store.get_work(hit.id)
         if work is None:
@@ -300,6 +338,6 @@ def _add_note_snippets(hits: list[Hit], q, results, store: Store) -> None:
                 )
             ]
             notes += next((c.notes for c in work.chapters if c.number == match.chapter), [])
-            found = _snippet(notes, terms, analyzer, fragmenter, _MarkFormatter())
+            found = _snippet(notes, terms)
             if found:
                 match.snippet = f"[note] {found}"

@@ -147,6 +147,12 @@ def test_bad_queries_are_one_clear_error(archive, query, message):
     assert info.value.exit_code == 2
 
 
+def test_lower_case_operator_words_are_just_words(archive):
+    path, store = archive
+    assert ids(search(path, "rain and", store=store)) == ["ao3:2"]
+    assert ids(search(path, "or", store=store)) == []
+
+
 def test_reindex_replaces_and_removes(archive):
     path, store = archive
     changed = work("ao3:1", "The Lighthouse", [["Only tea now."]], characters=["Sherlock Holmes"])
@@ -207,6 +213,17 @@ def test_pair_field_tokenizes_exactly_like_the_body(text):
     words = [t.text for t in stemming_analyzer()(text)]
     assert [t.text for t in PairsAnalyzer()(text)] == common_pairs(words)
     assert all(PAIR_SEP in p for p in common_pairs(words))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
+def test_snippet_words_are_the_words_the_body_indexes(text):
+    """The fast snippet tokenizer finds exactly the body analyzer's tokens, at their places."""
+    from index.search import term_spans
+
+    tokens = [(t.text, t.startchar, t.endchar) for t in stemming_analyzer()(text, chars=True)]
+    terms = {t[0] for t in tokens}
+    assert term_spans(text, terms) == [(a, b) for _, a, b in tokens]
 
 
 def test_common_word_phrases_use_pair_terms(archive):
