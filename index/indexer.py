@@ -7,6 +7,7 @@ re-analysed: Whoosh is slow (see MEASUREMENTS.md), so it must waste nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -113,8 +114,9 @@ def make_schema() -> Schema:
     stem = stemming_analyzer()
     return Schema(
         doc_id=ID(unique=True, stored=True),
-        work_id=ID(stored=True),
-        chapter=NUMERIC(int, stored=True),
+        # Columns (sortable) so hits group by work without reading stored fields.
+        work_id=ID(stored=True, sortable=True),
+        chapter=NUMERIC(int, stored=True, sortable=True),
         chapter_title=TEXT(analyzer=fold, stored=True),
         title=TEXT(analyzer=stem, stored=True, field_boost=3.0),
         authors=TEXT(analyzer=fold, stored=True),
@@ -201,6 +203,12 @@ def chapter_docs(work: Work) -> Iterable[dict]:
         }
 
 
+@functools.cache
+def _expected_fields() -> dict[str, bool]:
+    """Every field this version writes, and whether it must be a column."""
+    return {name: f.column_type is not None for name, f in make_schema().items()}
+
+
 class Indexer:
     """Owns the index folder; opens it, creating it when missing."""
 
@@ -210,17 +218,29 @@ class Indexer:
     def exists(self) -> bool:
         return windex.exists_in(str(self.dir), indexname=INDEX_NAME)
 
-    def open(self):
+    def open(self, *, create: bool = True):
+        """Open the index (creating it unless `create=False`); an index from an
+        older schema is refused with the command that rebuilds it."""
         try:
             if not self.exists():
+                if not create:
+                    raise IndexingError(
+                        f"{self.dir}: there is no search index yet; run `ficarchive crawl`, "
+                        "`ficarchive import` or `ficarchive index --rebuild`"
+                    )
                 self.dir.mkdir(parents=True, exist_ok=True)
                 return windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
             ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME)
+            schema = ix.schema
         except (OSError, windex.IndexError) as exc:
             raise IndexingError(
                 f"{self.dir}: cannot open the search index ({exc}); run `ficarchive index --rebuild`"
             ) from None
-        missing = set(make_schema().names()) - set(ix.schema.names())
+        missing = [
+            name
+            for name, kind in _expected_fields().items()
+            if name not in schema or (kind and schema[name].column_type is None)
+        ]
         if missing:
             ix.close()
             raise IndexingError(
