@@ -44,29 +44,26 @@ def stemming_analyzer():
     return folding_analyzer() | StemFilter()
 
 
-# The most frequent English words. A phrase made only of them makes Whoosh walk
-# the positions of nearly every document (MEASUREMENTS.md: p95 6.6 s), so each
-# adjacent pair of two of them is also indexed as one term. Lucene's CommonGrams
-# pairs a common word with any neighbour too; measured here (bench/), that made
-# the pair vocabulary 70 times larger and indexing 3 times slower, while a
-# phrase holding one rarer word is already fast on positions (the rare word
-# bounds the candidates). So only common-common pairs: indexing costs ~30% more.
+# The most frequent English words. A phrase holding one of them makes Whoosh
+# walk the positions of nearly every document (MEASUREMENTS.md: p95 6.6 s), so
+# each adjacent pair with one of them is also indexed as a single term: Lucene's
+# CommonGrams. Measured here (bench/, and 400 works, 150 two-word phrases from
+# the text): pairing only two common words indexed 3.7x faster but left phrase
+# p95 at 46 ms, growing with the archive (about 1 s at 10,000 works); CommonGrams
+# keeps it at 2 ms. Searching is daily and rebuilding rare, so CommonGrams.
 COMMON_WORDS = frozenset(
     stem(w)
     for w in (
         "the of and to a in that it was he she his her i you with as for on at be had but "
         "not they by said is what all were we when there one from this so have him them an "
-        "would me my up out if no could into then do did are your about just like been know "
-        "who will more can now how back see its over down only their which or our us again "
-        "where here too some than any well over little time way there very something yes oh "
-        "am going get got go come came off say says asked thought looked felt"
+        "would me my up out if no could into then"
     ).split()
 )
 PAIR_SEP = "\u2423"  # a visible space: cannot come out of the tokenizer
 
 
 class PairsAnalyzer(Analyzer):
-    """Emit `a␣b` for each adjacent pair of body tokens that are both common words.
+    """Emit `a␣b` for each adjacent pair of body tokens where a or b is a common word.
 
     It tokenizes, folds and stems exactly as the body field does, but with one C
     regex and a memo of stems, and makes Token objects only for the pairs:
@@ -85,15 +82,16 @@ class PairsAnalyzer(Analyzer):
         if found is None:
             if len(self.stems) > 200_000:
                 self.stems.clear()
-            found = self.stems[word] = stem(word)
+            found = self.stems[word] = stem(word.lower().translate(accent_map))
         return found
 
     def __call__(self, value, **kwargs):
-        words = [self._stem(w) for w in self.WORD.findall(value.lower().translate(accent_map))]
+        # Tokenize first, then fold each token, exactly as the body's filter chain does.
+        words = [self._stem(w) for w in self.WORD.findall(value)]
         common = self.common
         token = Token(**kwargs)
         for a, b in zip(words, words[1:], strict=False):
-            if a in common and b in common:
+            if a in common or b in common:
                 token.text = f"{a}{PAIR_SEP}{b}"
                 token.boost = 1.0
                 token.stopped = False
@@ -105,7 +103,7 @@ def common_pairs(words: list[str]) -> list[str]:
     return [
         f"{a}{PAIR_SEP}{b}"
         for a, b in zip(words, words[1:], strict=False)
-        if a in COMMON_WORDS and b in COMMON_WORDS
+        if a in COMMON_WORDS or b in COMMON_WORDS
     ]
 
 
