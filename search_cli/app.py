@@ -17,12 +17,13 @@ import typer
 
 from crawler import __version__
 from crawler.config import Config, load_config
-from crawler.errors import ExportError, FicarchiveError, UsageError
+from crawler.errors import FicarchiveError, UsageError
 from crawler.pipeline import Archiver, require_sources
 from index.search import SORTS
 from index.search import search as run_search
 from index.store import Store, archive_stats, crawl_lock
 from search_cli import render
+from search_cli.options import Filters, with_filters
 from search_cli.render import RichProgress, err, out, print_json, safe
 
 app = typer.Typer(
@@ -223,57 +224,34 @@ def index(
     raise typer.Exit(report.exit_code if report else 0)
 
 
-def _filters(**values: list[str] | None) -> dict[str, list[str]]:
-    return {k: v for k, v in values.items() if v}
+SortOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")]
+NO_FILTERS = Filters()  # a placeholder: with_filters puts the filter options in its place
 
 
-Multi = typer.Option
+def _check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
 
 
 @app.command()
 @guarded
+@with_filters
 def search(
     ctx: typer.Context,
     query: Annotated[
         str, typer.Argument(help='Words, "phrases", OR, NOT, fields like character:holmes.')
     ] = "",
-    character: Annotated[
-        list[str] | None, Multi(help="Only works with this character (repeatable).")
-    ] = None,
-    fandom: Annotated[
-        list[str] | None, Multi(help="Only works in this fandom (repeatable).")
-    ] = None,
-    relationship: Annotated[
-        list[str] | None, Multi(help="Only works with this relationship.")
-    ] = None,
-    tag: Annotated[list[str] | None, Multi(help="Only works with this freeform tag.")] = None,
-    author: Annotated[list[str] | None, Multi(help="Only works by this author.")] = None,
-    rating: Annotated[list[str] | None, Multi(help="Only works with this rating.")] = None,
-    warning: Annotated[list[str] | None, Multi(help="Only works with this warning.")] = None,
-    lang: Annotated[list[str] | None, Multi(help="Only works in this language.")] = None,
-    site: Annotated[
-        list[str] | None, Multi(help="Only works from this site (ao3, file, …).")
-    ] = None,
-    status: Annotated[list[str] | None, Multi(help="complete, in_progress or gone.")] = None,
-    words: Annotated[list[str] | None, Multi(help="Word count, e.g. '>10000'.")] = None,
-    in_text: Annotated[
-        bool, typer.Option("--in-text", help="--character also matches the name in story text.")
-    ] = False,
+    filters: Filters = NO_FILTERS,
     facets: Annotated[
         bool, typer.Option("--facets", help="Counts by fandom, character, relationship, rating.")
     ] = False,
-    sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "relevance",
+    sort: SortOpt = "relevance",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
     page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """Search the archive: full text (exact phrases too), characters, tags and more."""
-    if sort not in SORTS:
-        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
-    filters = _filters(
-        character=character, fandom=fandom, relationship=relationship, tag=tag, author=author,
-        rating=rating, warning=warning, lang=lang, site=site, status=status, words=words,
-    )  # fmt: skip
+    _check_sort(sort)
     if not query.strip() and not filters:
         raise UsageError("give a query or a filter, e.g. ficarchive search '\"exact phrase\"'")
     state = _state(ctx)
@@ -281,12 +259,12 @@ def search(
         result = run_search(
             state.config.archive_dir,
             query,
-            filters=filters,
+            filters=filters.fields,
             limit=limit,
             page=page,
             sort=sort,
             store=store,
-            in_text=in_text,
+            in_text=filters.in_text,
             facets=facets,
         )
     if json_out:
@@ -297,12 +275,7 @@ def search(
     else:
         if facets:
             render.facet_tables(result.facets)
-        render.results_table(
-            result,
-            query or " ".join(f"--{k} {v}" for k, vs in filters.items() for v in vs),
-            page=page,
-            limit=limit,
-        )
+        render.results_table(result, query or filters.describe(), page=page, limit=limit)
 
 
 @app.command()
@@ -329,102 +302,130 @@ def show(
         render.show_work(work, notes)
 
 
+def _export_selection(
+    store: Store,
+    archive_dir: Path,
+    query: str,
+    filters: Filters,
+    ids: list[str],
+    all_works: bool,
+) -> list[str]:
+    """The ids to export, in order: --id ones first, then what the query matched."""
+    if not (ids or all_works or query.strip() or filters):
+        raise UsageError("nothing to export: give a query, a filter, --id or --all")
+    if all_works and (query.strip() or filters):
+        raise UsageError("--all exports every work; drop it to export what the query matches")
+    unknown = [i for i in ids if store.work_row(i) is None]
+    if unknown:
+        raise UsageError(f"no work {unknown[0]!r} in {archive_dir}; `ficarchive search` finds ids")
+    wanted = list(ids)
+    if all_works:
+        wanted += store.work_ids()
+    elif query.strip() or filters:
+        result = run_search(
+            archive_dir,
+            query,
+            filters=filters.fields,
+            in_text=filters.in_text,
+            limit=max(store.count(), 1),
+            snippets_per_work=1,
+            store=store,
+        )
+        wanted += [hit.id for hit in result.hits]
+    return list(dict.fromkeys(wanted))
+
+
+def _archived_on(store: Store, work_id: str) -> str | None:
+    """The date the archive last took this work's text from its source."""
+    row = store.work_row(work_id)
+    return str(row["last_fetched"])[:10] if row and row.get("last_fetched") else None
+
+
 @app.command()
 @guarded
+@with_filters
 def export(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Export every work this query matches.")] = "",
+    query: Annotated[str, typer.Argument(help="Export every work this search query matches.")] = "",
+    filters: Filters = NO_FILTERS,
     ids: Annotated[
         list[str] | None, typer.Option("--id", help="Export this work id (repeatable).")
     ] = None,
+    all_works: Annotated[
+        bool, typer.Option("--all", help="Export every work in the archive.")
+    ] = False,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="epub, html, md, txt or json.")
     ] = "epub",
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path(
-        "export"
-    ),
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write into (made if missing).")
+    ] = Path("export"),
     notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Include author notes.")] = True,
     one_file: Annotated[
-        bool, typer.Option("--one-file", help="One file (anthology) for all works.")
+        bool,
+        typer.Option("--one-file", help="All works in one file: an anthology EPUB, JSON lines, …"),
     ] = False,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
-    character: Annotated[list[str] | None, Multi(help="Only works with this character.")] = None,
-    fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom.")] = None,
-    tag: Annotated[list[str] | None, Multi(help="Only works with this tag.")] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Title (and file name) of the --one-file anthology."),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace existing files (else they are kept).")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Export works (by query or --id) to EPUB, HTML, Markdown, text or JSON."""
-    from search_cli.export import FORMATS, ExportSkipped, export_anthology, export_work
+    """Export works (a query, search filters, --id or --all) to EPUB, HTML, Markdown, text or JSON."""
+    from search_cli.export import FORMATS
+    from search_cli.export.batch import export_each, export_one_file
 
+    fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of: {', '.join(FORMATS)}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file; give a folder")
+    if title is not None and not one_file:
+        raise UsageError("--title names the --one-file anthology; add --one-file")
     state = _state(ctx)
-    filters = _filters(character=character, fandom=fandom, tag=tag)
-    with Store(state.config.archive_dir) as store:
-        wanted = list(ids or [])
-        if query.strip() or filters:
-            result = run_search(
-                state.config.archive_dir, query, filters=filters, limit=100_000, store=store
-            )
-            wanted += [h.id for h in result.hits if h.id not in wanted]
-        if not wanted:
-            raise UsageError("nothing to export: give a query, a filter or --id")
-        works = []
-        missing = []
-        for work_id in wanted:
-            work = store.get_work(work_id)
-            (works.append(work) if work else missing.append(work_id))
-    written, skipped, failed = [], [], [(m, "not in the archive") for m in missing]
-    archived_at = datetime.now(UTC).date().isoformat()
-    with RichProgress(not json_out) as progress:
-        progress.start(len(works), "exporting")
-        if one_file and works:
-            target = out_dir / f"ficarchive-{archived_at}.{'jsonl' if fmt == 'json' else fmt}"
-            try:
-                written.append(
-                    (
-                        ",".join(w.id for w in works),
-                        export_anthology(works, fmt, target, notes=notes, overwrite=overwrite),
-                    )
+    archive_dir = state.config.archive_dir
+    with Store(archive_dir) as store:
+        wanted = _export_selection(store, archive_dir, query, filters, ids or [], all_works)
+        archived = {i: d for i in wanted if (d := _archived_on(store, i))}
+        with RichProgress(not json_out) as progress:
+            if one_file and wanted:
+                progress.start(len(wanted), "reading")
+                works = []
+                for work in store.iter_works(wanted):
+                    works.append(work)
+                    progress.step(work.title)
+                progress.start(None, f"writing {fmt}")
+                today = datetime.now(UTC).date().isoformat()
+                report = export_one_file(
+                    works,
+                    fmt,
+                    out_dir,
+                    title=title or f"ficarchive reading list {today}",
+                    notes=notes,
+                    overwrite=overwrite,
+                    archived=archived,
                 )
-            except ExportSkipped as exc:
-                skipped.append(("anthology", str(exc)))
-            except ExportError as exc:
-                failed.append(("anthology", str(exc)))
-        else:
-            taken: set[str] = set()
-            for work in works:
-                try:
-                    path = export_work(
-                        work,
-                        fmt,
-                        out_dir,
-                        notes=notes,
-                        overwrite=overwrite,
-                        archived_at=archived_at,
-                        taken=taken,
-                    )
-                    written.append((work.id, path))
-                except ExportSkipped as exc:
-                    skipped.append((work.id, str(exc)))
-                except ExportError as exc:
-                    failed.append((work.id, str(exc)))
-                progress.bar.update(progress.task, advance=1)
+            else:
+                progress.start(len(wanted), f"exporting {fmt}")
+                report = export_each(
+                    store.iter_works(wanted),
+                    fmt,
+                    out_dir,
+                    notes=notes,
+                    overwrite=overwrite,
+                    archived=archived,
+                    on_done=lambda o: progress.step(o.title or o.id),
+                )
     if json_out:
-        print_json({
-            "written": [{"id": i, "path": str(p)} for i, p in written],
-            "skipped": [{"id": i, "reason": r} for i, r in skipped],
-            "failed": [{"id": i, "reason": r} for i, r in failed],
-        })  # fmt: skip
+        print_json(report.to_dict())
+    elif not wanted:
+        out.print(f"No works match {safe(query or filters.describe())}; nothing exported.")
     else:
-        for work_id, path in written:
-            out.print(f"[green]wrote[/] {safe(path)}  [dim]({safe(work_id)})[/]")
-        for work_id, why in skipped:
-            out.print(f"[yellow]skipped[/] {safe(work_id)}: {safe(why)}")
-        for work_id, why in failed:
-            out.print(f"[red]failed[/] {safe(work_id)}: {safe(why)}")
-        out.print(f"{len(written)} written, {len(skipped)} skipped, {len(failed)} failed")
-    raise typer.Exit(1 if failed else 0)
+        render.export_summary(report)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command()
@@ -475,28 +476,24 @@ def remove(
 
 @app.command("list")
 @guarded
+@with_filters
 def list_(
     ctx: typer.Context,
-    character: Annotated[list[str] | None, Multi(help="Only works with this character.")] = None,
-    fandom: Annotated[list[str] | None, Multi(help="Only works in this fandom.")] = None,
-    tag: Annotated[list[str] | None, Multi(help="Only works with this tag.")] = None,
-    site: Annotated[list[str] | None, Multi(help="Only works from this site.")] = None,
-    status: Annotated[list[str] | None, Multi(help="complete, in_progress or gone.")] = None,
-    sort: Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")] = "title",
+    filters: Filters = NO_FILTERS,
+    sort: SortOpt = "title",
     limit: Annotated[int, typer.Option(min=1, help="Works per page.")] = 50,
     page: Annotated[int, typer.Option(min=1, help="Page.")] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """List stored works, with the filters and sorts of search and no query."""
-    if sort not in SORTS:
-        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
+    _check_sort(sort)
     state = _state(ctx)
-    filters = _filters(character=character, fandom=fandom, tag=tag, site=site, status=status)
     with Store(state.config.archive_dir) as store:
         result = run_search(
             state.config.archive_dir,
             "",
-            filters=filters,
+            filters=filters.fields,
+            in_text=filters.in_text,
             limit=limit,
             page=page,
             sort=sort,
@@ -506,7 +503,7 @@ def list_(
         for hit in result.hits:
             print_json(hit.to_dict())
     else:
-        render.results_table(result, "the archive")
+        render.results_table(result, filters.describe() or "the archive", page=page, limit=limit)
 
 
 @app.command()

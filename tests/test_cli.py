@@ -87,3 +87,28 @@ def test_import_missing_file_fails_with_exit_1(tmp_path):
     cfg.write_text('[archive]\npath = "arch"\n')
     run = ficarchive("--config", str(cfg), "import", str(tmp_path / "nope.txt"))
     assert run.code == 1 and "cannot read" in run.err
+
+
+def test_errors_stay_on_one_line_in_a_narrow_terminal(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    run = ficarchive(
+        "--config", str(cfg), "export", "--id", "ao3:" + "9" * 60, env={"COLUMNS": "40"}
+    )
+    assert run.code == 2 and "no work 'ao3:999" in run.err
+    assert run.err.strip().count("\n") == 0
+
+
+def test_list_takes_the_search_filters(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    story = tmp_path / "harbour_lights.txt"
+    story.write_text("The harbour lights came on one by one.\n", encoding="utf-8")
+    assert ficarchive("--config", str(cfg), "import", str(story)).code == 0
+    listed = ficarchive(
+        "--config", str(cfg), "list", "--site", "file", "--lang", "English", "--json"
+    )
+    assert listed.code == 0, listed.err
+    assert [h["title"] for h in listed.json_lines()] == ["Harbour lights"]
+    none = ficarchive("--config", str(cfg), "list", "--fandom", "Dracula", "--json")
+    assert none.code == 0 and none.json_lines() == []

@@ -6,7 +6,7 @@ clobber an existing one, and writes atomically. Failures are ExportError, one li
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from crawler.errors import ExportError
@@ -91,9 +91,12 @@ def export_anthology(
     notes: bool = True,
     overwrite: bool = False,
     title: str = "ficarchive reading list",
-    archived_at: str | None = None,
+    archived: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write all works into the one file out_path (EPUB with nested TOC, JSON lines, …)."""
+    """Write all works into the one file out_path (EPUB with nested TOC, JSON lines, …).
+
+    `archived` maps work ids to the date each was archived, for the title pages.
+    """
     _check_format(fmt)
     if not works:
         raise ExportError("nothing to export: the anthology would be empty")
@@ -103,17 +106,17 @@ def export_anthology(
 
     def build() -> bytes:
         if fmt == "epub":
-            return epub.render_epub_anthology(
-                works, notes=notes, title=title, archived_at=archived_at
-            )
+            return epub.render_epub_anthology(works, notes=notes, title=title, archived=archived)
         if fmt == "json":
             out = jsonl.render_jsonl(works, notes=notes)
         elif fmt == "html":
-            out = html.render_html_anthology(works, notes=notes, title=title)
+            out = html.render_html_anthology(works, notes=notes, title=title, archived=archived)
         elif fmt == "md":
-            out = markdown.render_markdown_anthology(works, notes=notes, title=title)
+            out = markdown.render_markdown_anthology(
+                works, notes=notes, title=title, archived=archived
+            )
         else:
-            out = text.render_text_anthology(works, notes=notes, title=title)
+            out = text.render_text_anthology(works, notes=notes, title=title, archived=archived)
         return out.encode("utf-8")
 
     return write_atomically(out_path, _guarded("the anthology", build))

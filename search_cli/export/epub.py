@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ebooklib import epub
@@ -24,7 +25,8 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
-from search_cli.export.html import CSS, chapter_html, esc, notes_html, title_page_html
+from search_cli.export.html import BASE_CSS, chapter_html, esc, notes_html, title_page_html
+from search_cli.export.sanitize import sanitize_fragment
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -37,16 +39,27 @@ class _Part:
     chapters: list[epub.EpubHtml]
 
 
+# The reader sets margins, width and (on e-ink) contrast; the book only adds structure.
+EPUB_CSS = (
+    BASE_CSS
+    + """
+body { margin: 0; padding: 0; }
+p.scene-break { margin: 1.5em 0; }
+nav#toc ol, nav.toc ol { list-style-type: none; padding-left: 1em; }
+"""
+)
+
+
 def _css() -> epub.EpubItem:
     return epub.EpubItem(
-        uid="style", file_name="style/book.css", media_type="text/css", content=CSS.encode()
+        uid="style", file_name="style/book.css", media_type="text/css", content=EPUB_CSS.encode()
     )
 
 
 def _page(uid: str, file_name: str, title: str, lang: str, body: str, css) -> epub.EpubHtml:
     page = epub.EpubHtml(uid=uid, title=title, file_name=file_name, lang=lang)
     # ebooklib refuses an empty body; every page has at least its heading, but be sure.
-    page.content = f"<section>{body or '<p></p>'}</section>"
+    page.content = f"<section>{sanitize_fragment(body) or '<p></p>'}</section>"
     page.add_item(css)
     return page
 
@@ -146,7 +159,11 @@ def _add_dc(book: epub.EpubBook, work: Work) -> None:
 
 
 def render_epub_anthology(
-    works: list[Work], *, notes: bool = True, title: str, archived_at: str | None = None
+    works: list[Work],
+    *,
+    notes: bool = True,
+    title: str,
+    archived: Mapping[str, str] | None = None,
 ) -> bytes:
     """Many works in one EPUB; the TOC nests each work's chapters under its title."""
     digest = hashlib.sha1("\n".join(w.id for w in works).encode()).hexdigest()[:16]
@@ -167,6 +184,7 @@ def render_epub_anthology(
     spine: list = [cover, "nav"]
     toc: list = []
     for i, work in enumerate(works, 1):
+        archived_at = (archived or {}).get(work.id)
         part = _work_pages(
             book, work, prefix=f"w{i:03d}_", notes=notes, archived_at=archived_at, css=css
         )

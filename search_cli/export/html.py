@@ -6,6 +6,7 @@ writer reuses them for its chapter files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from urllib.parse import urlsplit
 
@@ -23,33 +24,44 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
+from search_cli.export.sanitize import sanitize_fragment
 
-SCENE_BREAK = '<p class="scene-break" role="separator">⁂</p>'
+# A lozenge is in WGL4, so every e-reader and browser font draws it (U+2042 "⁂" is not).
+SCENE_BREAK = '<p class="scene-break" role="separator">◊ ◊ ◊</p>'
 
-# Serif, inherited colours, modest margins: reads well on e-ink and in any browser theme.
-CSS = """
-body { font-family: Georgia, "Times New Roman", serif; line-height: 1.5;
-  margin: 0 auto; padding: 0 1em; max-width: 40em; }
-h1, h2, h3 { line-height: 1.25; font-weight: bold; }
+# Serif, inherited colours (dark themes and e-ink both work), sizes in em, no floats or
+# generated content for the shared part: readers' CSS support is uneven.
+BASE_CSS = """
+body { font-family: Georgia, "Times New Roman", serif; line-height: 1.5; }
+h1, h2, h3 { line-height: 1.25; font-weight: bold; page-break-after: avoid; }
 h1 { font-size: 1.6em; text-align: center; margin: 1em 0 0.25em; }
 h2 { font-size: 1.3em; margin: 1.5em 0 0.75em; }
 h3 { font-size: 1.1em; }
-p { margin: 0 0 0.8em; }
+p { margin: 0 0 0.8em; orphans: 2; widows: 2; }
 p.byline { text-align: center; font-style: italic; margin-bottom: 1.5em; }
-p.scene-break { text-align: center; margin: 1.2em 0; text-indent: 0; letter-spacing: 0.5em; }
+p.scene-break { text-align: center; margin: 1.2em 0; text-indent: 0; page-break-inside: avoid; }
 aside.note { border-left: 0.2em solid; padding: 0.2em 0 0.2em 0.8em; margin: 1em 0;
   font-size: 0.95em; }
 aside.note p.note-label { font-weight: bold; margin-bottom: 0.3em; }
 dl.meta { margin: 1em 0; }
-dl.meta dt { font-weight: bold; float: left; clear: left; margin-right: 0.5em; }
-dl.meta dt::after { content: ":"; }
-dl.meta dd { margin: 0 0 0.3em 0; }
+dl.meta dt { font-weight: bold; }
+dl.meta dd { margin: 0 0 0.4em 1.5em; }
 blockquote { margin: 1em 1.5em; }
 pre { white-space: pre-wrap; font-family: monospace; }
 p.image { font-style: italic; text-align: center; }
 nav.toc ol { padding-left: 1.5em; }
+"""
+# A browser window is wide: cap the line length and set the labels beside their values.
+CSS = (
+    BASE_CSS
+    + """
+body { margin: 0 auto; padding: 0 1em; max-width: 40em; }
+dl.meta dt { float: left; clear: left; margin-right: 0.5em; }
+dl.meta dt::after { content: ":"; }
+dl.meta dd { margin: 0 0 0.3em 0; }
 article.work { margin-bottom: 3em; }
 """
+)
 
 
 def esc(text: str) -> str:
@@ -160,7 +172,8 @@ def _work_article(work: Work, *, notes: bool, archived_at: str | None, prefix: s
 
 
 def _document(title: str, lang: str, body: str) -> str:
-    # The CSP forbids scripts and any fetch, even if something slipped past escaping.
+    body = sanitize_fragment(body)
+    # The CSP forbids scripts and any fetch, a second lock behind the sanitizer.
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{attr(lang)}">\n<head>\n<meta charset="utf-8"/>\n'
@@ -177,14 +190,22 @@ def render_html(work: Work, *, notes: bool = True, archived_at: str | None = Non
     return _document(work_title(work), language_code(work.meta.language), body)
 
 
-def render_html_anthology(works: list[Work], *, notes: bool = True, title: str) -> str:
+def render_html_anthology(
+    works: list[Work],
+    *,
+    notes: bool = True,
+    title: str,
+    archived: Mapping[str, str] | None = None,
+) -> str:
     toc = "".join(
         f'<li><a href="#w{i}">{esc(work_title(w))}</a> by {esc(byline(w))}</li>'
         for i, w in enumerate(works, 1)
     )
+    dates = archived or {}
     articles = "\n".join(
         f'<article class="work" id="w{i}">\n'
-        f"{_work_article(w, notes=notes, archived_at=None, prefix=f'w{i}-')}\n</article>"
+        + _work_article(w, notes=notes, archived_at=dates.get(w.id), prefix=f"w{i}-")
+        + "\n</article>"
         for i, w in enumerate(works, 1)
     )
     body = f'<h1>{esc(title)}</h1>\n<nav class="toc"><ol>{toc}</ol></nav>\n{articles}'

@@ -6,6 +6,7 @@ Story text is escaped so a line like "* * *", "# 1" or "<b>" in the prose stays 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from crawler.models import Block, Chapter, Note, Work
 from search_cli.export.common import (
@@ -97,9 +98,15 @@ def render_markdown(work: Work, *, notes: bool = True, archived_at: str | None =
     )
 
 
-def render_markdown_anthology(works: list[Work], *, notes: bool = True, title: str) -> str:
+def render_markdown_anthology(
+    works: list[Work],
+    *,
+    notes: bool = True,
+    title: str,
+    archived: Mapping[str, str] | None = None,
+) -> str:
     parts = [f"# {md_escape(title)}"]
     for work in works:
         parts.append("---")
-        parts += _work(work, notes=notes, archived_at=None, level=2)
+        parts += _work(work, notes=notes, archived_at=(archived or {}).get(work.id), level=2)
     return "\n\n".join(p for p in parts if p) + "\n"

@@ -6,6 +6,8 @@ a phrase. Only the scene break is centred, within 72 columns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from crawler.models import Block, Chapter, Note, Work
 from search_cli.export.common import (
     byline,
@@ -85,8 +87,14 @@ def render_text(work: Work, *, notes: bool = True, archived_at: str | None = Non
     return "\n\n".join(p for p in _work(work, notes=notes, archived_at=archived_at) if p) + "\n"
 
 
-def render_text_anthology(works: list[Work], *, notes: bool = True, title: str) -> str:
+def render_text_anthology(
+    works: list[Work],
+    *,
+    notes: bool = True,
+    title: str,
+    archived: Mapping[str, str] | None = None,
+) -> str:
     parts = [_underline(" ".join(clean_text(title).split()), "#")]
     for work in works:
-        parts += ["=" * WIDTH, *_work(work, notes=notes, archived_at=None)]
+        parts += ["=" * WIDTH, *_work(work, notes=notes, archived_at=(archived or {}).get(work.id))]
     return "\n\n".join(p for p in parts if p) + "\n"

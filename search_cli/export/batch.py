@@ -1,0 +1,143 @@
+"""Export many works in one run, one file each or all in one, and report what happened.
+
+A work that cannot be written is reported with its reason and the run goes on; an
+existing file is kept (skipped) unless overwrite is on. The CLI renders the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.errors import ExportError
+from crawler.models import Work
+from search_cli.export import ExportSkipped, export_anthology, export_work, safe_filename
+from search_cli.export.common import work_title
+
+RESULTS = ("written", "skipped", "failed")
+
+
+@dataclass
+class ExportOutcome:
+    """What happened to one work: written to path, skipped or failed, and why."""
+
+    id: str
+    title: str
+    result: str
+    path: Path | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "result": self.result,
+            "path": str(self.path) if self.path else None,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class ExportReport:
+    """Every work's outcome in one export run."""
+
+    fmt: str
+    out_dir: Path
+    outcomes: list[ExportOutcome] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {r: sum(o.result == r for o in self.outcomes) for r in RESULTS}
+
+    def files(self) -> list[Path]:
+        """The files written, each once (an anthology holds many works)."""
+        return list(dict.fromkeys(o.path for o in self.outcomes if o.result == "written"))
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(o.result == "failed" for o in self.outcomes) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.fmt,
+            "out": str(self.out_dir),
+            **self.counts(),
+            "files": [str(p) for p in self.files()],
+            "works": [o.to_dict() for o in self.outcomes],
+        }
+
+
+Progress = Callable[[ExportOutcome], None]
+
+
+def export_each(
+    works: Iterable[Work],
+    fmt: str,
+    out_dir: Path,
+    *,
+    notes: bool = True,
+    overwrite: bool = False,
+    archived: Mapping[str, str] | None = None,
+    on_done: Progress | None = None,
+) -> ExportReport:
+    """One file per work in out_dir; works may be a generator (memory stays flat)."""
+    report = ExportReport(fmt, Path(out_dir))
+    taken: set[str] = set()
+    dates = archived or {}
+    for work in works:
+        outcome = ExportOutcome(work.id, work_title(work), "written")
+        try:
+            outcome.path = export_work(
+                work,
+                fmt,
+                out_dir,
+                notes=notes,
+                overwrite=overwrite,
+                archived_at=dates.get(work.id),
+                taken=taken,
+            )
+        except ExportSkipped as exc:
+            outcome.result, outcome.reason = "skipped", str(exc)
+        except ExportError as exc:
+            outcome.result, outcome.reason = "failed", str(exc)
+        report.outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    return report
+
+
+def anthology_filename(title: str, fmt: str) -> str:
+    """The one file's name: the title made safe, JSON as JSON lines."""
+    return safe_filename(title, "jsonl" if fmt == "json" else fmt)
+
+
+def export_one_file(
+    works: list[Work],
+    fmt: str,
+    out_dir: Path,
+    *,
+    title: str,
+    notes: bool = True,
+    overwrite: bool = False,
+    archived: Mapping[str, str] | None = None,
+) -> ExportReport:
+    """All works in one file (an anthology) named after its title, inside out_dir."""
+    path = Path(out_dir) / anthology_filename(title, fmt)
+    report = ExportReport(fmt, Path(out_dir))
+    result, reason = "written", ""
+    try:
+        path = export_anthology(
+            works, fmt, path, notes=notes, overwrite=overwrite, title=title, archived=archived
+        )
+    except ExportSkipped as exc:
+        result, reason = "skipped", str(exc)
+    except ExportError as exc:
+        result, reason = "failed", str(exc)
+    for work in works:
+        report.outcomes.append(
+            ExportOutcome(
+                work.id, work_title(work), result, path if result == "written" else None, reason
+            )
+        )
+    return report

@@ -1,0 +1,90 @@
+"""Command-line options several commands share, defined once.
+
+`search`, `list` and `export` all take every search filter. Typer reads a command's
+options from its signature, so `with_filters` splices the filter options into the
+signature in place of one `filters: Filters` parameter and hands the values over as one
+object. A new filter added here reaches every such command.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import typer
+
+# Option name -> help. The names are the filter keys index.search understands.
+FILTERS: dict[str, str] = {
+    "character": "Only works with this character (repeatable).",
+    "fandom": "Only works in this fandom (repeatable).",
+    "relationship": "Only works with this relationship.",
+    "tag": "Only works with this freeform tag.",
+    "author": "Only works by this author.",
+    "rating": "Only works with this rating.",
+    "warning": "Only works with this warning.",
+    "lang": "Only works in this language.",
+    "site": "Only works from this site (ao3, file, …).",
+    "status": "complete, in_progress or gone.",
+    "words": "Word count, e.g. '>10000'.",
+}
+IN_TEXT_HELP = "--character also matches the name in story text."
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The search filters given on the command line; empty ones left out."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    in_text: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def describe(self) -> str:
+        """The filters as the user typed them, for titles ("--fandom Dracula")."""
+        return " ".join(f"--{k} {v}" for k, vs in self.fields.items() for v in vs)
+
+
+def _filter_parameters() -> list[inspect.Parameter]:
+    params = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None,
+            annotation=Annotated[list[str] | None, typer.Option(help=help_text)],
+        )
+        for name, help_text in FILTERS.items()
+    ]
+    params.append(
+        inspect.Parameter(
+            "in_text",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=False,
+            annotation=Annotated[bool, typer.Option("--in-text", help=IN_TEXT_HELP)],
+        )
+    )
+    return params
+
+
+def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command every search filter option, passed to it as `filters: Filters`."""
+    signature = inspect.signature(func, eval_str=True)
+    if "filters" not in signature.parameters:
+        raise TypeError(f"{func.__name__} needs a `filters` parameter to receive the filters")
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        params += _filter_parameters() if param.name == "filters" else [param]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name, None) for name in FILTERS}
+        in_text = bool(kwargs.pop("in_text", False))
+        filters = Filters({k: list(v) for k, v in values.items() if v}, in_text)
+        return func(*args, filters=filters, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper

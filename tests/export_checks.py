@@ -1,0 +1,109 @@
+"""What a reader sees in an exported file, and checks that a stored Work survived in it.
+
+Shared by the export tests on the sample archive, the seed story and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from crawler.models import Work
+from search_cli.export.common import split_paragraphs
+
+SUFFIXES = {"epub": ".epub", "html": ".html", "md": ".md", "txt": ".txt", "json": ".json"}
+# Markdown's escapes: a backslash before ASCII punctuation, or before a line end (a hard break).
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MD_QUOTE = re.compile(r"(?m)^(?:> ?)+")
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _element_text(root: etree._Element) -> str:
+    for br in root.iter("{*}br", "br"):
+        br.tail = "\n" + (br.tail or "")
+    return "\n".join(root.itertext())
+
+
+def epub_documents(path: Path) -> list[etree._Element]:
+    """The book's XHTML pages, parsed, in file order (nav left out)."""
+    with zipfile.ZipFile(path) as z:
+        names = [n for n in z.namelist() if n.endswith(".xhtml") and not n.endswith("nav.xhtml")]
+        return [etree.fromstring(z.read(n)) for n in names]
+
+
+def reader_text(path: Path, fmt: str) -> str:
+    """The text a reader of the file sees (markup, escapes and quote marks removed)."""
+    if fmt == "epub":
+        return "\n".join(_element_text(doc) for doc in epub_documents(path))
+    raw = path.read_text(encoding="utf-8")
+    if fmt == "html":
+        return _element_text(lxml.html.document_fromstring(raw).find("body"))
+    if fmt == "md":
+        return _MD_ESCAPE.sub(r"\1", _MD_QUOTE.sub("", raw).replace("\\\n", "\n"))
+    if fmt == "json":
+        data = json.loads(raw)
+        texts = [data["summary"], *(n["text"] for n in data["notes"])]
+        for chapter in data["chapters"]:
+            texts += [n["text"] for n in chapter["notes"]]
+            texts += [b.get("text", "") for b in chapter["blocks"]]
+        return "\n".join(texts)
+    return raw
+
+
+def scene_breaks(path: Path, fmt: str) -> int:
+    """How many scene breaks the file shows, in that format's own way."""
+    if fmt == "epub":
+        return sum(
+            len(doc.xpath("//*[local-name()='p'][@class='scene-break']"))
+            for doc in epub_documents(path)
+        )
+    raw = path.read_text(encoding="utf-8")
+    if fmt == "html":
+        body = lxml.html.document_fromstring(raw)
+        return len(body.xpath("//p[@class='scene-break']"))
+    if fmt == "json":
+        data = json.loads(raw)
+        return sum(b["type"] == "scene_break" for c in data["chapters"] for b in c["blocks"])
+    return sum(line.strip() == "* * *" for line in raw.splitlines())
+
+
+def body_paragraphs(work: Work) -> list[str]:
+    return [b.text for c in work.chapters for b in c.blocks if b.text.strip()]
+
+
+def note_paragraphs(work: Work) -> list[str]:
+    notes = [*work.notes, *(n for c in work.chapters for n in c.notes)]
+    return [p for n in notes for p in split_paragraphs(n.text)]
+
+
+def work_breaks(work: Work) -> int:
+    return sum(b.type == "scene_break" for c in work.chapters for b in c.blocks)
+
+
+def missing(paragraphs: list[str], text: str) -> list[str]:
+    """The paragraphs that do not appear in text (whitespace aside)."""
+    flat = squash(text)
+    return [p for p in paragraphs if squash(p) not in flat]
+
+
+def assert_work_survives(work: Work, path: Path, fmt: str, *, notes: bool) -> None:
+    """Every body paragraph and scene break is there; the notes are there or not, as asked."""
+    text = reader_text(path, fmt)
+    assert missing(body_paragraphs(work), text) == [], f"{path.name}: body text lost"
+    assert scene_breaks(path, fmt) == work_breaks(work), f"{path.name}: scene breaks"
+    note_paras = note_paragraphs(work)
+    if notes:
+        assert missing(note_paras, text) == [], f"{path.name}: notes lost"
+    else:
+        body = squash(" ".join([*body_paragraphs(work), work.summary]))
+        only_in_notes = [p for p in note_paras if squash(p) not in body]
+        leaked = set(only_in_notes) - set(missing(only_in_notes, text))
+        assert not leaked, f"{path.name}: notes present with --no-notes: {sorted(leaked)[:3]}"
