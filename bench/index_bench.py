@@ -139,7 +139,7 @@ def query_cases(archive: Path, n: int, seed: int = 11) -> dict[str, list[tuple[s
     ranked = sorted(counts, key=counts.get, reverse=True)
     common = [w for w in ranked[:40] if len(w) > 2]
     middle = ranked[200:2000]
-    rare = [w for w in ranked if counts[w] == 1]
+    rare = ranked[-max(50, len(ranked) // 20) :]  # the least frequent twentieth
     phrases = []
     while len(phrases) < QUERIES:
         words = rng.choice(words_by_text)

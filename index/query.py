@@ -210,9 +210,14 @@ def parse_query(
                 continue
             sub = qparser.QueryParser(target, schema, group=qparser.AndGroup)
             sub.add_plugin(qparser.GtLtPlugin())
-            value = value if value.startswith(("<", ">", "=", '"')) else f'"{value}"'
+            if value.startswith(("<", ">", "=")):
+                text_value = f"{target}:{value}"  # the comparison syntax needs its field
+            elif value.startswith('"'):
+                text_value = value
+            else:
+                text_value = f'"{value}"'
             try:
-                parts.append(sub.parse(value))
+                parts.append(sub.parse(text_value))
             except Exception as exc:
                 raise QueryError(f"cannot use --{field} {value!r}: {exc}") from None
     if not parts:

@@ -155,9 +155,9 @@ def search(
                 hit.load(searcher)
             if shown:
                 store = store or Store(archive_dir)
-                _add_snippets(shown, plain, schema, store, snippets_per_work)
                 if scope != "story":
                     _add_note_snippets(shown, plain, schema, store)
+                _add_snippets(shown, plain, schema, store, snippets_per_work)
             return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
     finally:
         ix.close()
@@ -185,22 +185,19 @@ def _add_snippets(hits: list[Hit], q, schema, store: Store, per_work: int) -> No
     terms = {
         t.decode() if isinstance(t, bytes) else t for f, t in q.iter_all_terms() if f == "body"
     }
-    in_text = bool(terms)
     phrases = [p for p in _phrases(q) if len(p) > 1]
     for hit in hits:
-        wanted = hit.matches[:per_work] if in_text else hit.matches[:1]
-        if not in_text:
+        wanted = [m for m in hit.matches if not m.snippet][:per_work] if terms else []
+        if wanted:
+            chapters = store.chapter_blocks(hit.id, [m.chapter for m in wanted])
             for match in wanted:
-                match.snippet = " ".join(hit.stored.get("summary", "").split())[:240]
-            continue
-        chapters = store.chapter_blocks(hit.id, [m.chapter for m in wanted])
-        for match in wanted:
-            blocks = chapters.get(match.chapter, [])
-            match.snippet = (phrases and _phrase_snippet(blocks, phrases)) or _snippet(
-                blocks, terms
-            )
-        if not any(m.snippet for m in wanted):  # matched on its tags or title, not its text
-            wanted[0].snippet = " ".join(hit.stored.get("summary", "").split())[:240]
+                blocks = chapters.get(match.chapter, [])
+                match.snippet = (phrases and _phrase_snippet(blocks, phrases)) or _snippet(
+                    blocks, terms
+                )
+        if hit.matches and not any(m.snippet for m in hit.matches):
+            # matched on its tags or title, not its text: the summary says what it is
+            hit.matches[0].snippet = " ".join(hit.stored.get("summary", "").split())[:240]
 
 
 def _fold(text: str) -> str:

@@ -265,6 +265,7 @@ def search(
             sort=sort,
             store=store,
             in_text=filters.in_text,
+            scope=filters.scope,
             facets=facets,
         )
     if json_out:
@@ -327,6 +328,7 @@ def _export_selection(
             query,
             filters=filters.fields,
             in_text=filters.in_text,
+            scope=filters.scope,
             limit=max(store.count(), 1),
             snippets_per_work=1,
             store=store,
@@ -494,6 +496,7 @@ def list_(
             "",
             filters=filters.fields,
             in_text=filters.in_text,
+            scope=filters.scope,
             limit=limit,
             page=page,
             sort=sort,

@@ -29,8 +29,18 @@ FILTERS: dict[str, str] = {
     "site": "Only works from this site (ao3, file, …).",
     "status": "complete, in_progress or gone.",
     "words": "Word count, e.g. '>10000'.",
+    "chapters": "Chapter count, e.g. 1 or '>=10'.",
+    "category": "Only works in this category (F/M, Gen, …).",
+    "series": "Only works in this series.",
+    "complete": "yes or no.",
+    "updated": "Last updated, e.g. '>=2020-01'.",
+    "published": "First published, e.g. '<2015'.",
+    "kudos": "Kudos, e.g. '>1000'.",
+    "hits": "Hits, e.g. '>10000'.",
 }
 IN_TEXT_HELP = "--character also matches the name in story text."
+SCOPE_HELP = "Where words and phrases are looked for: story (default), notes (author notes) or all."
+INCLUDE_NOTES_HELP = "Search author notes as well as the story (same as --in all)."
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class Filters:
 
     fields: dict[str, list[str]] = field(default_factory=dict)
     in_text: bool = False
+    scope: str = "story"
 
     def __bool__(self) -> bool:
         return bool(self.fields)
@@ -66,6 +77,22 @@ def _filter_parameters() -> list[inspect.Parameter]:
             annotation=Annotated[bool, typer.Option("--in-text", help=IN_TEXT_HELP)],
         )
     )
+    params.append(
+        inspect.Parameter(
+            "scope",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default="story",
+            annotation=Annotated[str, typer.Option("--in", help=SCOPE_HELP)],
+        )
+    )
+    params.append(
+        inspect.Parameter(
+            "include_notes",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=False,
+            annotation=Annotated[bool, typer.Option("--include-notes", help=INCLUDE_NOTES_HELP)],
+        )
+    )
     return params
 
 
@@ -82,7 +109,10 @@ def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name, None) for name in FILTERS}
         in_text = bool(kwargs.pop("in_text", False))
-        filters = Filters({k: list(v) for k, v in values.items() if v}, in_text)
+        scope = kwargs.pop("scope", "story") or "story"
+        if kwargs.pop("include_notes", False):
+            scope = "all" if scope == "story" else scope
+        filters = Filters({k: list(v) for k, v in values.items() if v}, in_text, scope)
         return func(*args, filters=filters, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]

@@ -211,3 +211,27 @@ def test_index_rebuild_offline_gives_same_results(crawled):
     ).json_lines()
     assert [h["id"] for h in after] == [h["id"] for h in before]
     assert [h["chapters"] for h in after] == [h["chapters"] for h in before]
+
+
+def test_author_notes_are_searched_only_when_asked(crawled):
+    _, config, *_ = crawled
+    work_id = f"ao3:{sample_works.DEMO_PHRASE_WORK_ID}"
+    story = ficarchive("--config", str(config), "search", "fête", "--json")
+    assert story.code == 0 and work_id not in {h["id"] for h in story.json_lines()}
+    for flags in (["--in", "notes"], ["--include-notes"]):
+        run = ficarchive("--config", str(config), "search", "fete", *flags, "--json")
+        hits = {h["id"]: h for h in run.json_lines()}
+        assert run.code == 0 and work_id in hits, (flags, run.err)
+        assert any(s.startswith("[note]") and "«fête»" in s for s in hits[work_id]["snippets"])
+    bad = ficarchive("--config", str(config), "search", "fete", "--in", "margins")
+    assert bad.code == 2 and "--in 'margins'" in bad.err
+
+
+def test_comparison_filters_on_the_command_line(crawled):
+    _, config, *_ = crawled
+    listed = ficarchive("--config", str(config), "list", "--json").json_lines()
+    expected = {w["id"] for w in listed if w["words"] > 500}
+    assert expected and len(expected) < len(listed)
+    run = ficarchive("--config", str(config), "search", "--words", ">500", "--json")
+    assert run.code == 0, run.err
+    assert {h["id"] for h in run.json_lines()} == expected

@@ -126,6 +126,25 @@ def test_fields_filters_and_operators(archive):
 
 
 @pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"words": [">15"]}, ["ao3:1"]),
+        ({"words": ["<=15"]}, ["ao3:2", "file:abcdef012345"]),
+        ({"words": ["<15"]}, ["file:abcdef012345"]),
+        ({"chapters": ["2"]}, ["ao3:1"]),
+        ({"chapters": [">=1"], "complete": ["no"]}, ["ao3:2"]),
+        ({"rating": ["teen"]}, ["ao3:2"]),
+        ({"fandom": ["Pride and Prejudice"], "tag": ["rain"]}, ["ao3:2"]),
+        ({"relationship": ["Fitzwilliam Darcy/Elizabeth Bennet"]}, ["ao3:2"]),
+        ({"status": ["complete"], "site": ["ao3"]}, ["ao3:1"]),
+    ],
+)
+def test_every_field_is_also_a_filter(archive, filters, expected):
+    path, store = archive
+    assert sorted(ids(search(path, "", filters=filters, store=store))) == expected
+
+
+@pytest.mark.parametrize(
     ("query", "message"),
     [
         ('"unclosed phrase', "unbalanced quote"),
