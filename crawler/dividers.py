@@ -20,6 +20,17 @@ OX_LETTERS = frozenset("oO0xX")
 # Punctuation that ends or frames sentences: alone it is dialogue, not a divider.
 SENTENCE_PUNCT = frozenset(".…?!¿¡,;:'\"“”‘’‚„«»‹›()[]{}")
 DASHES = frozenset("-‐‑‒–—―−")
+QUOTES = frozenset("'\"“”‘’‚„«»‹›")
+# Faces people type on a line of their own (chat fics, texting): they only
+# look like ornaments.
+EMOTICONS = frozenset(
+    {"^_^", "^^", "^.^", "^-^", "-_-", "-.-", ">_<", ">.<", "*_*", "=)", "=(", "=/", "=]"}
+    | {"o_o", "O_O", "o_O", "O_o", "o.o", "O.O", "o.O", "O.o", "0_0", "0.0", "0_o", "o_0"}
+    | {"x_x", "X_X", "x.x", "X.X", "x_X", "X_x", "x_o", "o_x"}
+)
+# Letters of the o/x set that spell something: a sign-off ("xoxo", "XOXO")
+# or an exclamation ("Ooo", "Oooo!").
+_SPELLED = re.compile(r"(?:xo)+|(?:XO)+|(?:Xo)+|Oo+")
 # A single dash alone in a paragraph: see is_weak_divider.
 WEAK_DIVIDERS = frozenset("-–—")
 
@@ -41,6 +52,7 @@ _NAMED_BREAKS = frozenset(
         "timeskip",
     }
 )
+NAMED_BREAK_MAX = 120  # "*~*~*~* Scene Break *~*~*~*" can be long; prose is longer
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -75,8 +87,13 @@ def _is_named_break(stripped: str) -> bool:
 
 def _is_symbol_run(compact: str) -> bool:
     """Only symbols, punctuation and ornament letters, and not a bit of dialogue."""
-    if not compact or _has_spelling_char(compact):
+    if not compact or _has_spelling_char(compact) or compact in EMOTICONS:
         return False
+    letters_only = "".join(ch for ch in compact if ch not in SENTENCE_PUNCT)
+    if _SPELLED.fullmatch(letters_only):
+        return False
+    if any(ch in QUOTES for ch in compact) and any(ch.isalnum() for ch in compact):
+        return False  # '"Ooo!"' or "'xXx'" is someone speaking
     if set(compact) <= OX_LETTERS:
         return len(compact) >= 3
     letters = sum(1 for ch in compact if _is_ornament_letter(ch))
@@ -95,8 +112,9 @@ def is_divider_text(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    compact = "".join(stripped.split())
-    return _is_symbol_run(compact) or _is_named_break(stripped)
+    if _has_spelling_char(stripped):  # prose finds its first letter at once
+        return len(stripped) <= NAMED_BREAK_MAX and _is_named_break(stripped)
+    return _is_symbol_run("".join(stripped.split()))
 
 
 def is_weak_divider(line: str) -> bool:

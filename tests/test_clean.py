@@ -85,7 +85,8 @@ def test_empty_paragraphs_dropped_three_make_a_break() -> None:
     html = "<p>A</p><p> </p><p>&nbsp;</p><p><br></p><p>B</p>"
     assert texts(clean_html(html)) == ["A", "scene_break", "B"]
     assert texts(clean_html("A<br><br><br><br>B")) == ["A", "scene_break", "B"]
-    assert texts(clean_html("A<br><br><br>B")) == ["A", "B"]
+    assert texts(clean_html("A<br><br><br>B")) == ["A", "scene_break", "B"]
+    assert texts(clean_html("A<br><br>B")) == ["A", "B"]  # a blank line between paragraphs
 
 
 @pytest.mark.parametrize(
