@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
-from crawler.models import Block
+from crawler.models import Block, Mark
 
 MARK_KINDS = ("em", "strong", "strike", "underline", "code", "sup", "sub", "link")
 TAG_KINDS = {
@@ -52,32 +50,13 @@ _TRAILING = re.compile(f"[\\s{_SENTINELS}]+$")
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Mark:
-    """`kind` over block.text[start:end]; links carry an absolute `href`."""
-
-    kind: str
-    start: int
-    end: int
-    href: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"kind": self.kind, "start": self.start, "end": self.end}
-        if self.href:
-            d["href"] = self.href
-        return d
-
-
 def marks_of(block: Block) -> tuple[Mark, ...]:
     """The inline marks the cleaner found in a block (none for plain-text stories)."""
-    return getattr(block, "marks", ())
+    return block.marks
 
 
 def set_marks(block: Block, marks: tuple[Mark, ...]) -> Block:
-    # Block (crawler.models) has no marks field yet; an attribute keeps Block
-    # equality, to_dict and the stored JSON unchanged until it gets one.
-    if marks:
-        block.marks = marks  # type: ignore[attr-defined]
+    block.marks = tuple(marks)
     return block
 
 

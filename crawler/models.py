@@ -118,17 +118,61 @@ class RawWork:
         return f"{self.site}:{self.site_id}"
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Inline formatting `kind` over block.text[start:end] (em, strong, strike,
+    underline, code, sup, sub, link); links carry an absolute `href`."""
+
+    kind: str
+    start: int
+    end: int
+    href: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "start": self.start, "end": self.end}
+        if self.href:
+            d["href"] = self.href
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Mark:
+        return cls(str(d["kind"]), int(d["start"]), int(d["end"]), str(d.get("href", "")))
+
+
+# Blocks that hold story words; an image's text is its address, a break has none.
+TEXT_BLOCKS = ("paragraph", "heading", "quote", "list_item", "preformatted")
+
+
 @dataclass
 class Block:
-    """One block of cleaned chapter text: paragraph, scene_break, heading, quote, …"""
+    """One block of cleaned chapter text: paragraph, scene_break, heading, quote, …
+
+    `text` is always plain (what is indexed, counted and printed as JSON); `marks`
+    say which spans were emphasised or linked, so exports can restore them.
+    """
 
     type: str
     text: str = ""
+    marks: tuple[Mark, ...] = field(default=(), compare=False)
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in TEXT_BLOCKS or (
+            self.type not in ("image", "scene_break") and bool(self.text)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         if self.type == "scene_break":
             return {"type": "scene_break"}
-        return {"type": self.type, "text": self.text}
+        d: dict[str, Any] = {"type": self.type, "text": self.text}
+        if self.marks:
+            d["marks"] = [m.to_dict() for m in self.marks]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Block:
+        marks = tuple(Mark.from_dict(m) for m in d.get("marks", ()))
+        return cls(d["type"], d.get("text", ""), marks)
 
 
 @dataclass
@@ -154,11 +198,12 @@ class Chapter:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(b.text for b in self.blocks if b.text)
+        """The story text that is indexed: no image addresses, no breaks."""
+        return "\n\n".join(b.text for b in self.blocks if b.text and b.is_text)
 
     @property
     def words(self) -> int:
-        return sum(len(b.text.split()) for b in self.blocks if b.text)
+        return sum(len(b.text.split()) for b in self.blocks if b.text and b.is_text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,7 +294,7 @@ class Work:
             Chapter(
                 number=c["number"],
                 title=c.get("title", ""),
-                blocks=[Block(b["type"], b.get("text", "")) for b in c.get("blocks", [])],
+                blocks=[Block.from_dict(b) for b in c.get("blocks", [])],
                 notes=[Note(n["kind"], n["position"], n["text"]) for n in c.get("notes", [])],
             )
             for c in d.get("chapters", [])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from crawler.clean import _fix, clean_html, clean_work, normalize_text
 from crawler.config import Cleaning, parse_config
 from crawler.marks import Mark, collapse_with_marks, marks_of, merge_marks, sentinel
-from crawler.models import Block, RawChapter, RawNote, RawWork, WorkMeta
+from crawler.models import Block, RawChapter, RawNote, RawWork, Work, WorkMeta
 
 BASE = "https://archiveofourown.org/works/5"
 
@@ -127,8 +127,11 @@ def test_json_text_stays_plain() -> None:
     )
     data = clean_work(raw).to_dict()
     (block,) = data["chapters"][0]["blocks"]
-    assert block == {"type": "paragraph", "text": "An emphatic line."}
+    assert block["text"] == "An emphatic line."  # plain: the marks ride beside it
+    assert block["marks"] == [{"kind": "em", "start": 3, "end": 11}]
     assert "<" not in json.dumps(data)
+    again = Work.from_dict(data).chapters[0].blocks[0]
+    assert marks_of(again) == (Mark("em", 3, 11),)
 
 
 def test_marks_do_not_change_block_equality() -> None:
