@@ -24,6 +24,7 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
+from search_cli.export.inline import marks_html
 from search_cli.export.sanitize import sanitize_fragment
 
 # A lozenge is in WGL4, so every e-reader and browser font draws it (U+2042 "⁂" is not).
@@ -78,29 +79,31 @@ def _lines(text: str) -> str:
 
 
 def block_html(block: Block) -> str:
-    """One story block as XHTML; unknown types read as paragraphs."""
+    """One story block as XHTML, inline marks restored; unknown types read as paragraphs."""
     kind, text = block.type, block.text
     if kind == "scene_break":
         return SCENE_BREAK
-    if kind == "heading":
-        return f"<h3>{esc(text)}</h3>"
-    if kind == "quote":
-        return f"<blockquote><p>{_lines(text)}</p></blockquote>"
-    if kind == "preformatted":
-        return f"<pre>{esc(text)}</pre>"
     if kind == "image":
         # Remote images are never loaded: a reading copy must not phone home.
         return f'<p class="image">[Image: {esc(text) or "untitled"}]</p>'
+    if kind == "heading":
+        return f"<h3>{marks_html(text, block.marks, breaks=False)}</h3>"
+    if kind == "preformatted":
+        return f"<pre>{marks_html(text, block.marks, breaks=False)}</pre>"
+    body = marks_html(text, block.marks)
+    if kind == "quote":
+        return f"<blockquote><p>{body}</p></blockquote>"
     if kind == "list_item":
-        return f"<ul><li>{_lines(text)}</li></ul>"
-    return f"<p>{_lines(text)}</p>"
+        return f"<ul><li>{body}</li></ul>"
+    return f"<p>{body}</p>"
 
 
 def blocks_html(blocks: list[Block]) -> str:
     out = []
     for is_list, run in list_runs(blocks):
         if is_list:
-            out.append("<ul>" + "".join(f"<li>{_lines(b.text)}</li>" for b in run) + "</ul>")
+            items = "".join(f"<li>{marks_html(b.text, b.marks)}</li>" for b in run)
+            out.append(f"<ul>{items}</ul>")
         else:
             out.append(block_html(run[0]))
     return "\n".join(out)

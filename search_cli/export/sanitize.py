@@ -4,7 +4,7 @@ Story text comes from strangers. The format builders escape it, and this pass is
 gate after them: an element not on the list is unwrapped (its text kept) or, when it
 runs code, embeds or fetches something, dropped with its content; an attribute not on
 the list is dropped, event handlers and inline styles included; a link keeps its href
-only when it is http(s) or a fragment on the page. Nothing that survives can run a
+only when it is http(s), mailto or a fragment on the page. Nothing that survives can run a
 script or make a request when the file is opened.
 """
 
@@ -48,7 +48,7 @@ _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def safe_href(value: str) -> str | None:
-    """The href when it is an http(s) link or a #fragment; None for anything else."""
+    """The href when it is an http(s) or mailto link or a #fragment; None for anything else."""
     compact = _URL_NOISE.sub("", value)
     if compact.startswith("#"):
         return value
@@ -56,6 +56,8 @@ def safe_href(value: str) -> str | None:
         scheme = urlsplit(compact).scheme.lower()
     except ValueError:
         return None
+    if scheme == "mailto":  # opens a mail window when clicked; never fetches anything
+        return value if compact[len("mailto:") :] else None
     return value if scheme in ("http", "https") and urlsplit(compact).netloc else None
 
 
