@@ -6,7 +6,6 @@ Shared by the export tests on the sample archive, the seed story and the CLI.
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from pathlib import Path
 
@@ -17,19 +16,25 @@ from crawler.models import Work
 from search_cli.export.common import split_paragraphs
 
 SUFFIXES = {"epub": ".epub", "html": ".html", "md": ".md", "txt": ".txt", "json": ".json"}
-# Markdown's escapes: a backslash before ASCII punctuation, or before a line end (a hard break).
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_MD_QUOTE = re.compile(r"(?m)^(?:> ?)+")
 
 
 def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre",
+           "section", "aside", "header", "footer", "hr", "br", "dt", "dd", "tr", "td", "th")  # fmt: skip
+
+
 def _element_text(root: etree._Element) -> str:
-    for br in root.iter("{*}br", "br"):
-        br.tail = "\n" + (br.tail or "")
-    return "\n".join(root.itertext())
+    """Inline elements (em, a, …) join their text as a reader sees it; blocks and
+    line breaks end a line."""
+    for el in root.iter(*(f"{{*}}{t}" for t in _BLOCKS), *_BLOCKS):
+        el.tail = "\n" + (el.tail or "")
+        if el.tag in ("br", "hr") or str(el.tag).endswith(("}br", "}hr")):
+            continue
+        el.text = "\n" + (el.text or "")
+    return "".join(root.itertext())
 
 
 def epub_documents(path: Path) -> list[etree._Element]:
@@ -47,7 +52,11 @@ def reader_text(path: Path, fmt: str) -> str:
     if fmt == "html":
         return _element_text(lxml.html.document_fromstring(raw).find("body"))
     if fmt == "md":
-        return _MD_ESCAPE.sub(r"\1", _MD_QUOTE.sub("", raw).replace("\\\n", "\n"))
+        # Read the Markdown as a reader's renderer would, then take its text.
+        from markdown_it import MarkdownIt
+
+        rendered = MarkdownIt("commonmark", {"html": True}).enable("strikethrough").render(raw)
+        return _element_text(lxml.html.fragment_fromstring(rendered, create_parent="div"))
     if fmt == "json":
         data = json.loads(raw)
         texts = [data["summary"], *(n["text"] for n in data["notes"])]
