@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import platform
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,53 +35,84 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
-def main() -> None:
+def _sections() -> list[tuple[str, object]]:
+    sections: list[tuple[str, object]] = [("index", index_bench.run)]
+    for name in ("crawl", "clean"):
+        try:
+            module = importlib.import_module(f"bench.{name}_bench")
+        except ImportError:
+            continue
+        sections.append((name, module.run))
+    return sections
+
+
+def _read_blocks() -> dict[str, str]:
+    """RESULTS.md's per-section blocks, so one section can be re-measured alone."""
+    blocks: dict[str, str] = {}
+    if RESULTS.exists():
+        for part in RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]:
+            name = part.split("\n", 1)[0].strip()
+            blocks[name] = "## " + part.rstrip() + "\n"
+    return blocks
+
+
+def _block(name: str, rows: list[dict], minutes: float) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    settings = f"BENCH_SIZES={','.join(map(str, index_bench.sizes()))}, " if name == "index" else ""
+    return "\n".join(
+        [
+            f"## {name}",
+            "",
+            f"Measured {stamp} on {machine()} ({settings}{minutes:.1f} min).",
+            "",
+            "| measure | baseline | ficarchive | ratio |",
+            "|---|---|---|---|",
+            *(
+                f"| {r['measure']} | {r['baseline']} | {r['ficarchive']} | {r['ratio']} |"
+                for r in rows
+            ),
+            "",
+        ]
+    )
+
+
+def main(argv: list[str]) -> None:
+    """`python -m bench` runs every section; `python -m bench index` just that one."""
     console = Console(stderr=True)
-    rows = []
-    sections = [("index", index_bench.run)]
-    try:
-        from bench import crawl_bench
-
-        sections.append(("crawl", crawl_bench.run))
-    except ImportError:
-        pass
-    try:
-        from bench import clean_bench
-
-        sections.append(("clean", clean_bench.run))
-    except ImportError:
-        pass
-    began = time.perf_counter()
+    sections = _sections()
+    wanted = argv or [name for name, _ in sections]
+    unknown = set(wanted) - {name for name, _ in sections}
+    if unknown:
+        raise SystemExit(f"unknown bench section(s): {', '.join(sorted(unknown))}")
+    blocks = _read_blocks()
+    rows: list[dict] = []
     with console.status("benchmarking") as status:
         for name, fn in sections:
+            if name not in wanted:
+                continue
 
             def say(message: str, name: str = name) -> None:
                 status.update(f"[bold]{name}[/]: {message}")
 
             say("starting")
-            rows += fn(say) if _takes_status(fn) else fn()
-    minutes = (time.perf_counter() - began) / 60
+            began = time.perf_counter()
+            got = fn(say) if _takes_status(fn) else fn()
+            blocks[name] = _block(name, got, (time.perf_counter() - began) / 60)
+            rows += got
     table = Table(title="ficarchive benchmarks")
     for col in ("measure", "baseline", "ficarchive", "ratio"):
         table.add_column(col)
     for r in rows:
         table.add_row(r["measure"], r["baseline"], r["ficarchive"], r["ratio"])
     Console().print(table)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Measured {stamp} on {machine()} with `make bench`"
-        f" (BENCH_SIZES={','.join(map(str, index_bench.sizes()))}, {minutes:.0f} min).",
-        "Ratios compare against a baseline measured in the same run.",
-        "",
-        "| measure | baseline | ficarchive | ratio |",
-        "|---|---|---|---|",
-        *(f"| {r['measure']} | {r['baseline']} | {r['ficarchive']} | {r['ratio']} |" for r in rows),
-        "",
-    ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    order = [name for name, _ in sections] + sorted(set(blocks) - {n for n, _ in sections})
+    RESULTS.write_text(
+        "# Benchmark results\n\n`make bench` measures every section below; "
+        "`python -m bench SECTION` re-measures one.\nRatios compare against a baseline "
+        "measured in the same run.\n\n" + "\n".join(blocks[n] for n in order if n in blocks),
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
