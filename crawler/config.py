@@ -24,6 +24,7 @@ DEFAULT_BASE_URLS = {
     "text": "",
 }
 # AO3 throttles at about 60 requests a minute per IP; FanFiction.net is stricter.
+# These apply only when the user set no delay: see resolve order in default_sites().
 DEFAULT_SITE_DELAYS = {"ao3": 5.0, "ffn": 6.0, "efiction": 3.0, "text": 3.0}
 
 
@@ -109,8 +110,20 @@ class Config:
 
 
 def default_sites(delay_seconds: float | None = None) -> dict[str, SiteConfig]:
+    """Every known site before [sites.NAME] is applied.
+
+    A site's delay is, first to last: its own `[sites.NAME] delay_seconds` (applied
+    by parse_config), else `[politeness] delay_seconds` when the user set it
+    (passed here), else the built-in per-site default (AO3 5 s, FFN 6 s, 3 s
+    elsewhere).
+    """
     return {
-        name: SiteConfig(name, DEFAULT_BASE_URLS[name], DEFAULT_SITE_DELAYS[name]) for name in SITES
+        name: SiteConfig(
+            name,
+            DEFAULT_BASE_URLS[name],
+            DEFAULT_SITE_DELAYS[name] if delay_seconds is None else delay_seconds,
+        )
+        for name in SITES
     }
 
 
@@ -203,7 +216,7 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
         **check.table("cleaning", data.get("cleaning", {}), _SECTION_KEYS["cleaning"])
     )
 
-    sites = default_sites()
+    sites = default_sites(pol.get("delay_seconds"))
     raw_sites = data.get("sites", {})
     if not isinstance(raw_sites, dict):
         raise check.fail("sites", "must be a table of [sites.NAME] tables")

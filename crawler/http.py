@@ -3,7 +3,8 @@
 It enforces, in this order: configured hosts only (by link and by redirect),
 http(s) only, robots.txt, one request at a time per host with a jittered
 delay, Retry-After and backoff on 429/503, a size cap, and timeouts. It never
-solves challenges or logs in: those are reported, not circumvented.
+solves challenges or logs in: those are reported, not circumvented, and a host
+that answered with a challenge is sent nothing more for the rest of the run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -35,10 +37,16 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 @dataclass
 class FetchStats:
-    """What the crawl cost: requests sent, seconds spent waiting to be polite."""
+    """What the crawl cost: requests sent, seconds spent waiting to be polite.
+
+    `bound` is the politeness bound: the sum of the gaps the rules required
+    between requests (see Throttle.bound); wall time / bound shows how close to
+    the rules' own limit a crawl ran.
+    """
 
     requests: int = 0
     waited: float = 0.0
+    bound: float = 0.0
     retries: int = 0
     robots_notes: dict[str, str] = field(default_factory=dict)
 
@@ -111,11 +119,17 @@ class PoliteClient:
         self.allowed_hosts = {host_key(s.base_url): s for s in config.sites.values() if s.base_url}
         self.robots: dict[str, RobotsRules] = {}
         self.held_until: dict[str, float] = {}
+        # A host that answered with a bot challenge gets nothing more this run:
+        # asking again would only look more like the bot it suspects.
+        self.challenged: dict[str, str] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.client = httpx.Client(
             headers={"User-Agent": user_agent(config.archive.contact)},
+            # No cookies kept: ficarchive never logs in, and a jar keyed by host name
+            # (RFC 6265 ignores ports) would hand one archive's session to another.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             timeout=httpx.Timeout(
                 self.pol.read_timeout_seconds, connect=self.pol.connect_timeout_seconds
             ),
@@ -150,14 +164,23 @@ class PoliteClient:
         current = url
         for _ in range(self.pol.max_redirects + 1):
             self._check_allowed(current)
+            host = host_key(current)
+            if host in self.challenged:
+                raise Challenge(
+                    f"{current}: not asked; {host} answered an earlier request with a bot "
+                    "challenge, so ficarchive leaves it alone for the rest of this run",
+                    current,
+                )
             status, resp_headers, body = self._request(current, headers)
             if status in REDIRECT_STATUSES and "location" in resp_headers:
                 current = urljoin(current, resp_headers["location"])
                 continue
             if looks_like_challenge(status, resp_headers, body):
+                self.challenged[host] = current
                 raise Challenge(
-                    f"{current}: the site answered with a bot challenge; ficarchive does not "
-                    "get past challenges (try again later or save the page by hand and import it)",
+                    f"{current}: the site answered with a bot challenge (HTTP {status}); "
+                    "ficarchive does not get past challenges, and sends this host nothing "
+                    "more this run (try again later, or save the page by hand and import it)",
                     current,
                     status,
                 )
@@ -281,6 +304,7 @@ class PoliteClient:
                 self.stats.waited += self.throttle.wait(
                     host, self._delay(host), self._report_wait(host)
                 )
+                self.stats.bound = self.throttle.bound
                 try:
                     status, resp_headers, body = self._send(url, headers)
                 except httpx.TransportError as exc:

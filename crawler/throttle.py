@@ -15,6 +15,7 @@ class HostPace:
 
     delay: float
     next_allowed: float = 0.0
+    last_end: float | None = None  # when the last request to the host finished
     slowdown: float = 1.0  # grows with each 429/503, never shrinks during a crawl
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -36,6 +37,10 @@ class Throttle:
         self.rng = rng or random.Random()
         self.hosts: dict[str, HostPace] = {}
         self.waited = 0.0
+        # The politeness bound: the sum of the gaps each request had to keep after
+        # the one before it (jittered delays, Retry-After holds, backoffs). A crawl
+        # of one host cannot take less wall time than this.
+        self.bound = 0.0
         self._guard = threading.Lock()
 
     def pace(self, host: str, delay: float) -> HostPace:
@@ -58,6 +63,9 @@ class Throttle:
         Returns the seconds slept, so callers need not diff the shared total.
         """
         pace = self.pace(host, delay)
+        if pace.last_end is not None:
+            with self._guard:
+                self.bound += max(0.0, pace.next_allowed - pace.last_end)
         remaining = pace.next_allowed - self.clock()
         if remaining <= 0:
             return 0.0
@@ -71,7 +79,8 @@ class Throttle:
     def done(self, host: str) -> None:
         """A request finished: the next one waits a jittered delay from now."""
         pace = self.hosts[host]
-        pace.next_allowed = self.clock() + self.jittered(pace.delay * pace.slowdown)
+        pace.last_end = self.clock()
+        pace.next_allowed = pace.last_end + self.jittered(pace.delay * pace.slowdown)
 
     def hold(self, host: str, seconds: float) -> None:
         """Retry-After or backoff: nothing goes to this host for `seconds`."""

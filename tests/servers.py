@@ -36,6 +36,8 @@ class Reply:
         without content_length they go out with Transfer-Encoding: chunked.
     content_length: the Content-Length to declare (it may lie, see reset_mid_body).
     reset_mid_body: send the headers and half the body, then reset the connection.
+    close: send the body, then close the connection cleanly; the body is delimited by
+        the close (HTTP/1.0 style) unless content_length declares a length (which may lie).
     """
 
     status: int = 200
@@ -45,6 +47,7 @@ class Reply:
     reset_mid_body: bool = False
     chunks: Callable[[], Iterable[bytes]] | None = None
     content_length: int | None = None
+    close: bool = False
 
     @classmethod
     def redirect(cls, location: str, status: int = 302) -> Reply:
@@ -187,6 +190,7 @@ class ScriptedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no delayed-ACK stalls between headers and body
 
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep test output quiet
@@ -214,6 +218,8 @@ class ScriptedServer:
                     self.send_header(name, value)
                 if reply.reset_mid_body:
                     return self._reset(reply)
+                if reply.close:
+                    return self._close(reply)
                 if reply.chunks is not None:
                     return self._stream(reply)
                 length = (
@@ -246,6 +252,16 @@ class ScriptedServer:
                 except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
                     self.close_connection = True
                 return sent
+
+            def _close(self, reply: Reply) -> int:
+                self.send_header("Connection", "close")
+                if reply.content_length is not None:
+                    self.send_header("Content-Length", str(reply.content_length))
+                self.end_headers()
+                self.wfile.write(reply.body)
+                self.wfile.flush()
+                self.close_connection = True
+                return len(reply.body)
 
             def _reset(self, reply: Reply) -> int:
                 body = reply.body or b"y" * 2000
@@ -287,3 +303,27 @@ def clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     """No environment proxy may carry a loopback test request off the machine."""
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+
+
+@contextlib.contextmanager
+def full_backlog_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that listens but never accepts, its queue already full:
+    new connections hang in the handshake, so only a connect timeout ends them."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    fillers: list[socket.socket] = []
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        for _ in range(3):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+            fillers.append(filler)
+        time.sleep(0.1)
+        yield port
+    finally:
+        for s in fillers:
+            s.close()
+        listener.close()

@@ -86,3 +86,63 @@ def test_invalid_toml_and_missing_file(tmp_path):
         load_config(bad)
     with pytest.raises(ConfigError, match="no such config file"):
         load_config(tmp_path / "missing.toml")
+
+
+# --- which delay a site gets -------------------------------------------------------------
+
+
+def delays(toml: str) -> dict[str, float]:
+    config = parse_config(tomllib.loads(toml))
+    return {name: site.delay_seconds for name, site in config.sites.items()}
+
+
+def test_without_any_delay_set_each_site_has_its_built_in_default():
+    assert delays("") == {"ao3": 5.0, "ffn": 6.0, "efiction": 3.0, "text": 3.0}
+
+
+def test_politeness_delay_is_the_default_for_every_site_without_its_own():
+    # The bug this pins: [politeness] delay_seconds used to change nothing at all.
+    assert delays("[politeness]\ndelay_seconds = 9\n") == {
+        "ao3": 9.0,
+        "ffn": 9.0,
+        "efiction": 9.0,
+        "text": 9.0,
+    }
+
+
+def test_a_sites_own_delay_wins_over_the_politeness_delay():
+    toml = "[politeness]\ndelay_seconds = 9\n[sites.ao3]\ndelay_seconds = 12\n"
+    assert delays(toml) == {"ao3": 12.0, "ffn": 9.0, "efiction": 9.0, "text": 9.0}
+
+
+def test_a_sites_own_delay_wins_over_its_built_in_default():
+    toml = "[sites.ffn]\ndelay_seconds = 10\n[sites.efiction]\ndelay_seconds = 1.5\n"
+    assert delays(toml) == {"ao3": 5.0, "ffn": 10.0, "efiction": 1.5, "text": 3.0}
+
+
+def test_setting_a_base_url_alone_keeps_the_sites_default_delay():
+    config = parse_config(tomllib.loads("[sites.efiction]\nbase_url = 'https://ef.example.org/'\n"))
+    site = config.sites["efiction"]
+    assert (site.base_url, site.host, site.delay_seconds) == (
+        "https://ef.example.org",
+        "ef.example.org",
+        3.0,
+    )
+
+
+def test_the_example_config_gives_ao3_and_ffn_their_documented_delays():
+    text = (ROOT / "config.toml").read_text()
+    config = parse_config(tomllib.loads(text), ROOT / "config.toml")
+    assert config.sites["ao3"].delay_seconds == 5.0
+    assert config.sites["ffn"].delay_seconds == 6.0
+    assert config.sites["efiction"].delay_seconds == 3.0
+    # the resolution order is written down where users read it
+    for phrase in ("[sites.NAME]", "built-in default: 5 for ao3, 6 for ffn, 3 for"):
+        assert phrase in text
+
+
+def test_politeness_defaults_match_the_issue():
+    pol = parse_config({}).politeness
+    assert (pol.jitter, pol.max_redirects, pol.max_page_bytes) == (0.5, 5, 20_000_000)
+    assert pol.respect_robots is True
+    assert pol.connect_timeout_seconds > 0 and pol.read_timeout_seconds > 0

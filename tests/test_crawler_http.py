@@ -10,6 +10,7 @@ import email.utils
 import random
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,9 +21,13 @@ from hypothesis import strategies as st
 
 from crawler import __version__
 from crawler.config import parse_config
-from crawler.errors import Challenge, FetchError, OffsiteURL, RateLimited
+from crawler.errors import Challenge, FetchError, OffsiteURL, ParseError, RateLimited
 from crawler.http import PoliteClient, host_key, looks_like_challenge, parse_retry_after
-from tests.servers import MB, Reply, ScriptedServer, clear_proxies, zeros
+from crawler.sites.ao3 import AO3Adapter
+from crawler.sites.text import TextAdapter
+from search_cli.demo import ao3_markup
+from search_cli.demo.sample_works import LIGHTHOUSE
+from tests.servers import MB, Reply, ScriptedServer, clear_proxies, full_backlog_port, zeros
 
 CONTACT = "tester@example.org"
 
@@ -431,3 +436,121 @@ def test_looks_like_challenge():
     assert looks_like_challenge(200, httpx.Headers({"cf-mitigated": "challenge"}), b"")
     assert not looks_like_challenge(200, headers, b"Just a moment, said the heroine.")
     assert not looks_like_challenge(403, headers, b"forbidden")
+
+
+# --- more misbehaviour: truncation, charsets, 503 with Retry-After, the default cap -------
+
+
+def test_body_shorter_than_its_content_length_is_a_network_error_and_retried(srv):
+    srv.route("/cut", Reply(body=b"<html><body><p>half a pa", content_length=5000, close=True))
+    with make_client(srv.base_url, max_retries=1) as c, pytest.raises(FetchError) as caught:
+        c.get(srv.url("/cut"))
+    assert "network error" in str(caught.value)
+    assert len(srv.requests("/cut")) == 2
+
+
+def test_truncated_html_without_a_length_is_fetched_but_the_adapter_refuses_it(srv):
+
+    whole = ao3_markup.work_page(LIGHTHOUSE).encode()
+    cut = whole[: whole.index(b'id="chapter-2"')]  # chapter 1 arrived, the rest did not
+    srv.route("/works/71000001", Reply(body=cut, close=True))
+    with make_client(srv.base_url) as c:
+        page = c.get(srv.url("/works/71000001"))
+        site = c.allowed_hosts[srv.host]
+    assert page.status == 200 and page.body == cut  # HTTP cannot tell: the close ends it
+    with pytest.raises(ParseError, match="cut off"):
+        AO3Adapter(replace(site, name="ao3")).parse_work([page])
+
+
+def test_a_wrong_declared_charset_does_not_garble_the_text(srv):
+
+    # UTF-8 bytes (the page's <meta charset> says so) under a header that says Latin-1.
+    body = ao3_markup.work_page(LIGHTHOUSE).encode("utf-8")
+    srv.route(
+        "/works/71000001",
+        Reply(headers={"Content-Type": "text/html; charset=iso-8859-1"}, body=body),
+    )
+    # Windows-1252 bytes under a header that says UTF-8.
+    story = "“Mind the step,” said Mrs. Hudson. It’s late."
+    srv.route(
+        "/story.txt",
+        Reply(headers={"Content-Type": "text/plain; charset=utf-8"}, body=story.encode("cp1252")),
+    )
+    with make_client(srv.base_url) as c:
+        work_page = c.get(srv.url("/works/71000001"))
+        text_page = c.get(srv.url("/story.txt"))
+        site = c.allowed_hosts[srv.host]
+    raw = AO3Adapter(replace(site, name="ao3")).parse_work([work_page])
+    assert "his mother’s Bible" in raw.summary_html
+    assert "â€" not in raw.summary_html  # the mojibake Latin-1 decoding would give
+    assert "“I lit it, sir,”" in raw.chapters[0].html + raw.chapters[1].html + raw.chapters[2].html
+    text = TextAdapter(site).parse_work([text_page])
+    assert text.chapters[0].html == story
+
+
+def test_503_retry_after_seconds_is_obeyed(srv):
+    srv.route("/a", Reply(503, {"Retry-After": "1"}, b"down for a moment"), Reply(body=b"ok"))
+    with make_client(srv.base_url) as c:
+        assert c.get(srv.url("/a")).body == b"ok"
+    first, second = srv.requests("/a")
+    assert second.start - first.end >= 1.0
+
+
+def test_the_default_cap_refuses_a_fifty_megabyte_body(srv):
+    size = 50 * MB
+    srv.route("/huge", Reply(chunks=zeros(size)))  # chunked: no length to refuse up front
+    config_cap = parse_config({}).politeness.max_page_bytes
+    assert config_cap == 20_000_000
+    with (
+        make_client(srv.base_url, max_page_bytes=config_cap) as c,
+        pytest.raises(FetchError, match="20,000,000 byte cap"),
+    ):
+        c.get(srv.url("/huge"))
+    ((_, sent),) = srv.sent
+    assert sent < size  # the client hung up; the server never got to send it all
+
+
+def test_stats_bound_is_the_sum_of_the_gaps_the_server_saw_at_least(srv):
+    srv.route("/p", Reply(body=b"ok"))
+    with make_client(srv.base_url, delay_seconds=0.05, jitter=0.5, rng=random.Random(5)) as c:
+        for _ in range(5):
+            c.get(srv.url("/p"))
+        bound = c.stats.bound
+    seen = gaps(srv.log)
+    assert 4 * 0.05 * 0.5 <= bound <= 4 * 0.05 * 1.5
+    assert sum(seen) >= bound - 0.01  # the server saw every required gap kept
+
+
+def test_after_a_challenge_the_host_is_left_alone_for_the_rest_of_the_run(srv):
+    srv.route("/a", Reply(403, {"cf-mitigated": "challenge"}, b"<html></html>"))
+    srv.route("/b", Reply(body=b"ok"))
+    with make_client(srv.base_url) as c:
+        with pytest.raises(Challenge, match="bot challenge") as first:
+            c.get(srv.url("/a"))
+        assert first.value.status == 403 and "sends this host nothing more" in str(first.value)
+        with pytest.raises(Challenge, match="not asked"):
+            c.get(srv.url("/b"))
+    assert srv.paths() == ["/a"]
+
+
+def test_connect_timeout_is_retried_then_fails():
+    with full_backlog_port() as port:
+        base = f"http://127.0.0.1:{port}"
+        with (
+            make_client(base, connect_timeout_seconds=0.2, max_retries=1) as c,
+            pytest.raises(FetchError, match="ConnectTimeout") as caught,
+        ):
+            began = time.monotonic()
+            c.get(base + "/p")
+        assert "after 1 retries" in str(caught.value)
+        assert time.monotonic() - began < 3  # two tries of 0.2 s and a short backoff, not 10 s
+
+
+def test_no_cookie_is_kept_or_sent_back(srv):
+    srv.route("/a", Reply(headers={"Set-Cookie": "_session=SECRET; Path=/"}, body=b"ok"))
+    srv.route("/b", Reply(body=b"ok"))
+    with make_client(srv.base_url) as c:
+        c.get(srv.url("/a"))
+        c.get(srv.url("/b"))
+        assert len(c.client.cookies.jar) == 0
+    assert "cookie" not in srv.requests("/b")[0].headers

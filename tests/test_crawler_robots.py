@@ -13,7 +13,8 @@ import pytest
 
 from crawler import __version__
 from crawler.errors import FetchError, RobotsDisallowed
-from crawler.robots import AGENT_TOKEN, rules_from_response, user_agent
+from crawler.robots import AGENT_TOKEN, CACHE_SECONDS, rules_from_response, user_agent
+from tests.conftest import shared_fixture
 from tests.servers import Reply, ScriptedServer, clear_proxies, closed_port
 from tests.test_crawler_http import gaps, make_client
 
@@ -212,3 +213,43 @@ def test_rules_from_undecodable_bytes_do_not_raise():
 def test_user_agent_names_product_version_and_contact():
     assert user_agent("me@example.org") == f"{AGENT_TOKEN}/{__version__} (+me@example.org)"
     assert user_agent("  ") == f"{AGENT_TOKEN}/{__version__} (+no contact configured)"
+
+
+def test_robots_rules_are_fetched_again_once_older_than_24_hours(srv):
+    srv.route("/robots.txt", Reply.robots("User-agent: *\nAllow: /\n"))
+    with client(srv) as c:
+        c.get(srv.url("/p"))
+        c.robots[srv.host].fetched_at -= CACHE_SECONDS - 60  # 23 h 59 min old: still fresh
+        c.get(srv.url("/q"))
+        assert srv.paths().count("/robots.txt") == 1
+        c.robots[srv.host].fetched_at -= 120  # now more than 24 h old
+        c.get(srv.url("/p"))
+    assert srv.paths() == ["/robots.txt", "/p", "/q", "/robots.txt", "/p"]
+    assert CACHE_SECONDS == 24 * 3600
+
+
+def test_a_smaller_crawl_delay_does_not_shorten_the_configured_delay(srv):
+    srv.route("/robots.txt", Reply.robots("User-agent: *\nCrawl-delay: 0.01\n"))
+    with client(srv, delay_seconds=0.2, jitter=0.0) as c:
+        for path in ("/p", "/q", "/p"):
+            c.get(srv.url(path))
+    assert all(g >= 0.2 for g in gaps(srv.log)), gaps(srv.log)
+
+
+def test_ao3s_real_robots_txt_as_ficarchive_reads_it():
+    body = shared_fixture("robots/ao3_robots.txt").read_bytes()
+    rules = rules_from_response("archiveofourown.org", 200, body)
+    base = "https://archiveofourown.org"
+    for path in (
+        "/works/41822007?view_full_work=true",
+        "/works/41822007?view_full_work=true&view_adult=true",  # only Googlebot's group bans it
+        "/tags/Sherlock%20Holmes/works?page=2",
+        "/users/someone/works",
+        "/users/someone/bookmarks",
+        "/series/3196530",
+        "/collections/SomeFest/works",
+    ):
+        assert rules.allowed(base + path), path
+    for path in ("/works?page=2", "/works/search?work_search[query]=x", "/downloads/1/a.epub"):
+        assert not rules.allowed(base + path), path
+    assert rules.crawl_delay is None  # Slurp's Crawl-delay: 30 is not ours

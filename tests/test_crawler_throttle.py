@@ -110,3 +110,27 @@ def test_on_wait_is_told_how_long_before_sleeping():
     th.done("h")
     th.wait("h", 3.0, told.append)
     assert told == [3.0] and t.sleeps == [3.0]
+
+
+def test_bound_sums_the_gaps_each_request_had_to_keep():
+    th, t = throttle(jitter=0.5, seed=7)
+    th.wait("h", 2.0)  # the first request owes no gap
+    assert th.bound == 0.0
+    gaps = []
+    for _ in range(5):
+        th.done("h")
+        gaps.append(th.hosts["h"].next_allowed - t.now)
+        t.now += 0.5  # work done between requests counts towards the gap...
+        th.wait("h", 2.0)
+    assert th.bound == pytest.approx(sum(gaps))  # ...but the bound is the gap itself
+    assert th.waited == pytest.approx(sum(gaps) - 5 * 0.5)
+
+
+def test_bound_counts_holds_and_each_host_alone():
+    th, t = throttle()
+    th.wait("a", 1.0)
+    th.done("a")
+    th.hold("a", 10.0)  # Retry-After
+    th.wait("a", 1.0)
+    th.wait("b", 1.0)  # another host's first request owes nothing
+    assert th.bound == pytest.approx(10.0)

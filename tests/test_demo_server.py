@@ -19,8 +19,9 @@ from bs4 import BeautifulSoup
 from protego import Protego
 
 from search_cli.demo import ao3_markup, sample_works
+from search_cli.demo.generated import generate_works, revised
 from search_cli.demo.sample_works import DIVIDERS, WORKS, SampleChapter
-from search_cli.demo.server import SampleArchiveServer
+from search_cli.demo.server import SampleArchive, SampleArchiveServer
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 
 LISTING = f"/tags/{ao3_markup.escape_tag(sample_works.LISTING_TAG)}/works"
@@ -545,3 +546,165 @@ def test_tag_urls_are_escaped_like_ao3s(name: str) -> None:
         segment = link["href"].split("/")[2]
         if not link.get_text().startswith("Creator Chose"):
             assert ao3_markup.unescape_tag(segment) == link.get_text()
+
+
+# --- the other listings: series, a user's works and bookmarks, collections ----------------
+
+
+def _archive(per_page: int = 2) -> SampleArchive:
+    return SampleArchive(WORKS, per_page)
+
+
+def _get(archive: SampleArchive, target: str) -> tuple[int, str]:
+    response = archive.handle("GET", target, {}, "http://127.0.0.1:1")
+    return response.status, response.body.decode()
+
+
+def _every_page(archive: SampleArchive, path: str) -> list[int]:
+    ids, page = [], 1
+    while True:
+        status, text = _get(archive, f"{path}?page={page}")
+        if status == 404:
+            return ids
+        ids += [
+            int(a["href"].split("/")[2])
+            for a in soup(text).select("li.blurb h4.heading a[href^='/works/']")
+        ]
+        page += 1
+
+
+def test_a_users_works_newest_first_over_pages() -> None:
+    archive = _archive()
+    mine = sorted(
+        (w for w in WORKS if "inkwell_and_fog" in w.authors),
+        key=lambda w: (w.revised, w.work_id),
+        reverse=True,
+    )
+    assert len(mine) == 3
+    for path in (
+        "/users/inkwell_and_fog/works",
+        "/users/inkwell_and_fog/pseuds/inkwell_and_fog/works",
+    ):
+        assert _every_page(archive, path) == [w.work_id for w in mine]
+    status, text = _get(archive, "/users/inkwell_and_fog/works")
+    assert soup(text).select_one("ol.pagination li.next a")["href"] == (
+        "/users/inkwell_and_fog/works?page=2"
+    )
+    assert _get(archive, "/users/nobody_at_all/works")[0] == 404
+
+
+def test_a_users_bookmarks_carry_the_bookmark_date_after_the_works() -> None:
+    archive = _archive(per_page=20)
+    status, text = _get(archive, "/users/marginalia/bookmarks")
+    assert status == 200
+    blurbs = soup(text).select("ol.bookmark.index.group > li.bookmark.blurb.group")
+    marks = sample_works.BOOKMARKS["marginalia"]
+    assert len(blurbs) == len(marks)
+    for blurb, (work_id, day) in zip(blurbs, marks, strict=True):
+        work = sample_works.by_id(work_id)
+        dates = [p.get_text() for p in blurb.select("p.datetime")]
+        assert dates == [ao3_markup.blurb_date(work.revised), ao3_markup.blurb_date(day)]
+        assert blurb.select_one("div.user.module h5.byline a")["href"].endswith(
+            "/marginalia/bookmarks"
+        )
+    assert _get(archive, "/users/inkwell_and_fog/bookmarks")[0] == 404  # bookmarked nothing
+
+
+def test_series_pages_list_their_works_in_part_order() -> None:
+    archive = _archive()
+    assert _every_page(archive, "/series/4100001") == [71000001, 71000010]
+    status, text = _get(archive, "/series/4100001")
+    doc = soup(text)
+    assert doc.select_one("div#main.series-show h2.heading").get_text().strip() == (
+        "Baker Street Winters"
+    )
+    assert doc.select_one("dl.series.meta.group") is not None
+    assert _get(archive, "/series/999")[0] == 404
+
+
+def test_collections_list_their_works() -> None:
+    title, ids = sample_works.COLLECTIONS["SampleArchiveWeek2024"]
+    archive = _archive()
+    listed = _every_page(archive, "/collections/SampleArchiveWeek2024/works")
+    assert sorted(listed) == sorted(ids)
+    assert title in _get(archive, "/collections/SampleArchiveWeek2024/works")[1]
+    assert _get(archive, "/collections/NoSuchThing/works")[0] == 404
+
+
+def test_series_page_markup_matches_real_ao3(client: httpx.Client) -> None:
+    real = _fixture("ao3_series_page_counting_drabbles.html")
+    ours = soup(client.get("/series/4100001").text)
+    _assert_same_selectors(
+        ours,
+        real,
+        [
+            "div#main.series-show h2.heading",
+            "div.wrapper dl.series.meta.group dd.stats dl.stats",
+            "ul.series.work.index.group > li.work.blurb.group[role=article]",
+            "li.work.blurb.group > div.header.module > h4.heading > a[href^='/works/']",
+            "li.work.blurb.group div.header.module > p.datetime",
+            "li.work.blurb.group dl.stats dd.chapters",
+        ],
+    )
+
+
+def test_a_page_can_be_cut_off_once(srv: SampleArchiveServer, client: httpx.Client) -> None:
+    path = f"/works/{WORKS[0].work_id}?view_full_work=true"
+    whole = client.get(path).content
+    srv.truncate_next(f"/works/{WORKS[0].work_id}?")
+    cut = client.get(path)
+    assert cut.status_code == 200 and cut.content == whole[: len(whole) // 2]
+    assert b"</html>" not in cut.content
+    assert client.get(path).content == whole
+
+
+# --- generated works, for benchmarks ----------------------------------------------------
+
+
+def test_generated_works_are_well_formed_and_the_same_every_time() -> None:
+    works = generate_works(200)
+    assert works == generate_works(200)
+    assert len({w.work_id for w in works}) == 200
+    assert not {w.work_id for w in works} & {w.work_id for w in WORKS}
+    for w in works:
+        assert w.complete == (w.chapters_expected == len(w.chapters)), w.title
+        assert w.rating in sample_works.RATINGS and w.state == "ok"
+        assert all(c.words > 0 for c in w.chapters)
+    assert {len(w.chapters) for w in works} == {1, 2, 3, 4}
+    assert any(w.series for w in works) and any(w.chapters_label.endswith("/?") for w in works)
+
+
+def test_revised_adds_a_chapter_and_a_later_date_so_the_listing_changes() -> None:
+    for work in generate_works(20):
+        after = revised(work, "2030-01-01")
+        assert len(after.chapters) == len(work.chapters) + 1
+        assert after.revised == "2030-01-01" and after.chapters_label != work.chapters_label
+        assert after.complete == (after.chapters_expected == len(after.chapters))
+
+
+def test_the_hand_written_works_stay_as_they_are() -> None:
+    assert [w.work_id for w in WORKS] == list(range(71000001, 71000015))
+
+
+def test_a_server_of_generated_works_lists_them_all_twenty_to_a_page() -> None:
+    works = generate_works(45)
+    with SampleArchiveServer(works, per_page=20) as server, httpx.Client() as c:
+        pages = [c.get(server.url(f"{LISTING}?page={n}")) for n in (1, 2, 3, 4)]
+        assert [p.status_code for p in pages] == [200, 200, 200, 404]
+        listed = [i for p in pages[:3] for i in _listed_ids(p.text)]
+        assert sorted(listed) == sorted(w.work_id for w in works)
+        assert [len(_listed_ids(p.text)) for p in pages[:3]] == [20, 20, 5]
+
+
+def test_no_generated_text_is_copied_from_the_fixtures() -> None:
+    shared_fixture("ao3/ao3_work_single_chapter_unlockedWork.html")
+    texts = [
+        x
+        for w in generate_works(40)
+        for x in (w.summary, *(p for c in w.chapters for p in c.paragraphs))
+        if len(x) >= 40
+    ]
+    windows = {x[i : i + 40].lower() for x in texts for i in range(len(x) - 39)}
+    for path in sorted(p for p in SHARED_FIXTURES.rglob("*") if p.is_file()):
+        text = html.unescape(path.read_text(encoding="utf-8", errors="replace")).lower()
+        assert not any(text[i : i + 40] in windows for i in range(len(text) - 39)), path.name

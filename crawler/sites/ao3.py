@@ -1,8 +1,9 @@
-"""Archive of Our Own: work pages (full view, chapter view) and tag listings.
+"""Archive of Our Own: work pages (full view, chapter view) and listings.
 
 A whole work costs one request (`view_full_work=true`, plus `view_adult=true`
-only when the config allows adult works). Listing blurbs carry each work's
-updated date and chapter count, so a re-crawl fetches only what changed.
+only when the config allows adult works). Listing blurbs (tag works, series,
+a user's works and bookmarks, collections) carry each work's updated date and
+chapter count, so a re-crawl fetches only what changed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
-from crawler.models import FetchedPage, RawChapter, RawNote, RawWork, WorkMeta
+from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
 from crawler.sites.base import (
     Listing,
     ListingEntry,
@@ -21,16 +22,24 @@ from crawler.sites.base import (
     soup,
     text_of,
     to_int,
+    truncated,
 )
 
 WORK_RE = re.compile(r"/works/(\d+)")
 CHAPTER_TITLE_RE = re.compile(r"^\s*Chapter\s+\d+\s*:?\s*", re.I)
 SERIES_RE = re.compile(r"Part\s+(\d+)\s+of", re.I)
+SERIES_PATH = re.compile(r"^/series/\d+/?$")
 
 
 def _tags(meta, cls: str) -> list[str]:
     dd = meta.select_one(f"dd.{cls}")
     return [text_of(a) for a in dd.select("a.tag")] if dd else []
+
+
+def _chapters_shown(tag) -> str | None:
+    """ "3 /3" (a link, then text) -> "3/3": the listing fingerprint must not depend on markup."""
+    text = re.sub(r"\s+", "", text_of(tag))
+    return text or None
 
 
 def _listing_date(text: str) -> str | None:
@@ -48,6 +57,14 @@ def _userstuff_html(module) -> str:
     return inner_html(quote) if quote is not None else ""
 
 
+def _add_note(notes: list[RawNote], kind: str, position: Position, module) -> None:
+    """A note only when the module holds one: a lone "(See the end of the chapter for
+    more notes.)" jump link is AO3's navigation, not a note."""
+    html = _userstuff_html(module)
+    if html.strip():
+        notes.append(RawNote(kind, position, html))
+
+
 class AO3Adapter(SiteAdapter):
     """Reads AO3's markup as the saved pages in ../shared/fixtures/ao3 show it."""
 
@@ -59,7 +76,9 @@ class AO3Adapter(SiteAdapter):
 
     def is_listing_url(self, url: str) -> bool:
         path = urlsplit(url).path
-        return path.endswith("/works") or "/series/" in path or path.endswith("/bookmarks")
+        # /tags/T/works, /users/U[/pseuds/P]/works and /bookmarks, /collections/C/works,
+        # /series/N: every AO3 listing of works ends in one of these.
+        return path.rstrip("/").endswith(("/works", "/bookmarks")) or bool(SERIES_PATH.match(path))
 
     def work_urls(self, site_id: str) -> list[str]:
         query = "view_full_work=true"
@@ -79,7 +98,9 @@ class AO3Adapter(SiteAdapter):
             site_id = self.work_id_from_url(link["href"])
             if site_id is None:
                 continue
-            date = blurb.select_one("p.datetime")
+            # A bookmark blurb has a second p.datetime (when it was bookmarked): the
+            # work's own date is the one in its header.
+            date = blurb.select_one("div.header p.datetime") or blurb.select_one("p.datetime")
             chapters = blurb.select_one("dl.stats dd.chapters")
             entries.append(
                 ListingEntry(
@@ -87,11 +108,13 @@ class AO3Adapter(SiteAdapter):
                     url=f"{self.base_url}/works/{site_id}",
                     title=text_of(link),
                     updated=_listing_date(date.get_text()) if date else None,
-                    chapters=text_of(chapters) or None,
+                    chapters=_chapters_shown(chapters),
                 )
             )
         nxt = doc.select_one("ol.pagination li.next a[href]")
         next_url = urljoin(page.final_url or page.url, nxt["href"]) if nxt else None
+        if next_url and urlsplit(next_url).netloc.lower() != self.site.host:
+            next_url = None  # never leave the configured host by a link
         return Listing(tuple(entries), next_url)
 
     # --- work pages -----------------------------------------------------------
@@ -120,6 +143,8 @@ class AO3Adapter(SiteAdapter):
             if "deleted" in text_of(doc.select_one("div#main"))[:500].lower():
                 raise Gone(f"ao3:{site_id} has been deleted upstream", url, page.status)
             raise ParseError(f"{url}: not an AO3 work page (no work metadata or chapters found)")
+        if truncated(page.body):
+            raise ParseError(f"{url}: the page was cut off (no closing </html>); not stored")
 
         meta = self._meta(doc, meta_dl)
         preface = doc.select_one("div#workskin > div.preface.group") or doc.select_one(
@@ -128,12 +153,8 @@ class AO3Adapter(SiteAdapter):
         summary_html = _userstuff_html(preface.select_one("div.summary.module")) if preface else ""
         notes: list[RawNote] = []
         if preface is not None:
-            html = _userstuff_html(preface.select_one("div.notes.module"))
-            if html:
-                notes.append(RawNote("work_note", "before", html))
-        end = doc.select_one("div#work_endnotes")
-        if end is not None:
-            notes.append(RawNote("work_end_note", "after", _userstuff_html(end)))
+            _add_note(notes, "work_note", "before", preface.select_one("div.notes.module"))
+        _add_note(notes, "work_end_note", "after", doc.select_one("div#work_endnotes"))
         chapters = self._chapters(chapters_div)
         if not chapters:
             raise ParseError(f"{url}: the AO3 work page has no chapter text")
@@ -152,8 +173,7 @@ class AO3Adapter(SiteAdapter):
         def stat(cls: str) -> str:
             return text_of(stats.select_one(f"dd.{cls}")) if stats else ""
 
-        chapters = stat("chapters")
-        done, _, total = chapters.partition("/")
+        done, _, total = (_chapters_shown(stats.select_one("dd.chapters")) or "").partition("/")
         chapters_total = to_int(total) if total.strip() not in ("", "?") else None
         complete = chapters_total is not None and to_int(done) == chapters_total
         status_label = text_of(stats.select_one("dt.status")) if stats else ""
@@ -209,12 +229,12 @@ class AO3Adapter(SiteAdapter):
             notes: list[RawNote] = []
             for preface in div.select("div.chapter.preface"):
                 for module in preface.select("div.summary.module"):
-                    notes.append(RawNote("chapter_summary", "before", _userstuff_html(module)))
+                    _add_note(notes, "chapter_summary", "before", module)
                 for module in preface.select("div.notes.module"):
                     if "end" in module.get("class", []):
-                        notes.append(RawNote("end_note", "after", _userstuff_html(module)))
+                        _add_note(notes, "end_note", "after", module)
                     else:
-                        notes.append(RawNote("chapter_note", "before", _userstuff_html(module)))
+                        _add_note(notes, "chapter_note", "before", module)
             body = div.select_one("div.userstuff")
             chapters.append(RawChapter(number, title, inner_html(body), notes))
         return chapters

@@ -97,3 +97,12 @@ def to_int(text: str | None) -> int | None:
         return None
     digits = re.sub(r"[^\d]", "", text)
     return int(digits) if digits else None
+
+
+def truncated(body: bytes) -> bool:
+    """A page cut off in transit: every AO3 and FanFiction.net page ends with </html>.
+
+    HTTP itself cannot always tell (a close-delimited body just stops), and a
+    work stored from half a page would replace a whole one.
+    """
+    return b"</html>" not in body[-4096:].lower()

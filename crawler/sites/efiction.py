@@ -1,4 +1,11 @@
-"""eFiction archives (`viewstory.php`): chapter by chapter from the jump menu.
+"""eFiction archives (`viewstory.php`): the whole story in one request where the
+site offers it, else chapter by chapter from the jump menu.
+
+eFiction 3 serves every chapter of a story, with the story's metadata, at
+`viewstory.php?action=printable&sid=N&chapter=all` (its "print the story"
+page: `default_tpls/printstory.tpl`). A site that does not answer that with
+the printable layout answers with an ordinary chapter page, and the adapter
+falls back to fetching the other chapters one by one.
 
 Work ids are `efiction:<host>:<sid>`, since many archives run eFiction.
 """
@@ -6,29 +13,82 @@ Work ids are `efiction:<host>:<sid>`, since many archives run eFiction.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from datetime import datetime
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from crawler.errors import Gone, LoginRequired, ParseError
-from crawler.models import FetchedPage, RawChapter, RawNote, RawWork, WorkMeta
+from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
+from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
 from crawler.sites.base import SiteAdapter, inner_html, soup, text_of, to_int
 
 LABELS = {
     "Rated": "rating",
+    "Rating": "rating",
     "Categories": "fandoms",
+    "Category": "fandoms",
     "Characters": "characters",
     "Warnings": "warnings",
+    "Genre": "tags",
     "Genres": "tags",
     "Series": "series",
+    "Chapters": "chapters",
     "Word count": "words",
     "Completed": "completed",
     "Published": "published",
     "Updated": "updated",
     "Summary": "summary",
 }
+_LIST_KEYS = ("fandoms", "characters", "warnings", "tags")
+_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y")
+
+
+def _iso_date(text: str) -> str | None:
+    """A date the site shows, as YYYY-MM-DD when it is unambiguous; else as shown.
+
+    "03/04/10" could be either day first or month first, and the site's format
+    setting is not on the page, so such dates are kept as they are.
+    """
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text or None
+
+
+def _label_value(label) -> tuple[str, str]:
+    """The text after a `span.label`, up to the next label (or line break, but a
+    summary may hold line breaks of its own)."""
+    name = text_of(label).rstrip(":").strip()
+    summary = LABELS.get(name) == "summary"
+    values, node = [], label.next_sibling
+    while node is not None and not _ends_value(node, summary):
+        values.append(node.get_text(" ") if hasattr(node, "get_text") else str(node))
+        node = node.next_sibling
+    return name, " ".join("".join(values).split()).strip()
+
+
+def _ends_value(node, summary: bool) -> bool:
+    tag = getattr(node, "name", None)
+    if tag == "span" and "label" in node.get("class", []):
+        return True
+    return not summary and tag in ("span", "br")
+
+
+def _note(div) -> tuple[str, Position, str]:
+    """(kind, position, html) of an eFiction `div.notes`, by the label it carries."""
+    label = text_of(div.select_one(".title") or div.select_one("span.label")).lower()
+    body = div.select_one("div.noteinfo")
+    html = inner_html(body) if body is not None else inner_html(div)
+    if "story notes" in label:
+        return "work_note", "before", html
+    if "end notes" in label:
+        return "end_note", "after", html
+    return "chapter_note", "before", html
 
 
 class EFictionAdapter(SiteAdapter):
-    """Reads eFiction 3 `viewstory.php` pages."""
+    """Reads eFiction 3 `viewstory.php` pages: printable whole stories and chapter pages."""
 
     name = "efiction"
 
@@ -43,97 +103,205 @@ class EFictionAdapter(SiteAdapter):
         sid = parse_qs(parts.query).get("sid", [""])[0]
         return sid if sid.isdigit() else None
 
+    def _url(self, sid: str, **params: str) -> str:
+        return f"{self.base_url}/viewstory.php?{urlencode({'sid': sid, **params})}"
+
     def work_id_from_url(self, url: str) -> str | None:
         sid = self._sid(url)
         return f"{self.host}:{sid}" if sid else None
 
     def work_urls(self, site_id: str) -> list[str]:
         sid = site_id.rsplit(":", 1)[-1]
-        return [f"{self.base_url}/viewstory.php?sid={sid}&chapter=1"]
+        return [self._url(sid, action="printable", chapter="all")]
 
     def more_urls(self, first: FetchedPage) -> list[str]:
-        sid = self._sid(first.url)
-        current = parse_qs(urlsplit(first.url).query).get("chapter", ["1"])[0]
-        numbers = sorted(
-            {
-                int(o["value"])
-                for o in soup(first.body).select("select[name=chapter] option")
-                if o.get("value", "").isdigit()
-            }
-        )
-        return [
-            f"{self.base_url}/viewstory.php?sid={sid}&chapter={n}"
-            for n in numbers
-            if str(n) != current
-        ]
+        sid = self._sid(first.url) or ""
+        doc = soup(first.body)
+        if _is_printable(doc):
+            return []
+        consent = _consent_link(doc)
+        if consent is not None:
+            if not self.site.allow_adult:
+                return []  # parse_work says why
+            # The consent link's own parameters, on the whole-story page.
+            query = parse_qs(urlsplit(urljoin(first.url, consent)).query)
+            extra = {k: v[0] for k, v in query.items() if k in ("ageconsent", "warning")}
+            return [self._url(sid, action="printable", chapter="all", **extra)]
+        shown = _chapter_shown(doc, first.url)
+        return [self._url(sid, chapter=str(n)) for n in sorted(_chapter_titles(doc)) if n != shown]
 
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         first = pages[0]
         sid = self._sid(first.url) or ""
-        doc = soup(first.body)
+        work_id = f"efiction:{self.host}:{sid}"
         if first.status in (404, 410):
-            raise Gone(f"efiction:{self.host}:{sid} is gone upstream", first.url, first.status)
+            raise Gone(f"{work_id} is gone upstream", first.url, first.status)
+        docs = [(p, soup(p.body)) for p in pages]
+        # An age-consent page followed by the page it unlocked: read the latter.
+        while len(docs) > 1 and _consent_link(docs[0][1]) is not None:
+            docs.pop(0)
+        page, doc = docs[0]
+        printable = _is_printable(doc)
+        if doc.select_one("#story") is None and not printable:
+            self._refuse(doc, work_id, page)
+        meta, summary_html = self._meta(doc)
+        titles = _chapter_titles(doc)
+        work_notes: list[RawNote] = []
+        if printable:
+            chapters = self._printable_chapters(doc, meta.authors, work_notes)
+        else:
+            chapters = []
+            for p, pdoc in docs:
+                chapters.append(self._chapter_page(p, pdoc, titles, work_notes))
+            chapters.sort(key=lambda c: c.number)
+        if not chapters:
+            raise ParseError(f"{page.url}: the eFiction page has no chapter text")
+        if meta.status == "complete":
+            meta.chapters_total = meta.chapters_total or len(titles) or len(chapters)
+        else:
+            meta.chapters_total = None
+        return RawWork(
+            "efiction",
+            f"{self.host}:{sid}",
+            self._url(sid),
+            meta,
+            chapters,
+            summary_html,
+            work_notes,
+        )
+
+    # --- pieces ----------------------------------------------------------------------
+
+    def _refuse(self, doc, work_id: str, page: FetchedPage) -> None:
         main_text = text_of(doc.body)[:2000].lower() if doc.body else ""
-        if doc.select_one("#story") is None:
-            if "registered users" in main_text or "must be logged in" in main_text:
-                raise LoginRequired(
-                    f"efiction:{self.host}:{sid} is for registered users only", first.url
-                )
-            if "not found" in main_text or "does not exist" in main_text:
-                raise Gone(f"efiction:{self.host}:{sid} is gone upstream", first.url, first.status)
-            raise ParseError(f"{first.url}: not an eFiction story page (no #story)")
-        meta = WorkMeta()
+        if "registered users" in main_text or "must be logged in" in main_text:
+            raise LoginRequired(f"{work_id} is for registered users only", page.url)
+        if _consent_link(doc) is not None:
+            raise AdultContent(
+                f"{work_id} is behind the archive's age or content warning "
+                "(set allow_adult = true under [sites.efiction] to archive it)",
+                page.url,
+                page.status,
+            )
+        if (
+            "not found" in main_text
+            or "does not exist" in main_text
+            or "invalid story" in main_text
+        ):
+            raise Gone(f"{work_id} is gone upstream", page.url, page.status)
+        raise ParseError(f"{page.url}: not an eFiction story page (no #story)")
+
+    def _meta(self, doc) -> tuple[WorkMeta, str]:
+        meta = WorkMeta(status="in_progress")  # unless the page says "Completed: Yes"
         title_div = doc.select_one("#pagetitle")
         links = title_div.find_all("a") if title_div else []
         meta.title = text_of(links[0]) if links else text_of(title_div)
         meta.authors = [text_of(a) for a in links if "viewuser.php" in a.get("href", "")]
+        if not links and " by " in meta.title:
+            meta.title, _, author = meta.title.rpartition(" by ")
+            meta.authors = [author]
         summary_html = ""
         for label in doc.select("span.label"):
-            name = text_of(label).rstrip(":").strip()
+            name, value = _label_value(label)
             key = LABELS.get(name)
             if key is None:
                 continue
-            values, node = [], label.next_sibling
-            while node is not None and getattr(node, "name", None) not in ("span", "br"):
-                values.append(node.get_text(" ") if hasattr(node, "get_text") else str(node))
-                node = node.next_sibling
-            value = " ".join("".join(values).split()).strip()
             if key == "summary":
                 summary_html = value
-            elif key in ("fandoms", "characters", "warnings", "tags"):
-                setattr(meta, key, [v.strip() for v in value.split(",") if v.strip()])
+            elif key in _LIST_KEYS:
+                values = [v.strip() for v in value.split(",") if v.strip()]
+                setattr(meta, key, [] if values == ["None"] else values)
             elif key == "rating":
                 meta.rating = value or None
             elif key == "words":
                 meta.words_upstream = to_int(value)
+            elif key == "chapters":
+                meta.chapters_total = to_int(value)
             elif key == "completed":
                 meta.status = "complete" if value.lower().startswith("yes") else "in_progress"
             elif key in ("published", "updated"):
-                setattr(meta, key, value or None)
+                setattr(meta, key, _iso_date(value))
             elif key == "series" and value and value.lower() != "none":
                 meta.series = [{"name": value, "id": None, "part": None}]
-        options = {
-            int(o["value"]): re.sub(r"^\d+\.\s*", "", text_of(o))
-            for o in doc.select("select[name=chapter] option")
-            if o.get("value", "").isdigit()
-        }
-        meta.chapters_total = len(options) or 1 if meta.status == "complete" else None
-        chapters = []
-        for page in pages:
-            number = int(parse_qs(urlsplit(page.url).query).get("chapter", ["1"])[0] or 1)
-            pdoc = soup(page.body)
-            story = pdoc.select_one("#story")
-            if story is None:
-                raise ParseError(f"{page.url}: chapter {number} has no #story")
-            notes = [
-                RawNote("chapter_note", "before", inner_html(n)) for n in pdoc.select("div.notes")
-            ]
-            chapters.append(RawChapter(number, options.get(number, ""), inner_html(story), notes))
-        return RawWork(
-            "efiction",
-            f"{self.host}:{sid}",
-            f"{self.base_url}/viewstory.php?sid={sid}",
-            meta,
-            chapters,
-            summary_html,
-        )
+        return meta, summary_html
+
+    def _printable_chapters(
+        self, doc, authors: list[str], work_notes: list[RawNote]
+    ) -> list[RawChapter]:
+        """printstory.tpl: story notes, then per chapter a title, notes, text, end notes."""
+        chapters: list[RawChapter] = []
+        current: RawChapter | None = None
+        for node in doc.select("div.chaptertitle, div.chapter, div.notes"):
+            classes = node.get("class", [])
+            if "chaptertitle" in classes:
+                anchor = node.find("a", attrs={"name": True})
+                number = (
+                    int(anchor["name"])
+                    if anchor is not None and anchor["name"].isdigit()
+                    else len(chapters) + 1
+                )
+                current = RawChapter(number, _strip_byline(text_of(node), authors), "")
+                chapters.append(current)
+            elif "chapter" in classes and current is not None:
+                current.html = inner_html(node)
+            elif "notes" in classes:
+                kind, position, html = _note(node)
+                if current is None or kind == "work_note":
+                    work_notes.append(RawNote("work_note", "before", html))
+                else:
+                    if kind == "chapter_note" and current.html:
+                        kind, position = "end_note", "after"
+                    current.notes.append(RawNote(kind, position, html))
+        return [c for c in chapters if c.html.strip()]
+
+    def _chapter_page(
+        self, page: FetchedPage, doc, titles: dict[int, str], work_notes: list[RawNote]
+    ) -> RawChapter:
+        number = _chapter_shown(doc, page.url)
+        story = doc.select_one("#story")
+        if story is None:
+            raise ParseError(f"{page.url}: chapter {number} has no #story")
+        notes = []
+        for div in doc.select("div.notes"):
+            kind, position, html = _note(div)
+            if kind == "work_note":
+                if not any(n.html == html for n in work_notes):
+                    work_notes.append(RawNote(kind, position, html))
+            else:
+                notes.append(RawNote(kind, position, html))
+        return RawChapter(number, titles.get(number, ""), inner_html(story), notes)
+
+
+def _is_printable(doc) -> bool:
+    return bool(doc.select_one("div.chaptertitle")) and bool(doc.select_one("div.chapter"))
+
+
+def _consent_link(doc) -> str | None:
+    """The "I am old enough" / "continue past the warning" link of an interstitial."""
+    if doc.select_one("#story") is not None or _is_printable(doc):
+        return None
+    link = doc.select_one("a[href*='ageconsent=ok'], a[href*='warning=']")
+    return link["href"] if link is not None else None
+
+
+def _chapter_titles(doc) -> dict[int, str]:
+    return {
+        int(o["value"]): re.sub(r"^\d+\.\s*", "", text_of(o))
+        for o in doc.select("select[name=chapter] option")
+        if o.get("value", "").isdigit()
+    }
+
+
+def _chapter_shown(doc, url: str) -> int:
+    """The chapter a page shows: the jump menu's selected one, else the URL's, else 1."""
+    selected = doc.select_one("select[name=chapter] option[selected]")
+    if selected is not None and selected.get("value", "").isdigit():
+        return int(selected["value"])
+    asked = parse_qs(urlsplit(url).query).get("chapter", ["1"])[0]
+    return int(asked) if asked.isdigit() else 1
+
+
+def _strip_byline(title: str, authors: list[str]) -> str:
+    """printstory.tpl writes "Title by Author" for each chapter."""
+    head, sep, who = title.rpartition(" by ")
+    return head.strip() if sep and (not authors or who.strip() in authors) else title

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from crawler.errors import Gone, ParseError
 from crawler.models import FetchedPage, RawChapter, RawWork, WorkMeta
-from crawler.sites.base import SiteAdapter, inner_html, soup, text_of, to_int
+from crawler.sites.base import SiteAdapter, inner_html, soup, text_of, to_int, truncated
 
 STORY_RE = re.compile(r"^/s/(\d+)")
 GENRES = {
@@ -100,6 +100,10 @@ class FFNAdapter(SiteAdapter):
         chapters = []
         for page in pages:
             number = int((re.findall(r"^/s/\d+/(\d+)", urlsplit(page.url).path) or ["1"])[0])
+            if truncated(page.body):
+                raise ParseError(
+                    f"{page.url}: the page was cut off (no closing </html>); not stored"
+                )
             body = soup(page.body).select_one("#storytext")
             if body is None:
                 raise ParseError(f"{page.url}: chapter {number} has no story text")

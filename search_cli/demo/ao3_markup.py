@@ -628,6 +628,37 @@ def required_tags_html(work: SampleWork) -> str:
 
 def blurb_html(work: SampleWork) -> str:
     """li.work.blurb.group: a work as a listing shows it."""
+    user = int(hashlib.sha1(work.authors[0].encode()).hexdigest()[:6], 16)
+    return (
+        f'<li id="work_{work.work_id}" class="work blurb group work-{work.work_id} user-{user}" '
+        f'role="article">\n{_blurb_body(work)}\n</li>'
+    )
+
+
+def bookmark_blurb_html(work: SampleWork, bookmarker: str, when: str) -> str:
+    """li.bookmark.blurb.group: a bookmarked work, then who bookmarked it and when.
+
+    The bookmark has a p.datetime of its own (the day it was made), after the
+    work's: a listing reader must take the work's date from its header.
+    """
+    bid = work.work_id % 1_000_000 + 9_000_000
+    return f"""<li id="bookmark_{bid}" class="bookmark blurb group" role="article">
+<div class="work module">
+{_blurb_body(work)}
+</div>
+<div class="user module group">
+    <!--bookmarker, time-->
+    <h5 class="byline heading">
+      Bookmarked by
+      <a href="/users/{a(quote(bookmarker))}/pseuds/{a(quote(bookmarker))}/bookmarks">{t(bookmarker)}</a>
+    </h5>
+    <p class="datetime">{blurb_date(when)}</p>
+</div>
+</li>"""
+
+
+def _blurb_body(work: SampleWork) -> str:
+    """What a work blurb holds: header, tags, summary, series, stats."""
     wid = work.work_id
     authors = ", ".join(user_link(n) for n in work.authors)
     fandoms = ", ".join(tag_link(f) for f in work.fandoms)
@@ -680,11 +711,8 @@ def blurb_html(work: SampleWork) -> str:
             f'    <dd class="bookmarks"><a href="/works/{wid}/bookmarks">{work.bookmarks}</a></dd>',
         ]
     stats += ['  <dt class="hits">Hits:</dt>', f'  <dd class="hits">{work.hits}</dd>']
-    user = int(hashlib.sha1(work.authors[0].encode()).hexdigest()[:6], 16)
     stats_html = "\n".join(stats)
-    return f"""<li id="work_{wid}" class="work blurb group work-{wid} user-{user}" role="article">
-
-  <!--title, author, fandom-->
+    return f"""  <!--title, author, fandom-->
   <div class="header module">
 
     <h4 class="heading">
@@ -724,13 +752,11 @@ def blurb_html(work: SampleWork) -> str:
   <dl class="stats">
 {stats_html}
   </dl>
+"""
 
-</li>"""
 
-
-def pagination_html(tag: str, page: int, pages: int) -> str:
-    """ol.pagination, as AO3 draws it above and below a listing."""
-    base = f"/tags/{escape_tag(tag)}/works"
+def pagination_html(base: str, page: int, pages: int) -> str:
+    """ol.pagination, as AO3 draws it above and below a listing at path `base`."""
     items = []
     if page > 1:
         prev = f"{base}?page={page - 1}"
@@ -769,7 +795,7 @@ def listing_page(tag: str, works: Sequence[SampleWork], page: int, per_page: int
     first = (page - 1) * per_page + 1
     last = first + len(shown) - 1
     tag_href = f"/tags/{escape_tag(tag)}"
-    pagination = pagination_html(tag, page, pages) if pages > 1 else ""
+    pagination = pagination_html(f"{tag_href}/works", page, pages) if pages > 1 else ""
     blurbs = "\n".join(blurb_html(w) for w in shown)
     main = f"""<!--Descriptive page name and system messages, descriptions, and instructions.-->
 <h2 class="heading">
@@ -801,6 +827,140 @@ def listing_page(tag: str, works: Sequence[SampleWork], page: int, per_page: int
 """
     title = f"{tag} - Works | {SITE}"
     return document(title, "works-index filtered", main, return_to=f"{tag_href}/works")
+
+
+def _index_page(
+    *,
+    heading: str,
+    title: str,
+    base: str,
+    items: Sequence[str],
+    page: int,
+    per_page: int,
+    main_class: str,
+    list_html: str = '<ol class="work index group">',
+    before: str = "",
+) -> str:
+    """One page of a paginated AO3 index: heading, pagination, the items, pagination."""
+    pages = max(1, -(-len(items) // per_page))
+    shown = items[(page - 1) * per_page : page * per_page]
+    pagination = pagination_html(base, page, pages) if pages > 1 else ""
+    close = "</" + list_html[1:3] + ">"
+    body = "\n".join(shown)
+    main = f"""<!--Descriptive page name and system messages, descriptions, and instructions.-->
+<h2 class="heading">
+   {heading}
+</h2>
+<!-- /end descriptions-->
+{before}
+  {pagination}
+
+<!--main content-->
+{list_html}
+{body}
+{close}
+
+<!--/content-->
+
+  {pagination}
+"""
+    return document(title, main_class, main, return_to=base)
+
+
+def _range(total: int, page: int, per_page: int) -> str:
+    first = (page - 1) * per_page + 1
+    return f"{first} - {min(total, page * per_page)} of {total}"
+
+
+def user_works_page(user: str, works: Sequence[SampleWork], page: int, per_page: int) -> str:
+    """/users/<user>/works: the works a user posted."""
+    link = f'<a href="/users/{a(quote(user))}">{t(user)}</a>'
+    return _index_page(
+        heading=f"{_range(len(works), page, per_page)} Works by {link}",
+        title=f"{user} - Works | {SITE}",
+        base=f"/users/{quote(user)}/works",
+        items=[blurb_html(w) for w in works],
+        page=page,
+        per_page=per_page,
+        main_class="works-index dashboard",
+    )
+
+
+def user_bookmarks_page(
+    user: str, bookmarks: Sequence[tuple[SampleWork, str]], page: int, per_page: int
+) -> str:
+    """/users/<user>/bookmarks: the works a user bookmarked, with the day of each bookmark."""
+    link = f'<a href="/users/{a(quote(user))}">{t(user)}</a>'
+    return _index_page(
+        heading=f"{_range(len(bookmarks), page, per_page)} Bookmarks by {link}",
+        title=f"{user} - Bookmarks | {SITE}",
+        base=f"/users/{quote(user)}/bookmarks",
+        items=[bookmark_blurb_html(w, user, when) for w, when in bookmarks],
+        page=page,
+        per_page=per_page,
+        main_class="bookmarks-index dashboard",
+        list_html='<ol class="bookmark index group">',
+    )
+
+
+def collection_works_page(
+    name: str, title: str, works: Sequence[SampleWork], page: int, per_page: int
+) -> str:
+    """/collections/<name>/works: the works in a collection."""
+    link = f'<a href="/collections/{a(quote(name))}">{t(title)}</a>'
+    return _index_page(
+        heading=f"{_range(len(works), page, per_page)} Works in {link}",
+        title=f"{title} - Works | {SITE}",
+        base=f"/collections/{quote(name)}/works",
+        items=[blurb_html(w) for w in works],
+        page=page,
+        per_page=per_page,
+        main_class="works-index collection",
+    )
+
+
+def series_page(
+    name: str, series_id: int, works: Sequence[SampleWork], page: int, per_page: int
+) -> str:
+    """/series/<id>: the series' metadata, then its works in order."""
+    creators = sorted({n for w in works for n in w.authors})
+    begun = min(w.published for w in works)
+    updated = max(w.revised for w in works)
+    meta = f"""
+<h3 class="landmark heading">Series Metadata</h3>
+<div class="wrapper">
+  <dl class="series meta group">
+    <dt>Creator:</dt>
+    <dd>{", ".join(user_link(c) for c in creators)}</dd>
+    <dt>Series Begun:</dt>
+    <dd>{begun}</dd>
+    <dt>Series Updated:</dt>
+    <dd>{updated}</dd>
+    <dt class="stats">Stats:</dt>
+    <dd class="stats">
+      <dl class="stats">
+        <dt>Words:</dt>
+        <dd>{_count(sum(w.words for w in works))}</dd>
+        <dt>Works:</dt>
+        <dd>{len(works)}</dd>
+        <dt>Complete:</dt>
+        <dd>{"Yes" if all(w.complete for w in works) else "No"}</dd>
+      </dl>
+    </dd>
+  </dl>
+</div>
+<h3 class="landmark heading">Listing Series</h3>"""
+    return _index_page(
+        heading=t(name),
+        title=f"{name} | {SITE}",
+        base=f"/series/{series_id}",
+        items=[blurb_html(w) for w in works],
+        page=page,
+        per_page=per_page,
+        main_class="series-show",
+        list_html='<ul class="series work index group">',
+        before=meta,
+    )
 
 
 # --- the other pages a crawler meets ---------------------------------------------------

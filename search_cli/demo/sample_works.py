@@ -793,6 +793,24 @@ WORKS: tuple[SampleWork, ...] = (
     THAMES,
 )
 
+# --- the other listings: bookmarks and collections -----------------------------
+
+# /users/<name>/bookmarks: (work id, the day it was bookmarked), newest first.
+BOOKMARKS: dict[str, tuple[tuple[int, str], ...]] = {
+    "marginalia": (
+        (IRENE.work_id, "2024-04-12"),
+        (SNOWSTORM.work_id, "2024-04-02"),
+        (LIGHTHOUSE.work_id, "2024-03-20"),
+    ),
+}
+# /collections/<name>/works: (title, work ids).
+COLLECTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
+    "SampleArchiveWeek2024": (
+        "Sample Archive Week 2024",
+        (LETTER_UNSENT.work_id, TEA_AT_LONGBOURN.work_id, COLLINS_SONNET.work_id),
+    ),
+}
+
 # --- what the demo and the tests search for ------------------------------------
 
 DEMO_PHRASE = "the curious incident of the lighthouse keeper"

@@ -1,11 +1,14 @@
 """The sample archive over real HTTP on 127.0.0.1, with AO3's URL shapes.
 
 The demo and the crawler's tests talk to it exactly as they would to AO3:
-robots.txt, tag listings with pagination, work pages (full or by chapter),
+robots.txt, listings with pagination (tag works, series, a user's works and
+bookmarks, collections), work pages (full or by chapter),
 deleted works (404), works for registered users only (302 to the login page),
 the adult-content notice, conditional GETs (ETag / Last-Modified -> 304).
 Tests can change it while it runs (delete, lock, update a work, inject a
-failure such as 429 with Retry-After) and read a log of every request.
+failure such as 429 with Retry-After, cut a page short) and read a log of every
+request. Any works can be served, e.g. a thousand generated ones for the crawl
+benchmark (search_cli.demo.generated), `per_page` to a listing page.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from search_cli.demo import ao3_markup
-from search_cli.demo.sample_works import LISTING_TAG, WORKS, SampleWork
+from search_cli.demo.sample_works import BOOKMARKS, COLLECTIONS, LISTING_TAG, WORKS, SampleWork
 
 ROBOTS_TXT = """\
 # robots.txt of the ficarchive sample archive, shaped like AO3's own.
@@ -53,6 +56,9 @@ PER_PAGE = 8
 HTML = "text/html; charset=utf-8"
 WORK_PATH = re.compile(r"^/works/(\d+)(?:/chapters/(\d+))?/?$")
 TAG_PATH = re.compile(r"^/tags/([^/]+)/works/?$")
+USER_PATH = re.compile(r"^/users/([^/]+)(?:/pseuds/[^/]+)?/(works|bookmarks)/?$")
+SERIES_PATH = re.compile(r"^/series/(\d+)/?$")
+COLLECTION_PATH = re.compile(r"^/collections/([^/]+)/works/?$")
 
 
 @dataclass(frozen=True)
@@ -102,12 +108,22 @@ def _not_modified(request_headers: dict[str, str], etag: str, last_modified: str
 class SampleArchive:
     """The archive's state and routing, without sockets (thread-safe)."""
 
-    def __init__(self, works: Iterable[SampleWork] = WORKS, per_page: int = PER_PAGE) -> None:
+    def __init__(
+        self,
+        works: Iterable[SampleWork] = WORKS,
+        per_page: int = PER_PAGE,
+        *,
+        bookmarks: dict[str, tuple[tuple[int, str], ...]] = BOOKMARKS,
+        collections: dict[str, tuple[str, tuple[int, ...]]] = COLLECTIONS,
+    ) -> None:
         self._original = tuple(works)
         self.per_page = per_page
+        self.bookmarks = dict(bookmarks)
+        self.collections = dict(collections)
         self._lock = threading.RLock()
         self._works: dict[int, SampleWork] = {w.work_id: w for w in self._original}
         self._failures: list[_Failure] = []
+        self._truncations: list[str] = []
         self._log: list[RequestRecord] = []
 
     # --- state tests can change -------------------------------------------------
@@ -143,6 +159,7 @@ class SampleArchive:
         with self._lock:
             self._works = {w.work_id: w for w in self._original}
             self._failures.clear()
+            self._truncations.clear()
 
     def fail_next(
         self, status: int, headers: dict[str, str] | None = None, *, path: str | None = None
@@ -150,6 +167,12 @@ class SampleArchive:
         """Queue one failure: the next request (whose path starts with `path`, if given) gets it."""
         with self._lock:
             self._failures.append(_Failure(int(status), dict(headers or {}), path))
+
+    def truncate_next(self, path: str) -> None:
+        """The next 200 answer to a request whose path starts with `path` carries only the
+        first half of its page (as a broken proxy or a dropped connection would leave it)."""
+        with self._lock:
+            self._truncations.append(path)
 
     @property
     def requests(self) -> list[RequestRecord]:
@@ -165,6 +188,18 @@ class SampleArchive:
 
     def handle(self, method: str, target: str, headers: dict[str, str], base_url: str) -> Response:
         """Answer one request. `headers` keys are lower-case."""
+        response = self._route(method, target, headers, base_url)
+        if response.status == 200:
+            with self._lock:
+                cut = next((p for p in self._truncations if target.startswith(p)), None)
+                if cut is not None:
+                    self._truncations.remove(cut)
+                    response = Response(
+                        200, response.body[: len(response.body) // 2], response.headers
+                    )
+        return response
+
+    def _route(self, method: str, target: str, headers: dict[str, str], base_url: str) -> Response:
         with self._lock:
             self._log.append(RequestRecord(time.monotonic(), method, target, dict(headers)))
             failure = self._pop_failure(target)
@@ -188,6 +223,12 @@ class SampleArchive:
             return self._page(ao3_markup.login_page(return_to), headers)
         if m := TAG_PATH.match(path):
             return self._listing(ao3_markup.unescape_tag(m.group(1)), query, headers)
+        if m := USER_PATH.match(path):
+            return self._user_listing(unquote(m.group(1)), m.group(2), query, headers)
+        if m := SERIES_PATH.match(path):
+            return self._series(int(m.group(1)), query, headers)
+        if m := COLLECTION_PATH.match(path):
+            return self._collection(unquote(m.group(1)), query, headers)
         if m := WORK_PATH.match(path):
             return self._work(int(m.group(1)), m.group(2), target, query, headers, base_url)
         return self._not_found()
@@ -231,18 +272,76 @@ class SampleArchive:
         # AO3's default order: most recently revised first (ties: newest id first)
         return sorted(works, key=lambda w: (w.revised, w.work_id), reverse=True)
 
-    def _listing(self, tag: str, query: dict[str, list[str]], headers: dict[str, str]) -> Response:
-        works = self._tag_works(tag)
-        if not works:
-            return self._not_found()
+    def _page_number(self, query: dict[str, list[str]], count: int) -> int | None:
+        """The ?page= asked for, or None when there is no such page."""
         try:
             page = int(query.get("page", ["1"])[0])
         except ValueError:
             page = 1
-        pages = max(1, -(-len(works) // self.per_page))
-        if not 1 <= page <= pages:
+        pages = max(1, -(-count // self.per_page))
+        return page if 1 <= page <= pages else None
+
+    def _listing(self, tag: str, query: dict[str, list[str]], headers: dict[str, str]) -> Response:
+        works = self._tag_works(tag)
+        page = self._page_number(query, len(works))
+        if not works or page is None:
             return self._not_found()
         html = ao3_markup.listing_page(tag, works, page, self.per_page)
+        return self._page(html, headers, max(w.revised for w in works))
+
+    def _user_listing(
+        self, user: str, kind: str, query: dict[str, list[str]], headers: dict[str, str]
+    ) -> Response:
+        by_id = {w.work_id: w for w in self.works}
+        if kind == "works":
+            works = sorted(
+                (w for w in by_id.values() if user in w.authors),
+                key=lambda w: (w.revised, w.work_id),
+                reverse=True,
+            )
+            page = self._page_number(query, len(works))
+            if not works or page is None:
+                return self._not_found()
+            html = ao3_markup.user_works_page(user, works, page, self.per_page)
+            return self._page(html, headers, max(w.revised for w in works))
+        marks = [(by_id[i], day) for i, day in self.bookmarks.get(user, ()) if i in by_id]
+        page = self._page_number(query, len(marks))
+        if not marks or page is None:
+            return self._not_found()
+        html = ao3_markup.user_bookmarks_page(user, marks, page, self.per_page)
+        return self._page(html, headers)
+
+    def _series(
+        self, series_id: int, query: dict[str, list[str]], headers: dict[str, str]
+    ) -> Response:
+        parts = sorted(
+            ((part, w) for w in self.works for _, sid, part in w.series if sid == series_id),
+            key=lambda pw: (pw[0], pw[1].work_id),
+        )
+        works = [w for _, w in parts]
+        page = self._page_number(query, len(works))
+        if not works or page is None:
+            return self._not_found()
+        name = next(n for n, sid, _ in works[0].series if sid == series_id)
+        html = ao3_markup.series_page(name, series_id, works, page, self.per_page)
+        return self._page(html, headers, max(w.revised for w in works))
+
+    def _collection(
+        self, name: str, query: dict[str, list[str]], headers: dict[str, str]
+    ) -> Response:
+        if name not in self.collections:
+            return self._not_found()
+        title, ids = self.collections[name]
+        by_id = {w.work_id: w for w in self.works}
+        works = sorted(
+            (by_id[i] for i in ids if i in by_id),
+            key=lambda w: (w.revised, w.work_id),
+            reverse=True,
+        )
+        page = self._page_number(query, len(works))
+        if not works or page is None:
+            return self._not_found()
+        html = ao3_markup.collection_works_page(name, title, works, page, self.per_page)
         return self._page(html, headers, max(w.revised for w in works))
 
     def _work(
@@ -278,6 +377,9 @@ class SampleArchive:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body
+    # would wait for the client's delayed ACK (tens of ms per response on loopback).
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def do_GET(self) -> None:
@@ -316,9 +418,16 @@ class SampleArchiveServer:
     """
 
     def __init__(
-        self, works: Iterable[SampleWork] = WORKS, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        works: Iterable[SampleWork] = WORKS,
+        *,
+        per_page: int = PER_PAGE,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
-        self.archive = SampleArchive(works)
+        """`works` may be any works, e.g. search_cli.demo.generated.generate_works(1000);
+        the LISTING_TAG listing always lists them all, `per_page` to a page."""
+        self.archive = SampleArchive(works, per_page)
         self._address = (host, port)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -391,3 +500,6 @@ class SampleArchiveServer:
         self, status: int, headers: dict[str, str] | None = None, *, path: str | None = None
     ) -> None:
         self.archive.fail_next(status, headers, path=path)
+
+    def truncate_next(self, path: str) -> None:
+        self.archive.truncate_next(path)
