@@ -98,6 +98,7 @@ class WorkMeta:
     hits: int | None = None
     bookmarks: int | None = None
     comments: int | None = None
+    collections: list[str] = field(default_factory=list)
     words_upstream: int | None = None
 
 
@@ -265,6 +266,7 @@ class Work:
             "hits": m.hits,
             "bookmarks": m.bookmarks,
             "comments": m.comments,
+            "collections": list(m.collections),
         }
 
     @classmethod
@@ -289,6 +291,7 @@ class Work:
             hits=d.get("hits"),
             bookmarks=d.get("bookmarks"),
             comments=d.get("comments"),
+            collections=list(d.get("collections", [])),
         )
         chapters = [
             Chapter(

@@ -152,6 +152,7 @@ def test_chapter_view_in_several_series_every_field():
         {"name": "AO3 Skins", "id": "3078150", "part": 1},
         {"name": ":has() selector", "id": "3078153", "part": 1},
     ]
+    assert m.collections == ["Ao3 Skins"]
     assert (m.status, m.chapters_total) == ("complete", 3)
     assert (m.published, m.updated) == ("2022-08-22", "2023-08-10")
     assert (m.words_upstream, m.kudos, m.hits, m.bookmarks, m.comments) == (

@@ -213,6 +213,7 @@ class AO3Adapter(SiteAdapter):
             hits=to_int(stat("hits")),
             bookmarks=to_int(stat("bookmarks")),
             comments=to_int(stat("comments")),
+            collections=[text_of(a) for a in meta_dl.select("dd.collections a")],
             words_upstream=to_int(stat("words")),
         )
 
