@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test soak lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The reliability suite's long versions: many SIGKILL trials, larger hostile inputs,
+# longer fuzzing; prints a table (tests/reliability/soak.py; --help for its options).
+soak: $(TEST_STAMP)
+	$(BIN)/python -m tests.reliability.soak
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from crawler.clean import clean_work
 from crawler.config import Config, Source
+from crawler.damage import damage
 from crawler.errors import (
     AdultContent,
     FetchError,
@@ -263,11 +264,27 @@ class Archiver:
         return {"etag": etag, "last_modified": last_modified}
 
     def _store(
-        self, raw: RawWork, pages: list[FetchedPage], fingerprint: str | None, source: str | None
+        self,
+        raw: RawWork,
+        pages: list[FetchedPage],
+        fingerprint: str | None,
+        source: str | None,
+        *,
+        fetched: bool = True,
     ) -> Outcome:
+        """Clean and store a work; `fetched=False` for a local file (no crawl state)."""
         work = clean_work(raw, detect_body_notes=self.config.cleaning.detect_body_notes)
+        why = damage(work, pages)
+        if why is not None:
+            # A damaged page never becomes the stored text; the next crawl asks again.
+            kept = "; the stored copy is kept" if self.store.work_row(work.id) else ""
+            reason = f"{raw.url}: {why}; not stored{kept}"
+            if fetched:
+                self.store.set_state(raw.url, "work", "failed", reason, source)
+            return Outcome(work.id, raw.url, "failed", reason, work.title)
         result = self.store.save_work(work, pages, fingerprint)
-        self.store.set_state(raw.url, "work", "done", result, source)
+        if fetched:
+            self.store.set_state(raw.url, "work", "done", result, source)
         if result != "unchanged" or self.store.work_row(work.id)["indexed_hash"] is None:
             self._to_index.append(work.id)
         return Outcome(work.id, raw.url, result, "", work.title)
@@ -317,7 +334,19 @@ class Archiver:
         return report
 
     def _import_one(self, site: TextAdapter, path: Path) -> Outcome:
+        cap = self.config.politeness.max_page_bytes
         try:
+            size = path.stat().st_size
+            if size > cap:
+                # The same cap as a fetched page: parsing a huge page takes minutes and
+                # gigabytes, and no story is one 20 MB page.
+                return Outcome(
+                    "",
+                    str(path),
+                    "failed",
+                    f"{path} is {size:,} bytes, over the {cap:,} byte limit"
+                    " (politeness.max_page_bytes)",
+                )
             body = path.read_bytes()
         except OSError as exc:
             return Outcome("", str(path), "failed", f"cannot read {path}: {exc.strerror or exc}")
@@ -328,7 +357,7 @@ class Archiver:
             raw = site.parse_work([page])
         except ParseError as exc:
             return Outcome("", str(path), "failed", str(exc))
-        return self._store(raw, [page], None, None)
+        return self._store(raw, [page], None, None, fetched=False)
 
     def update(self, ids: Iterable[str]) -> Report:
         """Re-check stored works upstream; say which gained chapters."""
@@ -373,11 +402,19 @@ class Archiver:
             self.store.mark_indexed(ids)
 
     def index_pending(self) -> int:
-        """Index every work whose stored text is newer than the index (also after a crash)."""
-        self._to_index = sorted(set(self._to_index) | set(self.store.unindexed_ids()))
+        """Bring the index to exactly the works in the store, whatever a crash left.
+
+        Works whose text changed since they were indexed, works the index lacks (a
+        rebuild or commit killed half way) and works the store no longer holds.
+        """
+        stored = set(self.store.work_ids())
+        indexed = self.indexer.work_ids()
+        self._to_index = sorted(
+            set(self._to_index) | set(self.store.unindexed_ids()) | (stored - indexed)
+        )
         count = len(self._to_index)
         self._maybe_index(force=True)
-        stale = self.indexer.work_ids() - set(self.store.work_ids())
+        stale = indexed - stored
         if stale:
             self.indexer.update([], remove=sorted(stale))
         return count

@@ -7,6 +7,7 @@ re-analysed: Whoosh is slow (see MEASUREMENTS.md), so it must waste nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh import writing
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -23,15 +25,20 @@ from whoosh.analysis import (
     Token,
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
+from whoosh.util.filelock import try_for
 
 from crawler.errors import IndexingError
 from crawler.models import Work
 from index.names import character_keys, relationship_keys
+from index.store import is_disk_full
 
 INDEX_DIR = "index"
 INDEX_NAME = "works"
+# How long a writer waits for another process's commit (a crawl's batch, a rebuild).
+LOCK_WAIT_SECONDS = 60.0
 
 
 def folding_analyzer():
@@ -214,7 +221,9 @@ class Indexer:
         self.dir = Path(archive_dir) / INDEX_DIR
 
     def exists(self) -> bool:
-        return windex.exists_in(str(self.dir), indexname=INDEX_NAME)
+        """A table of contents is there (readable or not: open() says which)."""
+        pattern = re.compile(rf"^_{INDEX_NAME}_\d+\.toc$")
+        return self.dir.is_dir() and any(pattern.match(p.name) for p in self.dir.iterdir())
 
     def open(self, *, create: bool = True):
         """Open the index (creating it unless `create=False`); an index from an
@@ -231,6 +240,11 @@ class Indexer:
             ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME)
             schema = ix.schema
         except (OSError, windex.IndexError) as exc:
+            if is_disk_full(exc):
+                raise IndexingError(
+                    f"{self.dir}: cannot create the search index: the disk is full; the store"
+                    " holds everything (`ficarchive index` catches up once there is space)"
+                ) from None
             raise IndexingError(
                 f"{self.dir}: cannot open the search index ({exc}); run `ficarchive index --rebuild`"
             ) from None
@@ -254,44 +268,163 @@ class Indexer:
         progress: Callable[[Work], None] | None = None,
     ) -> list[str]:
         """Replace these works' documents in one commit; return the ids written."""
-        ix = self.open()
-        written: list[str] = []
+        return self._write(self.open(), works, remove, progress)
+
+    def rebuild(
+        self, works: Iterable[Work], progress: Callable[[Work], None] | None = None
+    ) -> list[str]:
+        """Replace the whole index with these works, in one commit.
+
+        Until that commit lands searches see the old index, and a crash or a full
+        disk on the way leaves it whole. The new schema is written with it, so a
+        rebuild is also how an index from an older ficarchive is brought up to date.
+        """
         try:
-            writer = ix.writer(limitmb=256)
+            if not self.exists():
+                raise FileNotFoundError(self.dir)
+            ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME, schema=make_schema())
+        except Exception:  # missing or unreadable: nothing in it is worth keeping
+            shutil.rmtree(self.dir, ignore_errors=True)
+            ix = self.open()
+        return self._write(ix, works, (), progress, mergetype=writing.CLEAR)
+
+    def _write(
+        self,
+        ix,
+        works: Iterable[Work],
+        remove: Iterable[str],
+        progress: Callable[[Work], None] | None,
+        mergetype=None,
+    ) -> list[str]:
+        # The write lock is taken here, not by Whoosh's writer: a writer that fails
+        # while it sets up (a full disk) would keep the lock it took for the life
+        # of the process.
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=LOCK_WAIT_SECONDS, delay=0.25):
+            ix.close()
+            raise IndexingError(
+                f"{self.dir}: another ficarchive process has been writing the index for"
+                f" over {LOCK_WAIT_SECONDS:.0f} s; try again when it has finished"
+            )
+        written: list[str] = []
+        failure: OSError | None = None
+        try:
+            self._drop_stray_tocs()
+            writer = writing.SegmentWriter(ix, _lk=False, limitmb=256)
             try:
                 for work_id in remove:
                     writer.delete_by_term("work_id", work_id)
+                clearing = mergetype is writing.CLEAR  # old segments all go: nothing to delete
                 for work in works:
-                    writer.delete_by_term("work_id", work.id)
+                    if not clearing:
+                        writer.delete_by_term("work_id", work.id)
                     for doc in chapter_docs(work):
                         writer.add_document(**doc)
                     written.append(work.id)
                     if progress:
                         progress(work)
+                writer.commit(mergetype=mergetype)
             except BaseException:
-                writer.cancel()
+                self._abandon(writer)
                 raise
-            writer.commit()
         except OSError as exc:
-            raise IndexingError(f"{self.dir}: could not write the index: {exc}") from None
+            failure = exc
         finally:
+            lock.release()
             ix.close()
+        if failure is not None:
+            self.clean_leftovers()  # a full disk wants its space back
+            why = "the disk is full" if is_disk_full(failure) else str(failure)
+            raise IndexingError(
+                f"{self.dir}: could not write the index: {why}; the index is as it was before"
+                " this write and the store holds everything (`ficarchive index` catches up)"
+            )
         return written
 
-    def rebuild(
-        self, works: Iterable[Work], progress: Callable[[Work], None] | None = None
-    ) -> list[str]:
-        """Start from an empty index and add every work."""
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        return self.update(works, progress=progress)
+    @staticmethod
+    def _abandon(writer) -> None:
+        """Give up a writer whose commit failed: close its files, drop its temp folder."""
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        for part in ("perdocwriter", "fieldwriter"):
+            with contextlib.suppress(Exception):
+                getattr(writer, part).close()
+        with contextlib.suppress(Exception):
+            writer._tempstorage.destroy()
+
+    # --- leftovers of crashed writers ------------------------------------------------
+
+    def _drop_stray_tocs(self) -> None:
+        """With the write lock held: a table of contents a dead writer never renamed in.
+
+        Whoosh's own commit cleans old generations and unused segments, and the next
+        writer reuses the temp folder; only these half-written temp files would stay.
+        """
+        for path in self.dir.glob(f"_{INDEX_NAME}_*.toc.*"):
+            path.unlink(missing_ok=True)
+
+    def _lock(self):
+        return FileStorage(str(self.dir)).lock(f"{INDEX_NAME}_WRITELOCK")
+
+    def leftovers(self) -> list[Path]:
+        """Files no commit refers to, left by a writer that died or failed: its temp
+        folder, half-written segments and tables of contents. Readers never open them.
+        Nothing is a leftover while a live writer holds the lock (its files are new)."""
+        if not self.exists():
+            return []
+        lock = self._lock()
+        if not lock.acquire(blocking=False):
+            return []
+        try:
+            return self._unreferenced()
+        finally:
+            lock.release()
+
+    def _unreferenced(self) -> list[Path]:
+        try:
+            ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME, schema=make_schema())
+            try:
+                toc = ix._read_toc()
+            finally:
+                ix.close()
+        except Exception:
+            return []  # an unreadable index is rebuilt, not swept
+        keep = {f"_{INDEX_NAME}_{toc.generation}.toc", f"{INDEX_NAME}_WRITELOCK"}
+        segments = tuple(seg.segment_id() + "." for seg in toc.segments)
+        return sorted(
+            path
+            for path in self.dir.iterdir()
+            if path.name not in keep and not (segments and path.name.startswith(segments))
+        )
+
+    def clean_leftovers(self) -> list[Path]:
+        """Remove leftovers, holding the write lock so no live writer loses a file."""
+        if not self.exists():
+            return []
+        lock = self._lock()
+        if not lock.acquire(blocking=False):
+            return []
+        try:
+            found = self._unreferenced()
+            for path in found:
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+            return found
+        finally:
+            lock.release()
 
     def work_ids(self) -> set[str]:
+        return {work_id for work_id, _ in self.documents()}
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(work id, document id) of every chapter document in the index."""
         if not self.exists():
-            return set()
+            return []
         ix = self.open()
         try:
             with ix.searcher() as s:
-                return {fields["work_id"] for fields in s.all_stored_fields()}
+                return [(f["work_id"], f["doc_id"]) for f in s.all_stored_fields()]
         finally:
             ix.close()

@@ -7,15 +7,17 @@ deleted because upstream lost them: they are marked gone and kept.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,18 @@ from crawler.errors import ArchiveLocked, StoreError
 from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
 from index.schema import MIGRATIONS, SCHEMA_VERSION
 
+log = logging.getLogger(__name__)
+
 STORE_FILE = "ficarchive.sqlite3"
+LOCK_FILE = "crawl.lock"
+DISK_FULL = "the disk is full"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL or the OS's ENOSPC/EDQUOT: out of space, not a damaged archive."""
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def now_iso() -> str:
@@ -39,6 +52,61 @@ def content_hash(work: Work) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+@contextmanager
+def _damage_is_a_store_error(path: Path) -> Iterator[None]:
+    """A damaged file is the user's news, not a traceback; other errors pass through."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in DAMAGED:
+            raise
+        raise StoreError(
+            f"{path}: the archive store is damaged ({exc}); `ficarchive doctor` says what is"
+            " left, and a backup or `sqlite3 FILE .recover` can bring the rest back"
+        ) from None
+
+
+class _Cursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=()):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().executemany(sql, seq_of_parameters)
+
+    def fetchone(self):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().fetchone()
+
+    def fetchmany(self, size: int = 1):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().fetchmany(size)
+
+    def fetchall(self):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().fetchall()
+
+    def __next__(self):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().__next__()
+
+
+class _Connection(sqlite3.Connection):
+    """Every statement, and every row read, reports a damaged file as a StoreError."""
+
+    path: Path
+
+    def execute(self, sql, parameters=()):
+        return self.cursor(_Cursor).execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):
+        return self.cursor(_Cursor).executemany(sql, seq_of_parameters)
+
+
 class Store:
     """Open (creating and migrating) the store in an archive folder."""
 
@@ -47,7 +115,10 @@ class Store:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             self.path = self.dir / STORE_FILE
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, factory=_Connection
+            )
+            self.db.path = self.path
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -88,15 +159,32 @@ class Store:
                 raise
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+    def transaction(self, what: str = "write to the archive") -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write; an SQLite failure becomes a StoreError saying what failed."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                # SQLite rolls back by itself after SQLITE_FULL or an I/O error; a second
+                # ROLLBACK would fail and hide the real error.
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            else:
+                self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise self._error(what, exc) from None
+
+    def _error(self, what: str, exc: sqlite3.Error) -> StoreError:
+        if is_disk_full(exc):
+            return StoreError(
+                f"{self.path}: could not {what}: {DISK_FULL} (nothing of this write was kept;"
+                " the archive is as it was before it); free some space and run it again"
+            )
+        return StoreError(f"{self.path}: could not {what}: {exc}")
 
     # --- works ----------------------------------------------------------------
 
@@ -114,58 +202,53 @@ class Store:
         """
         digest = content_hash(work)
         stamp = now_iso()
-        try:
-            with self.transaction() as db:
-                row = db.execute(
-                    "SELECT content_hash FROM works WHERE id = ?", (work.id,)
-                ).fetchone()
-                for page in pages:
-                    self._save_page(db, work.id, page)
-                if row is not None and row["content_hash"] == digest:
-                    if fetched:
-                        db.execute(
-                            "UPDATE works SET gone_at = NULL, locked = 0, last_fetched = ?,"
-                            " meta = ?, fingerprint = COALESCE(?, fingerprint),"
-                            " indexed_hash = NULL WHERE id = ?",
-                            (stamp, json.dumps(asdict(work.meta)), fingerprint, work.id),
-                        )
-                    return "unchanged"
-                db.execute("DELETE FROM chapters WHERE work_id = ?", (work.id,))
-                db.execute("DELETE FROM notes WHERE work_id = ?", (work.id,))
+        with self.transaction(f"store {work.id}") as db:
+            row = db.execute("SELECT content_hash FROM works WHERE id = ?", (work.id,)).fetchone()
+            for page in pages:
+                self._save_page(db, work.id, page)
+            if row is not None and row["content_hash"] == digest:
+                if fetched:
+                    db.execute(
+                        "UPDATE works SET gone_at = NULL, locked = 0, last_fetched = ?,"
+                        " meta = ?, fingerprint = COALESCE(?, fingerprint),"
+                        " indexed_hash = NULL WHERE id = ?",
+                        (stamp, json.dumps(asdict(work.meta)), fingerprint, work.id),
+                    )
+                return "unchanged"
+            db.execute("DELETE FROM chapters WHERE work_id = ?", (work.id,))
+            db.execute("DELETE FROM notes WHERE work_id = ?", (work.id,))
+            db.execute(
+                """INSERT INTO works (id, site, url, title, words, meta, summary, fingerprint,
+                     content_hash, locked, gone_at, first_stored, last_fetched, last_changed)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET site = excluded.site, url = excluded.url,
+                     title = excluded.title, words = excluded.words, meta = excluded.meta,
+                     summary = excluded.summary,
+                     fingerprint = COALESCE(excluded.fingerprint, works.fingerprint),
+                     content_hash = excluded.content_hash,
+                     locked = CASE WHEN ? THEN 0 ELSE works.locked END,
+                     gone_at = CASE WHEN ? THEN NULL ELSE works.gone_at END,
+                     last_fetched = CASE WHEN ? THEN excluded.last_fetched
+                                    ELSE works.last_fetched END,
+                     last_changed = excluded.last_changed""",
+                (
+                    work.id, work.site, work.url, work.title, work.words,
+                    json.dumps(asdict(work.meta)), work.summary, fingerprint, digest,
+                    stamp, stamp, stamp, fetched, fetched, fetched,
+                ),
+            )  # fmt: skip
+            for ch in work.chapters:
                 db.execute(
-                    """INSERT INTO works (id, site, url, title, words, meta, summary, fingerprint,
-                         content_hash, locked, gone_at, first_stored, last_fetched, last_changed)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
-                       ON CONFLICT (id) DO UPDATE SET site = excluded.site, url = excluded.url,
-                         title = excluded.title, words = excluded.words, meta = excluded.meta,
-                         summary = excluded.summary,
-                         fingerprint = COALESCE(excluded.fingerprint, works.fingerprint),
-                         content_hash = excluded.content_hash,
-                         locked = CASE WHEN ? THEN 0 ELSE works.locked END,
-                         gone_at = CASE WHEN ? THEN NULL ELSE works.gone_at END,
-                         last_fetched = CASE WHEN ? THEN excluded.last_fetched
-                                        ELSE works.last_fetched END,
-                         last_changed = excluded.last_changed""",
+                    "INSERT INTO chapters VALUES (?, ?, ?, ?, ?)",
                     (
-                        work.id, work.site, work.url, work.title, work.words,
-                        json.dumps(asdict(work.meta)), work.summary, fingerprint, digest,
-                        stamp, stamp, stamp, fetched, fetched, fetched,
+                        work.id, ch.number, ch.title,
+                        json.dumps([b.to_dict() for b in ch.blocks], ensure_ascii=False),
+                        ch.words,
                     ),
                 )  # fmt: skip
-                for ch in work.chapters:
-                    db.execute(
-                        "INSERT INTO chapters VALUES (?, ?, ?, ?, ?)",
-                        (
-                            work.id, ch.number, ch.title,
-                            json.dumps([b.to_dict() for b in ch.blocks], ensure_ascii=False),
-                            ch.words,
-                        ),
-                    )  # fmt: skip
-                    self._save_notes(db, work.id, ch.number, ch.notes)
-                self._save_notes(db, work.id, 0, work.notes)
-                return "new" if row is None else "updated"
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: could not store {work.id}: {exc}") from None
+                self._save_notes(db, work.id, ch.number, ch.notes)
+            self._save_notes(db, work.id, 0, work.notes)
+            return "new" if row is None else "updated"
 
     @staticmethod
     def _save_notes(db: sqlite3.Connection, work_id: str, chapter: int, notes: list[Note]) -> None:
@@ -252,7 +335,7 @@ class Store:
 
     def mark_gone(self, work_id: str) -> bool:
         """Upstream lost the work: keep every word, remember when it went."""
-        with self.transaction() as db:
+        with self.transaction(f"mark {work_id} gone") as db:
             cur = db.execute(
                 "UPDATE works SET gone_at = COALESCE(gone_at, ?), indexed_hash = NULL WHERE id = ?",
                 (now_iso(), work_id),
@@ -260,12 +343,12 @@ class Store:
             return cur.rowcount > 0
 
     def mark_locked(self, work_id: str) -> bool:
-        with self.transaction() as db:
+        with self.transaction(f"mark {work_id} locked") as db:
             cur = db.execute("UPDATE works SET locked = 1 WHERE id = ?", (work_id,))
             return cur.rowcount > 0
 
     def mark_indexed(self, work_ids: list[str]) -> None:
-        with self.transaction() as db:
+        with self.transaction("record what is indexed") as db:
             db.executemany(
                 "UPDATE works SET indexed_hash = content_hash WHERE id = ?",
                 [(i,) for i in work_ids],
@@ -281,7 +364,7 @@ class Store:
 
     def remove_work(self, work_id: str) -> bool:
         """Only the user removes a work (never a crawl): text, notes and raw pages go."""
-        with self.transaction() as db:
+        with self.transaction(f"remove {work_id}") as db:
             db.execute("DELETE FROM raw_pages WHERE work_id = ?", (work_id,))
             return db.execute("DELETE FROM works WHERE id = ?", (work_id,)).rowcount > 0
 
@@ -320,7 +403,7 @@ class Store:
 
     def touch_fetched(self, work_id: str, fingerprint: str | None) -> None:
         """A 304: the stored copy is current; remember when we checked and what the listing said."""
-        with self.transaction() as db:
+        with self.transaction(f"record that {work_id} is current") as db:
             db.execute(
                 "UPDATE works SET last_fetched = ?, fingerprint = COALESCE(?, fingerprint),"
                 " gone_at = NULL, locked = 0 WHERE id = ?",
@@ -332,7 +415,7 @@ class Store:
     def set_state(
         self, url: str, kind: str, state: str, reason: str = "", source: str | None = None
     ) -> None:
-        with self.transaction() as db:
+        with self.transaction(f"record the crawl state of {url}") as db:
             db.execute(
                 """INSERT INTO crawl_state (url, source, kind, state, reason, attempts, updated_at)
                    VALUES (?, ?, ?, ?, ?, 1, ?)
@@ -343,7 +426,7 @@ class Store:
             )
 
     def touch_source(self, name: str) -> None:
-        with self.transaction() as db:
+        with self.transaction(f"record the crawl of {name}") as db:
             db.execute(
                 "INSERT INTO sources VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
                 " last_crawled = excluded.last_crawled",
@@ -351,23 +434,76 @@ class Store:
             )
 
 
-@contextmanager
-def crawl_lock(archive_dir: Path) -> Iterator[None]:
-    """One crawl per archive: a second one is told which process holds it."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    path = archive_dir / "crawl.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+@dataclass(frozen=True)
+class LockInfo:
+    """What taking the crawl lock found: the pid of a crawl that died holding it, if any."""
+
+    path: Path
+    stale_pid: int | None = None
+
+
+def lock_holder(archive_dir: Path) -> int | None:
+    """The pid of the process crawling this archive now, or None when no one is."""
+    path = Path(archive_dir) / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            return _read_pid(fd) or -1
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_pid(fd: int) -> int | None:
+    text = os.pread(fd, 32, 0).decode(errors="replace").strip()
+    return int(text) if text.isdigit() else None
+
+
+@contextmanager
+def crawl_lock(archive_dir: Path) -> Iterator[LockInfo]:
+    """One crawl per archive: a second one is told which process holds it.
+
+    The lock is flock(2), so the kernel releases it when its holder dies, even by
+    SIGKILL; the pid written in the file is only for people. A clean exit empties
+    the file, so a pid found there by the next holder is a crawl that died: it is
+    reported and cleared, and what that crawl stored is kept.
+    """
+    archive_dir = Path(archive_dir)
+    path = archive_dir / LOCK_FILE
+    try:
+        archive_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{archive_dir}: cannot create the archive folder: {exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_pid(fd)
             raise ArchiveLocked(
-                f"{archive_dir}: a crawl is already running (pid {holder}); wait for it to finish"
+                f"{archive_dir}: a crawl is already running"
+                f" ({f'pid {holder}' if holder else 'another process'}); wait for it to finish"
             ) from None
+        stale = _read_pid(fd)
+        if stale is not None and stale != os.getpid():
+            log.warning(
+                "%s: a crawl (pid %d) ended without finishing; its lock is cleared and"
+                " everything it stored is kept",
+                archive_dir,
+                stale,
+            )
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
+        try:
+            yield LockInfo(path, stale)
+        finally:
+            os.ftruncate(fd, 0)
     finally:
         os.close(fd)
 
