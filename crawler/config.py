@@ -6,6 +6,7 @@ so a typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -170,6 +171,8 @@ class _Checker:
             ok, value = True, float(value)
         if not ok:
             raise self.fail(key, f"must be {_TYPE_NAMES[kind]}, got {value!r}")
+        if kind is float and not math.isfinite(value):
+            raise self.fail(key, f"must be a finite number, got {value!r}")
         if kind in (int, float) and value < 0:
             raise self.fail(key, f"must be 0 or more, got {value!r}")
         return value
@@ -189,6 +192,12 @@ def _check_base_url(check: _Checker, key: str, url: str) -> str:
     parts = urlsplit(url)
     if url and (parts.scheme not in ("http", "https") or not parts.netloc):
         raise check.fail(key, f"must be an http(s) URL like https://example.org, got {url!r}")
+    if parts.username or parts.password:
+        raise check.fail(key, "must not hold a user name or password (ficarchive never logs in)")
+    try:
+        parts.port  # noqa: B018 - raises on a port outside 0-65535
+    except ValueError:
+        raise check.fail(key, f"has a port outside 1-65535: {url!r}") from None
     return url.rstrip("/")
 
 

@@ -43,8 +43,17 @@ def safe(text: Any) -> str:
     return escape(clean(text))
 
 
+# JSON already escapes C0 controls; C1 controls (U+009B is a terminal's CSI) and
+# bidi overrides are legal JSON but act on a terminal, so they are escaped too.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    """One JSON document per line; story text stays readable (not ASCII-escaped)
+    but nothing in it can drive the terminal."""
+    text = json.dumps(data, ensure_ascii=False)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 

@@ -173,7 +173,9 @@ class AO3Adapter(SiteAdapter):
         def stat(cls: str) -> str:
             return text_of(stats.select_one(f"dd.{cls}")) if stats else ""
 
-        done, _, total = (_chapters_shown(stats.select_one("dd.chapters")) or "").partition("/")
+        done, _, total = (
+            _chapters_shown(stats.select_one("dd.chapters") if stats else None) or ""
+        ).partition("/")
         chapters_total = to_int(total) if total.strip() not in ("", "?") else None
         complete = chapters_total is not None and to_int(done) == chapters_total
         status_label = text_of(stats.select_one("dt.status")) if stats else ""

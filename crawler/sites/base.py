@@ -9,10 +9,11 @@ site touches only crawler/sites/.
 from __future__ import annotations
 
 import re
+import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from crawler.config import SiteConfig
 from crawler.models import FetchedPage, RawWork
@@ -79,9 +80,24 @@ class SiteAdapter(ABC):
         return f"{self.base_url}/{url_or_path.lstrip('/')}"
 
 
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def soup(html: str | bytes) -> BeautifulSoup:
-    """Every adapter parses with lxml: fast and forgiving of broken markup."""
-    return BeautifulSoup(html, "lxml")
+    """Every adapter parses with lxml: fast and forgiving of broken markup.
+
+    An XML page (AO3 offers an Atom feed per tag) is read as HTML without bs4's
+    multi-line warning: the adapter then finds no story in it and says so. A
+    declared charset lxml cannot take (a control character in <meta charset>)
+    falls back to UTF-8 text with the control characters dropped.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        try:
+            return BeautifulSoup(html, "lxml")
+        except ValueError:
+            text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+            return BeautifulSoup(_XML_UNSAFE.sub("", text), "lxml")
 
 
 def inner_html(tag) -> str:

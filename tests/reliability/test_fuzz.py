@@ -16,9 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from bs4.dammit import EncodingDetector
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.filedb.filestore import RamStorage
 
@@ -38,9 +36,8 @@ from search_cli.demo import ao3_markup, sample_works
 from tests.conftest import SHARED_FIXTURES
 
 EXAMPLES = int(os.environ.get("FICARCHIVE_FUZZ_EXAMPLES", "60"))
-# Found by these fuzzers: a page that looks like XML makes BeautifulSoup warn, and the
-# adapters' soup() does not expect it. Pinned down (xfail) at the end of this file;
-# ignored here so the fuzzers go on looking for other things.
+# Found by these fuzzers and fixed in the adapters' soup(): a page that looks like XML
+# made BeautifulSoup warn. The cleaner's own parse may still meet one; ignored there.
 QUIET = pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -162,26 +159,8 @@ def sink():
     s.close()
 
 
-def known_ao3_stats_bug(adapter_name: str, body: bytes) -> bool:
-    """Found by these fuzzers, pinned by an xfail in test_upstream_faults.py: an AO3 work
-    page whose metadata has no stats block raises AttributeError in the adapter."""
-    if adapter_name != "ao3":
-        return False
-    meta = BeautifulSoup(body, "lxml").select_one("dl.work.meta.group")
-    return meta is not None and meta.select_one("dl.stats") is None
-
-
-def known_charset_bug(adapter_name: str, body: bytes) -> bool:
-    """Found by these fuzzers, pinned by an xfail below: a declared charset holding a
-    control character makes lxml raise ValueError inside every adapter's soup()."""
-    declared = EncodingDetector.find_declared_encoding(body, is_html=True) or ""
-    return adapter_name != "text" and not (declared.isascii() and declared.isprintable())
-
-
 def read_page(adapter_name: str, body: bytes, status: int, ctype: str, sink: Sink) -> None:
     adapter, url = ADAPTERS[adapter_name]
-    if known_charset_bug(adapter_name, body) or known_ao3_stats_bug(adapter_name, body):
-        reject()
     page = FetchedPage(url, status, {"content-type": ctype}, body, datetime.now(UTC), url)
     try:
         raw = adapter.parse_work([page])
@@ -248,8 +227,6 @@ def test_the_cleaner_takes_any_markup(html):
 def test_a_listing_of_any_bytes_is_refused_or_read(listing, cut):
     adapter, _ = ADAPTERS["ao3"]
     url = "http://127.0.0.1:9/tags/x/works"
-    if known_charset_bug("ao3", listing[:cut]):
-        reject()
     page = FetchedPage(url, 200, {}, listing[:cut], datetime.now(UTC), url)
     try:
         result = adapter.parse_listing(page)
@@ -324,14 +301,6 @@ ATOM_FEED = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=Warning,
-    reason="crawler/sites/base.py soup() does not silence bs4's XMLParsedAsHTMLWarning (the "
-    "cleaner's _parse does): an XML page, such as the Atom feed AO3 offers for every tag, "
-    "read as a listing or a work makes the crawl print a multi-line Python warning on stderr "
-    "instead of a one-line note",
-)
 @pytest.mark.parametrize("what", ["listing", "work"])
 def test_an_xml_feed_is_read_without_a_python_warning(what):
     adapter, url = ADAPTERS["ao3"]
@@ -341,14 +310,6 @@ def test_an_xml_feed_is_read_without_a_python_warning(what):
         adapter.parse_listing(page) if what == "listing" else adapter.parse_work([page])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="crawler/sites/base.py soup() hands bs4 the raw bytes; a page whose <meta charset> "
-    "holds a control character (here NUL) makes lxml raise ValueError ('All strings must be "
-    "XML compatible') in every HTML adapter, so one such page ends the crawl with a traceback "
-    "(found by test_fuzz.py with 1,000 examples)",
-)
 @pytest.mark.parametrize("adapter_name", ["ao3", "ffn", "efiction"])
 def test_a_control_character_in_a_declared_charset_is_refused_not_a_crash(adapter_name):
     adapter, url = ADAPTERS[adapter_name]

@@ -332,12 +332,6 @@ def test_terminal_output_never_carries_escapes_from_metadata(hostile_archive, ar
     assert UNSAFE.findall(run.out + run.err) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search_cli/render.py print_json writes with ensure_ascii=False: JSON escapes C0 "
-    "controls but leaves C1 controls (U+009B is CSI) and bidi overrides (U+202E) raw on the "
-    "terminal; --json output should \\u-escape them",
-)
 @pytest.mark.parametrize("args", [("show", "ao3:666", "--json"), ("search", "keeper", "--json")])
 def test_json_output_never_carries_escapes_from_metadata(hostile_archive, args):
     root, config = hostile_archive

@@ -124,13 +124,6 @@ def without_stats(page: str) -> bytes:
     return str(doc).encode("utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="crawler/sites/ao3.py _meta calls stats.select_one('dd.chapters') when the page has "
-    "no dl.stats (stats is None): the crawl dies with a traceback instead of failing the work "
-    "or reading it without stats (found by test_fuzz.py)",
-)
 def test_a_work_page_without_its_stats_block_is_no_traceback(tmp_path):
     reply = Reply(200, UTF8, without_stats(PAGE))
     one, kept, _, two, after, _ = fetch_twice(tmp_path, Reply(200, UTF8, GOOD), reply)
