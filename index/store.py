@@ -289,7 +289,7 @@ class Store:
             Chapter(
                 c["number"],
                 c["title"],
-                [Block(b["type"], b.get("text", "")) for b in json.loads(c["blocks"])],
+                [Block.from_dict(b) for b in json.loads(c["blocks"])],
                 notes.get(c["number"], []),
             )
             for c in self.db.execute(
@@ -307,10 +307,7 @@ class Store:
             f"SELECT number, blocks FROM chapters WHERE work_id = ? AND number IN ({marks})",
             (work_id, *numbers),
         )
-        return {
-            r["number"]: [Block(b["type"], b.get("text", "")) for b in json.loads(r["blocks"])]
-            for r in rows
-        }
+        return {r["number"]: [Block.from_dict(b) for b in json.loads(r["blocks"])] for r in rows}
 
     def work_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM works ORDER BY id")]
@@ -515,17 +512,23 @@ def archive_stats(store: Store) -> dict[str, Any]:
     totals = db.execute("SELECT COUNT(*), COALESCE(SUM(words), 0) FROM works").fetchone()
     chapters = db.execute("SELECT COUNT(*) FROM chapters").fetchone()[0]
 
+    chapter_counts = "(SELECT COUNT(*) FROM chapters c WHERE c.work_id = works.id)"
+
     def grouped(expr: str, source: str = "works") -> list[dict[str, Any]]:
         rows = db.execute(
-            f"SELECT {expr} AS k, COUNT(*) AS works, COALESCE(SUM(words), 0) AS words"
-            f" FROM {source} GROUP BY k ORDER BY works DESC, k"
+            f"SELECT {expr} AS k, COUNT(*) AS works, COALESCE(SUM({chapter_counts}), 0) AS ch,"
+            f" COALESCE(SUM(words), 0) AS words FROM {source} GROUP BY k ORDER BY works DESC, k"
         ).fetchall()
-        return [{"name": r["k"], "works": r["works"], "words": r["words"]} for r in rows]
+        return [
+            {"name": r["k"], "works": r["works"], "chapters": r["ch"], "words": r["words"]}
+            for r in rows
+        ]
 
     by_fandom = [
-        {"name": r[0], "works": r[1], "words": r[2]}
+        {"name": r[0], "works": r[1], "chapters": r[2], "words": r[3]}
         for r in db.execute(
-            "SELECT j.value, COUNT(*), COALESCE(SUM(works.words), 0)"
+            f"SELECT j.value, COUNT(*), COALESCE(SUM({chapter_counts}), 0),"
+            " COALESCE(SUM(works.words), 0)"
             " FROM works, json_each(works.meta, '$.fandoms') AS j"
             " GROUP BY j.value ORDER BY COUNT(*) DESC, j.value"
         )

@@ -274,10 +274,15 @@ def stats_tables(data: dict) -> None:
             continue
         table = Table(title=f"by {title}")
         table.add_column(title)
-        table.add_column("works", justify="right")
-        table.add_column("words", justify="right")
+        for column in ("works", "chapters", "words"):
+            table.add_column(column, justify="right")
         for row in rows:
-            table.add_row(safe(row["name"]), f"{row['works']:,}", f"{row['words']:,}")
+            table.add_row(
+                safe(row["name"]),
+                f"{row['works']:,}",
+                f"{row.get('chapters', 0):,}",
+                f"{row['words']:,}",
+            )
         out.print(table)
     if data["sources"]:
         table = Table(title="sources")

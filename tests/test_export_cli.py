@@ -235,3 +235,21 @@ def test_progress_bar_shows_on_a_terminal(small, tmp_path) -> None:
     assert proc.returncode == 0
     assert b"exporting txt" in seen
     assert b"exporting" not in proc.stdout  # the summary goes to stdout, the bar does not
+
+
+def test_emphasis_survives_import_store_and_export(tmp_path):
+    """Inline marks go from the page through the store to HTML and Markdown."""
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    story = tmp_path / "marked.html"
+    story.write_text(
+        "<html><head><title>Marked</title></head><body><p>She was <em>never</em> going"
+        " back, <strong>not ever</strong>.</p><p>A second paragraph.</p></body></html>"
+    )
+    assert ficarchive("--config", str(cfg), "import", str(story)).code == 0
+    for fmt, wanted in (("html", "<em>never</em>"), ("md", "*never* going back, **not ever**")):
+        out = tmp_path / fmt
+        run = ficarchive("--config", str(cfg), "export", "--all", "-f", fmt, "-o", str(out))
+        assert run.code == 0, run.err
+        (path,) = out.iterdir()
+        assert wanted in path.read_text(encoding="utf-8")

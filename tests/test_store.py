@@ -95,3 +95,33 @@ def test_crawl_lock_names_the_holder(tmp_path):
         pass
     with crawl_lock(tmp_path):  # released
         pass
+
+
+def test_inline_marks_are_stored_beside_plain_text(tmp_path):
+    from crawler.models import Mark
+
+    work = make_work()
+    work.chapters[0].blocks[0].marks = (Mark("em", 4, 7), Mark("link", 8, 11, "https://x.example"))
+    with Store(tmp_path) as store:
+        store.save_work(work)
+        block = store.get_work("ao3:1").chapters[0].blocks[0]
+        again = store.chapter_blocks("ao3:1", [1])[1][0]
+    assert block.text == work.chapters[0].blocks[0].text
+    assert (
+        block.marks == again.marks == (Mark("em", 4, 7), Mark("link", 8, 11, "https://x.example"))
+    )
+
+
+def test_stats_count_works_chapters_and_words_by_group(tmp_path):
+    from index.store import archive_stats
+
+    two = make_work("One two three.", "ao3:2")
+    two.chapters.append(Chapter(2, "", [Block("paragraph", "Four five.")]))
+    with Store(tmp_path) as store:
+        store.save_work(make_work())
+        store.save_work(two)
+        stats = archive_stats(store)
+    assert (stats["works"], stats["chapters"]) == (2, 3)
+    assert stats["by_site"] == [
+        {"name": "ao3", "works": 2, "chapters": 3, "words": two.words + make_work().words}
+    ]
