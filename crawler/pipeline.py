@@ -57,6 +57,7 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     requests: int = 0
     waited: float = 0.0
+    bound: float = 0.0  # the politeness bound: the sum of the gaps the rules required
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)  # --dry-run: what would be fetched
@@ -83,6 +84,7 @@ class Report:
             "counts": self.counts(),
             "requests": self.requests,
             "waited_seconds": round(self.waited, 2),
+            "politeness_bound_seconds": round(self.bound, 2),
             "elapsed_seconds": round(self.elapsed, 2),
             "notes": self.notes,
             "planned": self.planned,
@@ -460,6 +462,7 @@ class Archiver:
             stats = self._client.stats
             report.requests = stats.requests
             report.waited = stats.waited
+            report.bound = stats.bound
             report.notes.extend(f"{host}: {why}" for host, why in stats.robots_notes.items())
         report.elapsed = time.monotonic() - began
 

@@ -123,14 +123,19 @@ RESULT_STYLE = {
 
 def report_table(report: Report, title: str) -> None:
     counts = report.counts()
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
     for name in counts:
-        table.add_column(name, justify="right", style=RESULT_STYLE[name])
-    table.add_column("requests", justify="right")
-    table.add_column("waited", justify="right")
+        table.add_column(name, justify="right", style=RESULT_STYLE[name], min_width=len(name))
+    table.add_column("requests", justify="right", min_width=8)
+    table.add_column("waited", justify="right", min_width=6)
     table.add_row(
         *(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s"
     )
+    if report.bound > 1:
+        out.print(
+            f"[dim]the politeness rules required {report.bound:.0f} s between requests;"
+            f" the run took {report.elapsed:.0f} s[/]"
+        )
     out.print(table)
     notable = [o for o in report.outcomes if o.result in ("gone", "locked", "skipped", "failed")]
     if notable:
