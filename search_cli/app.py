@@ -6,6 +6,7 @@ Library errors (FicarchiveError) become one line on stderr and an exit code:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,9 +97,21 @@ def main_options(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 
-def _archiver(state: State, progress: RichProgress) -> tuple[Archiver, Store]:
-    store = Store(state.config.archive_dir)
-    return Archiver(state.config, store, progress=progress), store
+@contextlib.contextmanager
+def _archiving(state: State, json_out: bool, *, lock: bool = True):
+    """An Archiver over the store with a progress bar, under the crawl lock for
+    commands that fetch (one crawl per archive), closed however the work ends."""
+    with (
+        crawl_lock(state.config.archive_dir) if lock else contextlib.nullcontext(),
+        RichProgress(not json_out) as progress,
+    ):
+        store = Store(state.config.archive_dir)
+        archiver = Archiver(state.config, store, progress=progress)
+        try:
+            yield archiver, store
+        finally:
+            archiver.close()
+            store.close()
 
 
 def _finish_report(report, json_out: bool, title: str) -> int:
@@ -127,13 +140,8 @@ def crawl(
     """Crawl the sources in config.toml politely; store, clean and index new and changed works."""
     state = _state(ctx)
     chosen = require_sources(state.config, sources or [])
-    with crawl_lock(state.config.archive_dir), RichProgress(not json_out) as progress:
-        archiver, store = _archiver(state, progress)
-        try:
-            report = archiver.crawl(chosen, max_works=max_works, dry_run=dry_run)
-        finally:
-            archiver.close()
-            store.close()
+    with _archiving(state, json_out) as (archiver, store):
+        report = archiver.crawl(chosen, max_works=max_works, dry_run=dry_run)
     if dry_run and not json_out:
         out.print(f"{len(report.planned)} work(s) would be fetched:")
         for url in report.planned:
@@ -150,13 +158,8 @@ def add(
 ) -> None:
     """Fetch works by URL and store them (a stored work is refreshed, not duplicated)."""
     state = _state(ctx)
-    with crawl_lock(state.config.archive_dir), RichProgress(not json_out) as progress:
-        archiver, store = _archiver(state, progress)
-        try:
-            report = archiver.add(urls)
-        finally:
-            archiver.close()
-            store.close()
+    with _archiving(state, json_out) as (archiver, store):
+        report = archiver.add(urls)
     if not json_out:
         for o in report.outcomes:
             if o.id and o.result in ("new", "updated", "unchanged"):
@@ -173,12 +176,8 @@ def import_(
 ) -> None:
     """Import local story files (.txt, .html) into the archive; prints the id of each."""
     state = _state(ctx)
-    with RichProgress(not json_out) as progress:
-        archiver, store = _archiver(state, progress)
-        try:
-            report = archiver.import_paths(paths)
-        finally:
-            store.close()
+    with _archiving(state, json_out, lock=False) as (archiver, store):
+        report = archiver.import_paths(paths)
     if json_out:
         print_json(report.to_dict())
     else:
@@ -204,17 +203,13 @@ def index(
 ) -> None:
     """Bring the search index up to date with the store (no network)."""
     state = _state(ctx)
-    with RichProgress(not json_out) as progress:
-        archiver, store = _archiver(state, progress)
-        try:
-            if rebuild:
-                report = archiver.rebuild()
-                count = len(report.outcomes)
-            else:
-                report = None
-                count = archiver.index_pending()
-        finally:
-            store.close()
+    with _archiving(state, json_out, lock=False) as (archiver, store):
+        if rebuild:
+            report = archiver.rebuild()
+            count = len(report.outcomes)
+        else:
+            report = None
+            count = archiver.index_pending()
     if json_out:
         print_json({"indexed": count, "rebuilt": rebuild, **(report.to_dict() if report else {})})
     else:
@@ -442,13 +437,8 @@ def update(
     state = _state(ctx)
     if not ids and not all_works:
         raise UsageError("name work ids to update, or use --all")
-    with crawl_lock(state.config.archive_dir), RichProgress(not json_out) as progress:
-        archiver, store = _archiver(state, progress)
-        try:
-            report = archiver.update(store.work_ids() if all_works else ids)
-        finally:
-            archiver.close()
-            store.close()
+    with _archiving(state, json_out) as (archiver, store):
+        report = archiver.update(store.work_ids() if all_works else ids)
     raise typer.Exit(_finish_report(report, json_out, "update"))
 
 
