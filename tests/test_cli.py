@@ -112,3 +112,15 @@ def test_list_takes_the_search_filters(tmp_path):
     assert [h["title"] for h in listed.json_lines()] == ["Harbour lights"]
     none = ficarchive("--config", str(cfg), "list", "--fandom", "Dracula", "--json")
     assert none.code == 0 and none.json_lines() == []
+
+
+def test_demo_never_replaces_a_folder_it_did_not_make(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "config.toml").write_text("# my real config\n")
+    (mine / "notes.txt").write_text("keep me")
+    run = ficarchive("demo", "--dir", str(mine))
+    assert run.code == 2 and "not made by `ficarchive demo`" in run.err
+    assert (mine / "notes.txt").read_text() == "keep me"
+    run = ficarchive("demo", "--dir", str(mine / "notes.txt"))
+    assert run.code == 2 and "is a file" in run.err and "Traceback" not in run.err

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from crawler.config import Config, parse_config
+from crawler.errors import UsageError
 from crawler.pipeline import Archiver
 from index.search import search
 from index.store import STORE_FILE, Store
@@ -59,13 +60,38 @@ start = ["/tags/{tag}/works"]
 """
 
 
+# The demo replaces its folder on every run, so it only ever touches a folder
+# holding this file, which it writes itself.
+DEMO_MARKER = ".ficarchive-demo"
+
+
+def _older_demo_folder(directory: Path) -> bool:
+    """A demo folder from before the marker: only what the demo writes, its config ours."""
+    names = {p.name for p in directory.iterdir()}
+    config = directory / "config.toml"
+    return (
+        names <= {"config.toml", "archive", "export"}
+        and config.is_file()
+        and "ficarchive demo (loopback only)" in config.read_text(errors="replace")
+    )
+
+
 def run_demo(directory: Path) -> int:
     """Crawl, clean, index, search and export the sample archive; return an exit code."""
     began = time.monotonic()
     directory = directory.resolve()
-    if (directory / "archive" / STORE_FILE).exists() or (directory / "config.toml").exists():
-        shutil.rmtree(directory)  # only ever a folder the demo made itself
+    marker = directory / DEMO_MARKER
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file; give --dir a folder for the demo archive")
+    if directory.is_dir() and any(directory.iterdir()):
+        if not (marker.exists() or _older_demo_folder(directory)):
+            raise UsageError(
+                f"{directory} is not empty and was not made by `ficarchive demo`; "
+                "give --dir a new or empty folder (nothing was changed)"
+            )
+        shutil.rmtree(directory)  # a folder the demo made itself (it holds the marker)
     directory.mkdir(parents=True, exist_ok=True)
+    marker.write_text("made by `ficarchive demo`; it may replace this whole folder\n")
     with SampleArchiveServer() as server:
         config = demo_config(server.base_url, directory)
         out.rule("[bold]ficarchive demo[/]")
