@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from whoosh.lang.porter import stem
 from whoosh.query import Phrase
 from whoosh.support.charset import accent_map
 
+from crawler.errors import FicarchiveError, IndexingError
 from index.indexer import SEP, Indexer
 from index.query import check_query, parse_query, with_pairs
 from index.store import Store
@@ -129,38 +133,51 @@ def search(
     indexer = Indexer(archive_dir)
     ix = indexer.open(create=False)
     try:
-        with ix.searcher() as searcher:
-            schema = searcher.schema  # ix.schema would re-read the table of contents
-            plain = parse_query(query, schema, filters, pairs=False, in_text=in_text, scope=scope)
-            q = with_pairs(plain, schema)
-            results = searcher.search(q, limit=None)
-            reader = searcher.reader()
-            work_col = reader.column_reader("work_id")
-            chapter_col = reader.column_reader("chapter")
-            works: dict[str, Hit] = {}
-            for score, docnum in results.top_n:
-                work_id = work_col[docnum]
-                hit = works.get(work_id)
-                if hit is None:
-                    hit = works[work_id] = Hit(work_id, "", [], [], score, 0, "", "", docnum=docnum)
-                hit.matches.append(Match(chapter_col[docnum]))
-            hits = list(works.values())
-            if sort != "relevance" or facets:
-                for hit in hits:
-                    hit.load(searcher)
-            hits = _sorted(hits, sort)
-            start = max(page - 1, 0) * limit
-            shown = hits[start : start + limit]
-            for hit in shown:
-                hit.load(searcher)
-            if shown:
-                store = store or Store(archive_dir)
-                if scope != "story":
-                    _add_note_snippets(shown, plain, schema, store)
-                _add_snippets(shown, plain, schema, store, snippets_per_work)
-            return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
+        return _search(ix, archive_dir, query, filters, limit, page, sort, snippets_per_work,
+                       store, in_text, facets, scope)  # fmt: skip
+    except FicarchiveError:
+        raise
+    except (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
+        raise IndexingError(
+            f"{indexer.dir}: the search index is damaged ({type(exc).__name__}: {exc});"
+            " run `ficarchive doctor` to repair it (the store is not touched)"
+        ) from None
     finally:
         ix.close()
+
+
+def _search(ix, archive_dir, query, filters, limit, page, sort, snippets_per_work, store,
+            in_text, facets, scope) -> SearchResult:  # fmt: skip
+    with ix.searcher() as searcher:
+        schema = searcher.schema  # ix.schema would re-read the table of contents
+        plain = parse_query(query, schema, filters, pairs=False, in_text=in_text, scope=scope)
+        q = with_pairs(plain, schema)
+        results = searcher.search(q, limit=None)
+        reader = searcher.reader()
+        work_col = reader.column_reader("work_id")
+        chapter_col = reader.column_reader("chapter")
+        works: dict[str, Hit] = {}
+        for score, docnum in results.top_n:
+            work_id = work_col[docnum]
+            hit = works.get(work_id)
+            if hit is None:
+                hit = works[work_id] = Hit(work_id, "", [], [], score, 0, "", "", docnum=docnum)
+            hit.matches.append(Match(chapter_col[docnum]))
+        hits = list(works.values())
+        if sort != "relevance" or facets:
+            for hit in hits:
+                hit.load(searcher)
+        hits = _sorted(hits, sort)
+        start = max(page - 1, 0) * limit
+        shown = hits[start : start + limit]
+        for hit in shown:
+            hit.load(searcher)
+        if shown:
+            store = store or Store(archive_dir)
+            if scope != "story":
+                _add_note_snippets(shown, plain, schema, store)
+            _add_snippets(shown, plain, schema, store, snippets_per_work)
+        return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
 
 
 def _sorted(hits: list[Hit], sort: str) -> list[Hit]:

@@ -49,6 +49,12 @@ def guarded(func: Callable) -> Callable:
         except KeyboardInterrupt:
             err.print("interrupted; everything stored so far is kept")
             raise typer.Exit(130) from None
+        except OSError as exc:  # the disk, or a damaged index file Whoosh could not read
+            err.print(
+                f"[red]error:[/] {safe(exc)}; if the search index is damaged,"
+                " `ficarchive doctor` repairs it (the store is not touched)"
+            )
+            raise typer.Exit(1) from None
 
     return wrapper
 

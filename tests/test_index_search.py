@@ -267,3 +267,14 @@ def test_facets_count_the_whole_matched_set(archive):
     assert len(result.hits) == 1 and result.total == 2
     assert dict(result.facets["rating"]) == {"General Audiences": 1, "Teen And Up Audiences": 1}
     assert dict(result.facets["characters"])["Sherlock Holmes"] == 1
+
+
+# Whoosh's file objects complain again when collected; the CLI shows one line only.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_damaged_index_is_one_clear_error(archive):
+    path, store = archive
+    for seg in (path / "index").glob("*.seg"):
+        with seg.open("r+b") as f:
+            f.write(b"\xff" * 4096)
+    with pytest.raises(IndexingError, match="damaged.*ficarchive doctor"):
+        search(path, "holmes", store=store)
