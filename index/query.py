@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from whoosh import qparser
-from whoosh.query import And, Every, Or, Phrase, Query, Term
+from whoosh.query import And, Every, Or, Phrase, Prefix, Query, Term
 
 from crawler.errors import QueryError
 from index.names import name_keys, query_relationship_keys
@@ -98,6 +98,7 @@ def check_query(text: str) -> None:
             raise QueryError("unbalanced parentheses in the query: a ')' has no '('")
     if depth:
         raise QueryError("unbalanced parentheses in the query: a '(' is never closed")
+    _check_field_values(text)
     for name in FIELD_RE.findall(outside):
         if name.lower() not in FIELD_ALIASES:
             known = ", ".join(sorted({k for k in FIELD_ALIASES if len(k) > 3}))
@@ -194,11 +195,15 @@ def parse_query(
             parsed = parser.parse(_normalise_fields(text))
         except Exception as exc:  # whoosh raises many types on odd input
             raise QueryError(f"cannot parse the query {text!r}: {exc}") from None
-        parts.append(parsed.accept(_characters_as_readers_say))
+        parts.append(parsed.accept(_characters_as_readers_say).accept(_dates_as_periods))
     for field, values in (filters or {}).items():
         target = FIELD_ALIASES.get(field, field)
         for value in values:
             check_query(value)
+            check_field_value(field, target, value)
+            if target in DATE_FIELDS and not value.startswith(("<", ">", "=")):
+                parts.append(Prefix(target, value.strip()))  # 2024-03: the whole month
+                continue
             if target in ("site", "status", "complete"):
                 parts.append(Term(target, value.lower()))
                 continue
@@ -224,6 +229,40 @@ def parse_query(
         return Every()
     query = parts[0] if len(parts) == 1 else And(parts)
     return with_pairs(query, schema) if pairs else query
+
+
+NUMERIC_FIELDS = ("words", "chapters", "kudos", "hits")
+DATE_FIELDS = ("updated", "published")
+CHOICES = {"status": ("complete", "in_progress", "gone"), "complete": ("yes", "no")}
+_NUMBER = re.compile(r"(?:[<>]=?|=)?\d+")
+_DATE = re.compile(r"(?:[<>]=?|=)?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_FIELD_VALUE = re.compile(r'(?<![\w"])([A-Za-z_]+):((?:[<>]=?|=)?[^\s()"]*)')
+
+
+def check_field_value(name: str, target: str, value: str) -> None:
+    """A value a field can never hold is a mistake to report, not a search for nothing."""
+    value = value.strip()
+    if target in NUMERIC_FIELDS and not _NUMBER.fullmatch(value):
+        raise QueryError(f"{name}: {value!r} is not a number or a comparison like '>10000'")
+    if target in DATE_FIELDS and not _DATE.fullmatch(value):
+        raise QueryError(f"{name}: {value!r} is not a date like 2024, 2024-03 or '>=2020-01-15'")
+    if target in CHOICES and value.lower() not in CHOICES[target]:
+        raise QueryError(f"{name}: {value!r} is not one of: {', '.join(CHOICES[target])}")
+
+
+def _check_field_values(text: str) -> None:
+    outside = re.sub(r'"[^"]*"', " ", text)
+    for name, value in _FIELD_VALUE.findall(outside):
+        target = FIELD_ALIASES.get(name.lower())
+        if target and value and not value.startswith(("[", "{")):  # ranges: Whoosh's syntax
+            check_field_value(name, target, value)
+
+
+def _dates_as_periods(node: Query) -> Query:
+    """updated:2024-03 means the whole month (dates are stored as 2024-03-16)."""
+    if isinstance(node, Term) and node.fieldname in DATE_FIELDS:
+        return Prefix(node.fieldname, str(node.text))
+    return node
 
 
 def _characters_as_readers_say(node: Query) -> Query:

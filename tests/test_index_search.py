@@ -278,3 +278,34 @@ def test_a_damaged_index_is_one_clear_error(archive):
             f.write(b"\xff" * 4096)
     with pytest.raises(IndexingError, match="damaged.*ficarchive doctor"):
         search(path, "holmes", store=store)
+    import gc
+
+    gc.collect()  # let Whoosh's broken readers complain here, not in the next test
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "message"),
+    [
+        ("", {"words": ["abc"]}, "not a number"),
+        ("words:>abc", None, "not a number"),
+        ("", {"words": [">>5"]}, "not a number"),
+        ("status:bogus", None, "not one of: complete, in_progress, gone"),
+        ("", {"complete": ["maybe"]}, "not one of: yes, no"),
+        ("", {"updated": ["yesterday"]}, "not a date"),
+    ],
+)
+def test_a_value_a_field_cannot_hold_is_an_error(archive, query, filters, message):
+    path, store = archive
+    with pytest.raises(QueryError, match=message):
+        search(path, query, filters=filters, store=store)
+
+
+def test_a_year_or_month_means_the_whole_period(tmp_path):
+    w = work("ao3:7", "Dated", [["Text."]], published="2024-03-16", updated="2024-03-16")
+    with Store(tmp_path) as store:
+        store.save_work(w)
+        Indexer(tmp_path).update([w])
+        for q in ("updated:2024", "updated:2024-03", "published:2024-03-16", "words:[1 TO 5]"):
+            assert ids(search(tmp_path, q, store=store)) == ["ao3:7"], q
+        assert ids(search(tmp_path, "", filters={"updated": ["2024-03"]}, store=store)) == ["ao3:7"]
+        assert ids(search(tmp_path, "updated:2024-04", store=store)) == []
