@@ -31,6 +31,7 @@ def accent_fold(text: str) -> str:
 class Match:
     chapter: int
     snippet: str = ""
+    source: str = "text"  # where the snippet is from: text, notes, or the work's summary
 
 
 @dataclass
@@ -75,7 +76,10 @@ class Hit:
             "score": round(self.score, 4),
             "chapters": self.chapters,
             "snippets": [m.snippet for m in self.matches if m.snippet],
-            "matches": [{"chapter": m.chapter, "snippet": m.snippet} for m in self.matches],
+            "matches": [
+                {"chapter": m.chapter, "snippet": m.snippet, "source": m.source}
+                for m in self.matches
+            ],
             "words": self.words,
             "status": self.status,
             "updated": self.updated or None,
@@ -215,6 +219,7 @@ def _add_snippets(hits: list[Hit], q, schema, store: Store, per_work: int) -> No
         if hit.matches and not any(m.snippet for m in hit.matches):
             # matched on its tags or title, not its text: the summary says what it is
             hit.matches[0].snippet = " ".join(hit.stored.get("summary", "").split())[:240]
+            hit.matches[0].source = "summary"
 
 
 def _fold(text: str) -> str:
@@ -354,4 +359,4 @@ def _add_note_snippets(hits: list[Hit], q, schema, store: Store) -> None:
             notes += next((c.notes for c in work.chapters if c.number == match.chapter), [])
             found = _snippet(notes, terms)
             if found:
-                match.snippet = f"[note] {found}"
+                match.snippet, match.source = f"[note] {found}", "notes"

@@ -111,6 +111,11 @@ def _archiving(state: State, json_out: bool, *, lock: bool = True):
         crawl_lock(state.config.archive_dir) if lock else contextlib.nullcontext(),
         RichProgress(not json_out) as progress,
     ):
+        if lock and not state.config.archive.contact:
+            err.print(
+                "[yellow]note:[/] no [archive] contact in the config: archive admins cannot"
+                " reach you through the User-Agent; please add an email or URL"
+            )
         store = Store(state.config.archive_dir)
         archiver = Archiver(state.config, store, progress=progress)
         try:
@@ -299,7 +304,12 @@ def show(
             f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"
         )
     if json_out:
-        print_json(work.to_dict())
+        data = work.to_dict()
+        if not notes:  # the same shape, the notes left empty
+            data["notes"] = []
+            for chapter in data["chapters"]:
+                chapter["notes"] = []
+        print_json(data)
     else:
         render.show_work(work, notes)
 
@@ -502,7 +512,7 @@ def list_(
         for hit in result.hits:
             print_json(hit.to_dict())
     else:
-        render.results_table(result, filters.describe() or "the archive", page=page, limit=limit)
+        render.results_table(result, filters.describe(), page=page, limit=limit)
 
 
 @app.command()

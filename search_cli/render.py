@@ -161,13 +161,19 @@ def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int
     in an 80-column terminal), then words, status, the matching chapters, and a
     snippet from each matching chapter."""
     if not result.hits:
-        out.print(f"No works match {safe(query)}.")
+        if result.total:
+            out.print(f"{result.total} works match {safe(query)}; page {page} is past the last.")
+        else:
+            out.print(
+                f"No works match {safe(query)}." if query else "The archive holds no works yet."
+            )
         return
     first = (max(page, 1) - 1) * limit + 1
     shown = f"{first}-{first + len(result.hits) - 1} of " if result.total > len(result.hits) else ""
-    plural = "work" if result.total == 1 else "works"
+    verb = "work matches" if result.total == 1 else "works match"
+    title = f"{verb} {safe(query)}" if query else ("work" if result.total == 1 else "works")
     table = Table(
-        title=f"{shown}{result.total} {plural} match {safe(query)}",
+        title=f"{shown}{result.total} {title}",
         box=box.SIMPLE_HEAD,
         show_lines=True,
         expand=True,
@@ -188,7 +194,13 @@ def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int
             f"[italic]{safe(fandoms)}[/]\n[dim]{safe(hit.id)}[/]"
         )
         snippets = "\n".join(
-            f"[green]ch. {m.chapter}[/] {marked(m.snippet)}" for m in hit.matches if m.snippet
+            (
+                f"[green]summary[/] {marked(m.snippet)}"
+                if m.source == "summary"
+                else f"[green]ch. {m.chapter}[/] {marked(m.snippet)}"
+            )
+            for m in hit.matches
+            if m.snippet
         )
         table.add_row(
             work,

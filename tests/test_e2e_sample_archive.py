@@ -235,3 +235,13 @@ def test_comparison_filters_on_the_command_line(crawled):
     run = ficarchive("--config", str(config), "search", "--words", ">500", "--json")
     assert run.code == 0, run.err
     assert {h["id"] for h in run.json_lines()} == expected
+
+
+def test_show_json_without_notes_keeps_its_shape(crawled):
+    _, config, *_ = crawled
+    work_id = f"ao3:{sample_works.DEMO_PHRASE_WORK_ID}"
+    full = ficarchive("--config", str(config), "show", work_id, "--json").json()
+    bare = ficarchive("--config", str(config), "show", work_id, "--json", "--no-notes").json()
+    assert full["notes"] or any(c["notes"] for c in full["chapters"])
+    assert bare["notes"] == [] and all(c["notes"] == [] for c in bare["chapters"])
+    assert set(bare) == set(full) and bare["chapters"][0]["blocks"] == full["chapters"][0]["blocks"]

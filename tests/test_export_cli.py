@@ -253,3 +253,22 @@ def test_emphasis_survives_import_store_and_export(tmp_path):
         assert run.code == 0, run.err
         (path,) = out.iterdir()
         assert wanted in path.read_text(encoding="utf-8")
+
+
+def test_exported_files_have_the_users_usual_mode(tmp_path):
+    import os
+    import stat
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    story = tmp_path / "s.txt"
+    story.write_text("A Title\n\nOne paragraph of story.\n\nAnother paragraph.\n")
+    assert ficarchive("--config", str(cfg), "import", str(story)).code == 0
+    run = ficarchive(
+        "--config", str(cfg), "export", "--all", "-f", "txt", "-o", str(tmp_path / "o")
+    )
+    assert run.code == 0, run.err
+    (path,) = (tmp_path / "o").iterdir()
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask

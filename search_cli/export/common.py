@@ -223,6 +223,12 @@ def list_runs(blocks: list, kind: str = "list_item") -> Iterable[tuple[bool, lis
         yield True, run
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes | str) -> Path:
     """Write via a temp file and rename, so an interrupted export leaves no half file."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -232,6 +238,9 @@ def write_atomically(path: Path, data: bytes | str) -> Path:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
+            # mkstemp makes the file private (0600); an export is an ordinary file
+            # for e-reader sync and web servers, so it gets the user's usual mode.
+            os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
