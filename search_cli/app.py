@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -468,12 +469,21 @@ def remove(
     """Remove works from the archive for good (text, notes, raw pages and index entries)."""
     state = _state(ctx)
     with Store(state.config.archive_dir) as store:
-        known = [i for i in ids if store.get_work(i) is not None]
-        unknown = [i for i in ids if i not in known]
+        works = {i: store.get_work(i) for i in dict.fromkeys(ids)}
+        unknown = [i for i, w in works.items() if w is None]
         if unknown:
             raise UsageError(f"no work {unknown[0]!r} in {state.config.archive_dir}")
-        if not yes and not typer.confirm(f"Remove {len(known)} work(s) for good?", default=False):
-            raise typer.Exit(1)
+        known = list(works)
+        if not yes:
+            for work_id, work in works.items():
+                gone = " [yellow](gone upstream: this may be the only copy left)[/]"
+                gone = gone if work.meta.status == "gone" else ""
+                out.print(f"  {safe(work_id)}  {safe(work.title)}{gone}")
+            if not sys.stdin.isatty():
+                raise UsageError("nothing removed: confirm on a terminal, or add --yes")
+            if not typer.confirm(f"Remove these {len(known)} work(s) for good?", default=False):
+                out.print("nothing removed")
+                raise typer.Exit(1)
         for work_id in known:
             store.remove_work(work_id)
     from index.indexer import Indexer
@@ -570,8 +580,25 @@ def demo(
 
 
 def main() -> None:
-    """Entry point of the `ficarchive` command."""
-    app()
+    """Entry point of the `ficarchive` command.
+
+    Usage mistakes (an unknown option, a missing argument, --page 0) are one line
+    on stderr with exit code 2, like every other error, not typer's boxed panel.
+    """
+    from typer._click import exceptions as click_errors
+
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.ClickException as exc:
+        if type(exc).__name__ != "NoArgsIsHelpError":  # help was already printed
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            err.print(f"[red]error:[/] {safe(' '.join(exc.format_message().split()))}{hint}")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted; nothing was changed")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,10 @@ def test_unknown_option_is_usage_error():
     run = ficarchive("search", "--no-such-option")
     assert run.code == 2
     assert "Traceback" not in run.err
+    for args in (("search", "--no-such-option"), ("search", "x", "--page", "0"), ("show",)):
+        run = ficarchive(*args)
+        assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
+        assert run.err.startswith("error:") and "--help" in run.err
 
 
 def test_crawl_without_sources_says_what_to_do(tmp_path):
@@ -124,3 +128,17 @@ def test_demo_never_replaces_a_folder_it_did_not_make(tmp_path):
     assert (mine / "notes.txt").read_text() == "keep me"
     run = ficarchive("demo", "--dir", str(mine / "notes.txt"))
     assert run.code == 2 and "is a file" in run.err and "Traceback" not in run.err
+
+
+def test_remove_names_the_works_and_never_removes_unasked(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\npath = "arch"\n')
+    story = tmp_path / "s.txt"
+    story.write_text("Kept Story\n\nOne paragraph of story.\n\nAnother paragraph.\n")
+    work_id = ficarchive("--config", str(cfg), "import", str(story)).out.strip()
+    run = ficarchive("--config", str(cfg), "remove", work_id)  # no terminal, no --yes
+    assert run.code == 2 and "nothing removed" in run.err and work_id in run.out
+    assert ficarchive("--config", str(cfg), "show", work_id).code == 0
+    run = ficarchive("--config", str(cfg), "remove", work_id, work_id, "--yes")
+    assert run.code == 0 and "removed 1 work(s)" in run.out
+    assert ficarchive("--config", str(cfg), "show", work_id).code == 2
