@@ -269,18 +269,25 @@ def test_facets_count_the_whole_matched_set(archive):
     assert dict(result.facets["characters"])["Sherlock Holmes"] == 1
 
 
-# Whoosh's file objects complain again when collected; the CLI shows one line only.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_damaged_index_is_one_clear_error(archive):
+    import gc
+    import warnings
+
     path, store = archive
     for seg in (path / "index").glob("*.seg"):
         with seg.open("r+b") as f:
             f.write(b"\xff" * 4096)
-    with pytest.raises(IndexingError, match="damaged.*ficarchive doctor"):
-        search(path, "holmes", store=store)
-    import gc
-
-    gc.collect()  # let Whoosh's broken readers complain here, not in the next test
+    message = ""
+    # Whoosh leaves the damaged segment's file open when it fails; collect it here,
+    # quietly, so the warning is not raised later in another test.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            search(path, "holmes", store=store)
+        except IndexingError as exc:
+            message = str(exc)
+        gc.collect()
+    assert "damaged" in message and "ficarchive doctor" in message and "\n" not in message
 
 
 @pytest.mark.parametrize(
