@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.lang.porter import stem
 from whoosh.query import Phrase
 from whoosh.support.charset import accent_map
@@ -141,7 +142,14 @@ def search(
                        store, in_text, facets, scope)  # fmt: skip
     except FicarchiveError:
         raise
-    except (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError) as exc:
+    except (
+        OSError,
+        EOFError,
+        struct.error,
+        zlib.error,
+        pickle.UnpicklingError,
+        FileFormatError,
+    ) as exc:
         raise IndexingError(
             f"{indexer.dir}: the search index is damaged ({type(exc).__name__}: {exc});"
             " run `ficarchive doctor` to repair it (the store is not touched)"

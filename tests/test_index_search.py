@@ -274,7 +274,7 @@ def test_a_damaged_index_is_one_clear_error(archive):
     import warnings
 
     path, store = archive
-    for seg in (path / "index").glob("*.seg"):
+    for seg in [*(path / "index").glob("*.seg"), *(path / "index").glob("*.trm")]:
         with seg.open("r+b") as f:
             f.write(b"\xff" * 4096)
     message = ""

@@ -27,9 +27,11 @@ from tests.reliability.harness import (
 )
 
 # Seconds after start: the CLI needs ~0.4 s to import, a full crawl of the sample
-# archive ~1.5 s more at a 0.05 s delay, so kills land before, during and after
-# listings, work fetches, store commits and the index commit.
+# archive 18 requests at KILL_DELAY (~2.5 s) more, so kills land before, during and
+# after listings, work fetches, store commits and the index commit, however fast
+# the machine parses and indexes (the delay, not the CPU, sets the crawl's length).
 KILL_WINDOW = (0.3, 2.2)
+KILL_DELAY = 0.12
 
 
 @dataclass
@@ -87,7 +89,7 @@ def run_archive(
     with SampleArchiveServer() as server:
         # A crawler killed mid-request resets its connection: expected, not worth a traceback.
         server._httpd.handle_error = lambda request, client_address: None
-        config = write_config(root, server.base_url)
+        config = write_config(root, server.base_url, delay=KILL_DELAY)
         for number in range(1, trials + 1):
             if number > 1:
                 _update_upstream(server, rng, number)
