@@ -26,6 +26,18 @@ NOTE_KINDS = (
     "disclaimer",
     "beta_credit",
 )
+# How notes are labelled wherever a reader sees them (terminal and exports).
+NOTE_LABELS = {
+    "summary": "Summary",
+    "work_note": "Notes",
+    "work_end_note": "End notes",
+    "chapter_summary": "Chapter summary",
+    "chapter_note": "Chapter notes",
+    "end_note": "End notes",
+    "author_note": "Author's note",
+    "disclaimer": "Disclaimer",
+    "beta_credit": "Beta credit",
+}
 
 
 @dataclass(frozen=True)

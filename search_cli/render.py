@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crawler.models import Work
+from crawler.models import NOTE_LABELS, Work
 from crawler.pipeline import Outcome, Report
 from crawler.pipeline import Progress as PipelineProgress
 from index.search import MARK_CLOSE, MARK_OPEN, SearchResult
@@ -210,19 +210,6 @@ def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int
             snippets,
         )
     out.print(table)
-
-
-NOTE_LABELS = {
-    "summary": "Summary",
-    "work_note": "Notes",
-    "work_end_note": "End notes",
-    "chapter_summary": "Chapter summary",
-    "chapter_note": "Chapter notes",
-    "end_note": "Chapter end notes",
-    "author_note": "Author's note",
-    "disclaimer": "Disclaimer",
-    "beta_credit": "Beta",
-}
 
 
 def show_work(work: Work, notes: bool = True) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from crawler.errors import ExportError
-from crawler.models import Chapter, Note, Work
+from crawler.models import NOTE_LABELS, Chapter, Note, Work
 
 # Characters XML 1.0 forbids, plus C1 controls and lone surrogates: story text scraped
 # from the web sometimes carries them, and one of them makes an EPUB unreadable.
@@ -20,17 +20,6 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # Terminal escape sequences (colours, cursor moves): never wanted in a reading copy.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
-NOTE_LABELS = {
-    "summary": "Summary",
-    "work_note": "Notes",
-    "work_end_note": "End notes",
-    "chapter_summary": "Chapter summary",
-    "chapter_note": "Chapter notes",
-    "end_note": "End notes",
-    "author_note": "Author's note",
-    "disclaimer": "Disclaimer",
-    "beta_credit": "Beta credit",
-}
 
 STATUS_LABELS = {"complete": "Complete", "in_progress": "In progress", "gone": "Gone from the site"}
 
