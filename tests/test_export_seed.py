@@ -52,3 +52,16 @@ def test_seed_text_notes_and_breaks_survive_every_format(seed, tmp_path, fmt, no
     assert report.counts() == {"written": 1, "skipped": 0, "failed": 0}
     [path] = report.files()
     assert_work_survives(work, path, fmt, notes=notes)
+
+
+def test_seed_is_shown_and_found_by_its_phrase(seed) -> None:
+    """The foundation issue's check: `show --json` prints it, the phrase search finds it."""
+    config, work = seed
+    shown = ficarchive("--config", str(config), "show", work.id, "--json")
+    assert shown.code == 0 and shown.json()["id"] == work.id
+    assert shown.json()["chapters"] and shown.json()["words"] > 0
+    found = ficarchive("--config", str(config), "search", '"see you, space cowboy"', "--json")
+    assert found.code == 0, found.err
+    hits = found.json_lines()
+    assert [h["id"] for h in hits] == [work.id]
+    assert "see you, space cowboy" in hits[0]["snippets"][0].lower()
