@@ -26,17 +26,10 @@ from index.store import STORE_FILE
 from search_cli.demo import sample_works
 from search_cli.demo.sample_works import SampleChapter, SampleWork
 from tests.cli import Run
+from tests.servers import PROXY_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = (sys.executable, "-m", "search_cli.app")
-PROXY_VARIABLES = (
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-)
 
 
 def cli_env(**extra: str) -> dict[str, str]:
