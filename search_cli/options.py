@@ -69,30 +69,21 @@ def _filter_parameters() -> list[inspect.Parameter]:
         )
         for name, help_text in FILTERS.items()
     ]
-    params.append(
-        inspect.Parameter(
-            "in_text",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=False,
-            annotation=Annotated[bool, typer.Option("--in-text", help=IN_TEXT_HELP)],
-        )
+    # (parameter, option, type, default, help): how the search looks, beside what it filters
+    extras = (
+        ("in_text", "--in-text", bool, False, IN_TEXT_HELP),
+        ("scope", "--in", str, "story", SCOPE_HELP),
+        ("include_notes", "--include-notes", bool, False, INCLUDE_NOTES_HELP),
     )
-    params.append(
+    params += [
         inspect.Parameter(
-            "scope",
+            name,
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default="story",
-            annotation=Annotated[str, typer.Option("--in", help=SCOPE_HELP)],
+            default=default,
+            annotation=Annotated[kind, typer.Option(flag, help=help_text)],
         )
-    )
-    params.append(
-        inspect.Parameter(
-            "include_notes",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            default=False,
-            annotation=Annotated[bool, typer.Option("--include-notes", help=INCLUDE_NOTES_HELP)],
-        )
-    )
+        for name, flag, kind, default, help_text in extras
+    ]
     return params
 
 
