@@ -103,7 +103,7 @@ def check_query(text: str) -> None:
         if name.lower() not in FIELD_ALIASES:
             known = ", ".join(sorted({k for k in FIELD_ALIASES if len(k) > 3}))
             raise QueryError(f"unknown field {name!r} in the query; known fields: {known}")
-    tokens = outside.split()
+    tokens = re.sub(r'"[^"]*"', ' "" ', text).split()  # a phrase is a word here
     # Operators are upper case only (as Whoosh reads them): "rock and" is two words.
     if tokens and tokens[-1] in ("AND", "OR", "NOT"):
         raise QueryError(f"the query ends with {tokens[-1]!r}: say what it applies to")
@@ -275,20 +275,33 @@ def _characters_as_readers_say(node: Query) -> Query:
 
 
 def with_pairs(query: Query, schema) -> Query:
-    """Rewrite exact body phrases that hold common words to use the pair field."""
-    return query.accept(_phrase_to_pairs) if "body_pairs" in schema else query
+    """Rewrite exact phrases to the pair terms indexed for them (a term is found at
+    once; a phrase makes Whoosh check word positions document by document)."""
+    body = schema["body_pairs"].analyzer if "body_pairs" in schema else None
+    meta = "meta_pairs" in schema
+    if body is None and not meta:
+        return query
+    from index.indexer import COMMON_WORDS, META_PAIR_FIELDS, common_pairs, meta_pair
 
+    common = getattr(body, "common", COMMON_WORDS)
 
-def _phrase_to_pairs(node: Query) -> Query:
-    """Exact body phrases with common words become pair terms (plus positions if longer)."""
-    from index.indexer import common_pairs
+    def rewrite(node: Query) -> Query:
+        if not isinstance(node, Phrase) or node.slop != 1 or len(node.words) < 2:
+            return node
+        words = list(node.words)
+        if node.fieldname == "body" and body is not None:
+            terms = [Term("body_pairs", p) for p in common_pairs(words, common)]
+        elif node.fieldname in META_PAIR_FIELDS and meta:
+            terms = [
+                Term("meta_pairs", meta_pair(node.fieldname, a, b))
+                for a, b in zip(words, words[1:], strict=False)
+            ]
+        else:
+            return node
+        if not terms:
+            return node
+        if len(words) == 2:
+            return terms[0].with_boost(node.boost)  # the pair term is the phrase
+        return And([*terms, node])
 
-    if not isinstance(node, Phrase) or node.fieldname != "body" or node.slop != 1:
-        return node
-    pairs = common_pairs(list(node.words))
-    if not pairs:
-        return node
-    terms = [Term("body_pairs", p) for p in pairs]
-    if len(node.words) == 2:
-        return terms[0]  # the pair term is the phrase
-    return And([*terms, node])
+    return query.accept(rewrite)

@@ -172,6 +172,15 @@ def test_lower_case_operator_words_are_just_words(archive):
     assert ids(search(path, "or", store=store)) == []
 
 
+def test_a_query_may_end_or_start_with_a_phrase_after_an_operator(archive):
+    """Found by Hypothesis: the operator check once read `a OR "b c"` as ending in OR."""
+    path, store = archive
+    assert sorted(ids(search(path, 'elizabeth OR "grey sea"', store=store))) == ["ao3:1", "ao3:2"]
+    assert sorted(ids(search(path, '"grey sea" OR elizabeth', store=store))) == ["ao3:1", "ao3:2"]
+    (hit,) = search(path, 'holmes NOT "grey sea"', store=store).hits
+    assert (hit.id, hit.chapters) == ("ao3:1", [2])  # chapter 1 has the sea
+
+
 def test_reindex_replaces_and_removes(archive):
     path, store = archive
     changed = work("ao3:1", "The Lighthouse", [["Only tea now."]], characters=["Sherlock Holmes"])
