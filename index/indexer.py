@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -66,7 +67,14 @@ COMMON_WORDS = frozenset(
         "would me my up out if no could into then"
     ).split()
 )
+# An archive has its own common words too (names of its fandoms' heroes, or another
+# language): a rebuild also counts as common any word found in this share of the
+# chapters it samples, so no two-word phrase leaves Whoosh more than that share of
+# the archive to check position by position (bench: "two-word phrase").
+COMMON_SHARE = 0.2
+SAMPLE_CHAPTERS = 1000
 PAIR_SEP = "\u2423"  # a visible space: cannot come out of the tokenizer
+WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer default, as one C regex
 
 
 class PairsAnalyzer(Analyzer):
@@ -75,14 +83,30 @@ class PairsAnalyzer(Analyzer):
     It tokenizes, folds and stems exactly as the body field does, but with one C
     regex and a memo of stems, and makes Token objects only for the pairs:
     analysing the body a second time through Whoosh's filter chain tripled the
-    index time.
+    index time. The common words are part of the schema, saved with the index,
+    so queries pair a phrase exactly as its documents were paired.
     """
 
-    WORD = re.compile(r"\w+(?:\.?\w+)*")
+    WORD = WORD
 
     def __init__(self, common: frozenset[str] = COMMON_WORDS) -> None:
-        self.common = common
+        self.common = frozenset(common)
         self.stems: dict[str, str] = {}
+
+    def __getstate__(self) -> dict:
+        # The stem memo is not pickled: Whoosh saves the schema in the index's table of
+        # contents, which every search reads (a 1.2 MB memo cost ~15 ms a search).
+        return {"common": self.common}
+
+    def __setstate__(self, state: dict) -> None:
+        self.common = frozenset(state.get("common", COMMON_WORDS))
+        self.stems = {}
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.common == self.common
+
+    def __hash__(self) -> int:
+        return hash(self.common)
 
     def _stem(self, word: str) -> str:
         found = self.stems.get(word)
@@ -92,9 +116,13 @@ class PairsAnalyzer(Analyzer):
             found = self.stems[word] = stem(word.lower().translate(accent_map))
         return found
 
+    def words(self, value: str) -> list[str]:
+        """The body's tokens, folded and stemmed as its filter chain does."""
+        return [self._stem(w) for w in WORD.findall(value)]
+
     def __call__(self, value, **kwargs):
         # Tokenize first, then fold each token, exactly as the body's filter chain does.
-        words = [self._stem(w) for w in self.WORD.findall(value)]
+        words = self.words(value)
         common = self.common
         token = Token(**kwargs)
         for a, b in zip(words, words[1:], strict=False):
@@ -105,16 +133,81 @@ class PairsAnalyzer(Analyzer):
                 yield token
 
 
-def common_pairs(words: list[str]) -> list[str]:
+def common_pairs(words: list[str], common: frozenset[str] = COMMON_WORDS) -> list[str]:
     """The indexed pairs inside an (analysed) phrase, in order."""
     return [
         f"{a}{PAIR_SEP}{b}"
         for a, b in zip(words, words[1:], strict=False)
-        if a in COMMON_WORDS or b in COMMON_WORDS
+        if a in common or b in common
     ]
 
 
-def make_schema() -> Schema:
+def archive_common_words(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:
+    """The English common words plus every word in at least `share` of these chapters."""
+    analyzer = PairsAnalyzer()
+    counts: dict[str, int] = {}
+    n = 0
+    for text in texts:
+        n += 1
+        for word in set(analyzer.words(text)):
+            counts[word] = counts.get(word, 0) + 1
+    if n < 20:  # too few chapters to say what is common here
+        return COMMON_WORDS
+    return COMMON_WORDS | {w for w, c in counts.items() if c >= share * n}
+
+
+# Work-level text fields (and the notes) whose adjacent word pairs are indexed as
+# single terms in meta_pairs: they are short, but copied onto every chapter, so a
+# phrase like "the end" in titles made Whoosh check positions in thousands of
+# chapters. The value is the field's analyzer, as the query parser applies it.
+META_PAIR_FIELDS = {
+    "title": "stem",
+    "summary": "stem",
+    "notes": "stem",
+    "chapter_title": "fold",
+    "authors": "fold",
+    "fandoms": "fold",
+    "characters": "fold",
+    "relationships": "fold",
+    "tags": "fold",
+    "warnings": "fold",
+    "categories": "fold",
+    "series": "fold",
+}
+_FOLD_MEMO: dict[str, str] = {}
+
+
+def _analysed(value: str, how: str, stems: PairsAnalyzer) -> list[str]:
+    if how == "stem":
+        return stems.words(value)
+    out = []
+    for w in WORD.findall(value):
+        found = _FOLD_MEMO.get(w)
+        if found is None:
+            if len(_FOLD_MEMO) > 100_000:
+                _FOLD_MEMO.clear()
+            found = _FOLD_MEMO[w] = w.lower().translate(accent_map)
+        out.append(found)
+    return out
+
+
+def meta_pair_terms(fields: dict[str, str], stems: PairsAnalyzer) -> list[str]:
+    """`field:a␣b` for every adjacent pair of words in these fields' values."""
+    out = []
+    for name, value in fields.items():
+        how = META_PAIR_FIELDS.get(name)
+        if not how or not value:
+            continue
+        words = _analysed(value, how, stems)
+        out += [f"{name}:{a}{PAIR_SEP}{b}" for a, b in zip(words, words[1:], strict=False)]
+    return out
+
+
+def meta_pair(field: str, a: str, b: str) -> str:
+    return f"{field}:{a}{PAIR_SEP}{b}"
+
+
+def make_schema(common: frozenset[str] = COMMON_WORDS) -> Schema:
     fold = folding_analyzer()
     stem = stemming_analyzer()
     return Schema(
@@ -141,7 +234,9 @@ def make_schema() -> Schema:
         complete=ID,
         summary=TEXT(analyzer=stem, stored=True),
         body=TEXT(analyzer=stem, phrase=True),
-        body_pairs=TEXT(analyzer=PairsAnalyzer(), phrase=False),
+        body_pairs=TEXT(analyzer=PairsAnalyzer(common), phrase=False),
+        # Adjacent word pairs of the short text fields, as `title:a␣b` (META_PAIR_FIELDS).
+        meta_pairs=KEYWORD(scorable=True),
         # Author notes, apart from the story: searched only when asked (--in notes).
         notes=TEXT(analyzer=stem, phrase=True),
         words=NUMERIC(int, stored=True),
@@ -155,6 +250,7 @@ def make_schema() -> Schema:
 
 # Stored list fields are joined with this, so a result row can be rebuilt without the store.
 SEP = " \u241e "
+_STEMMER = PairsAnalyzer()  # its stem memo, for the meta pairs
 
 
 def chapter_docs(work: Work) -> Iterable[dict]:
@@ -185,6 +281,7 @@ def chapter_docs(work: Work) -> Iterable[dict]:
         "published": m.published or "",
         "updated": m.updated or m.published or "",
     }
+    meta = " ".join(meta_pair_terms(shared, _STEMMER))
     chapters = work.chapters or []
     for i, ch in enumerate(chapters):
         # Work-level notes go with the chapter they stand next to.
@@ -197,6 +294,8 @@ def chapter_docs(work: Work) -> Iterable[dict]:
                 or (n.position == "after" and i == len(chapters) - 1)
             )
         ]
+        notes = "\n\n".join([*work_notes, *(n.text for n in ch.notes)])
+        own = meta_pair_terms({"chapter_title": ch.title or "", "notes": notes}, _STEMMER)
         yield {
             **shared,
             "doc_id": f"{work.id}#{ch.number}",
@@ -204,7 +303,8 @@ def chapter_docs(work: Work) -> Iterable[dict]:
             "chapter_title": ch.title,
             "body": ch.text,
             "body_pairs": ch.text,
-            "notes": "\n\n".join([*work_notes, *(n.text for n in ch.notes)]),
+            "notes": notes,
+            "meta_pairs": f"{meta} {' '.join(own)}" if own else meta,
         }
 
 
@@ -225,9 +325,9 @@ class Indexer:
         pattern = re.compile(rf"^_{INDEX_NAME}_\d+\.toc$")
         return self.dir.is_dir() and any(pattern.match(p.name) for p in self.dir.iterdir())
 
-    def open(self, *, create: bool = True):
-        """Open the index (creating it unless `create=False`); an index from an
-        older schema is refused with the command that rebuilds it."""
+    def open(self, *, create: bool = True, schema: Schema | None = None):
+        """Open the index (creating it, with `schema`, unless `create=False`); an index
+        from an older schema is refused with the command that rebuilds it."""
         try:
             if not self.exists():
                 if not create:
@@ -236,7 +336,9 @@ class Indexer:
                         "`ficarchive import` or `ficarchive index --rebuild`"
                     )
                 self.dir.mkdir(parents=True, exist_ok=True)
-                return windex.create_in(str(self.dir), make_schema(), indexname=INDEX_NAME)
+                return windex.create_in(
+                    str(self.dir), schema or make_schema(), indexname=INDEX_NAME
+                )
             ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME)
             schema = ix.schema
         except (OSError, windex.IndexError) as exc:
@@ -278,15 +380,26 @@ class Indexer:
         Until that commit lands searches see the old index, and a crash or a full
         disk on the way leaves it whole. The new schema is written with it, so a
         rebuild is also how an index from an older ficarchive is brought up to date.
+        The first chapters are read ahead to find the archive's own common words.
         """
+        works = iter(works)
+        sample: list[Work] = []
+        seen = 0
+        for work in works:
+            sample.append(work)
+            seen += len(work.chapters)
+            if seen >= SAMPLE_CHAPTERS:
+                break
+        schema = make_schema(archive_common_words(ch.text for w in sample for ch in w.chapters))
         try:
             if not self.exists():
                 raise FileNotFoundError(self.dir)
-            ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME, schema=make_schema())
+            ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME, schema=schema)
         except Exception:  # missing or unreadable: nothing in it is worth keeping
             shutil.rmtree(self.dir, ignore_errors=True)
-            ix = self.open()
-        return self._write(ix, works, (), progress, mergetype=writing.CLEAR)
+            ix = self.open(schema=schema)
+        everything = itertools.chain(sample, works)
+        return self._write(ix, everything, (), progress, mergetype=writing.CLEAR)
 
     def _write(
         self,

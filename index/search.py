@@ -18,6 +18,7 @@ from whoosh.support.charset import accent_map
 from crawler.errors import FicarchiveError, IndexingError
 from index.indexer import SEP, Indexer
 from index.query import check_query, parse_query, with_pairs
+from index.scoring import column_values, score_all
 from index.store import Store
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
@@ -50,6 +51,7 @@ class Hit:
     matches: list[Match] = field(default_factory=list)
     stored: dict[str, Any] = field(default_factory=dict)
     docnum: int | None = None  # the best chapter's document, whose stored fields describe the work
+    docnums: list[int] = field(default_factory=list, repr=False)  # every matching chapter's
 
     def load(self, searcher) -> None:
         """Fill in the work's metadata from its best chapter's stored fields (once)."""
@@ -164,39 +166,61 @@ def _search(ix, archive_dir, query, filters, limit, page, sort, snippets_per_wor
         schema = searcher.schema  # ix.schema would re-read the table of contents
         plain = parse_query(query, schema, filters, pairs=False, in_text=in_text, scope=scope)
         q = with_pairs(plain, schema)
-        results = searcher.search(q, limit=None)
-        reader = searcher.reader()
-        work_col = reader.column_reader("work_id")
-        chapter_col = reader.column_reader("chapter")
-        works: dict[str, Hit] = {}
-        for score, docnum in results.top_n:
-            work_id = work_col[docnum]
-            hit = works.get(work_id)
-            if hit is None:
-                hit = works[work_id] = Hit(work_id, "", [], [], score, 0, "", "", docnum=docnum)
-            hit.matches.append(Match(chapter_col[docnum]))
-        hits = list(works.values())
-        if sort != "relevance" or facets:
+        ranked = _works(searcher, score_all(searcher, q))
+        start = max(page - 1, 0) * limit
+        hits: list[Hit] = []
+        if sort != "relevance" or facets:  # every matching work's fields are needed
+            hits = [_hit(*work) for work in ranked]
             for hit in hits:
                 hit.load(searcher)
-        hits = _sorted(hits, sort)
-        start = max(page - 1, 0) * limit
-        shown = hits[start : start + limit]
+            shown = _sorted(hits, sort)[start : start + limit]
+        else:
+            shown = [_hit(*work) for work in ranked[start : start + limit]]
+        chapter_col = searcher.reader().column_reader("chapter")
         for hit in shown:
             hit.load(searcher)
+            hit.matches = sorted((Match(chapter_col[d]) for d in hit.docnums), key=_by_chapter)
         if shown:
             store = store or Store(archive_dir)
             if scope != "story":
                 _add_note_snippets(shown, plain, schema, store)
             _add_snippets(shown, plain, schema, store, snippets_per_work)
-        return SearchResult(len(hits), shown, facet_counts(hits) if facets else {})
+        return SearchResult(len(ranked), shown, facet_counts(hits) if facets else {})
+
+
+def _by_chapter(match: Match) -> int:
+    return match.chapter
+
+
+def _hit(work: bytes, score: float, docnum: int, docnums: list[int]) -> Hit:
+    return Hit(work.decode("utf-8"), "", [], [], score, 0, "", "", docnum=docnum, docnums=docnums)
+
+
+def _works(searcher, scores: dict[int, float]) -> list[tuple[bytes, float, int, list[int]]]:
+    """Matching chapters grouped by work, best work first (its best chapter's score):
+    (work id, score, best chapter's document, every matching chapter's document).
+
+    Only the work_id column is read for every matching chapter (in one read when
+    there are many); titles and the like are read later, for the works shown.
+    """
+    work_of = column_values(searcher, "work_id", scores)
+    best: dict[bytes, list] = {}  # work -> [best score, its document, every document]
+    for d, score in scores.items():
+        work = work_of[d]
+        entry = best.get(work)
+        if entry is None:
+            best[work] = [score, d, [d]]
+            continue
+        entry[2].append(d)
+        if score > entry[0] or (score == entry[0] and d < entry[1]):
+            entry[0], entry[1] = score, d
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))
+    return [(work, score, d, docs) for work, (score, d, docs) in ranked]
 
 
 def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
-    for h in hits:
-        h.matches.sort(key=lambda m: m.chapter)
     if sort == "relevance":
-        return hits  # Whoosh already returned the best chapter of each work first
+        return hits  # already best first
     if sort == "title":
         return sorted(hits, key=lambda h: h.title.casefold())
     key = {"words": "words", "kudos": "kudos", "hits": "hits"}.get(sort)
