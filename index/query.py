@@ -120,12 +120,15 @@ def check_query(text: str) -> None:
 
 
 def _normalise_fields(text: str) -> str:
-    """Rewrite field aliases (character: -> characters:) outside quotes."""
+    """Rewrite field aliases (character: -> characters:) and -word (NOT word) outside quotes."""
     parts = re.split(r'("[^"]*")', text)
     for i in range(0, len(parts), 2):
         parts[i] = FIELD_RE.sub(lambda m: FIELD_ALIASES[m.group(1).lower()] + ":", parts[i])
-        parts[i] = re.sub(r"(?<!\w)-(?=[\w\"(])", "NOT ", parts[i])
-    return "".join(parts)
+    # One pass over the whole text, so `-"a phrase"` sees the quote that follows it.
+    return _MINUS.sub(lambda m: m[0] if m[0].startswith('"') else "NOT ", "".join(parts))
+
+
+_MINUS = re.compile(r'"[^"]*"|(?<!\w)-(?=[\w"(])')
 
 
 def make_parser(schema, scope: str = "story") -> qparser.QueryParser:

@@ -144,6 +144,8 @@ class _Segment:
         if isinstance(q, Or) and q.subqueries and not _has_not(q):
             return set().union(*(self.docs(s) for s in q.subqueries))
         if isinstance(q, And) and not any(isinstance(s, Not) for s in q.subqueries):
+            if not q.subqueries:
+                return set()
             parts = sorted((self.docs(s) for s in q.subqueries), key=len)
             return parts[0].intersection(*parts[1:])
         return set(self.evaluate(q))
@@ -167,17 +169,34 @@ class _Segment:
             if not scores:
                 return {}
         for s in slow:
-            other = self._whoosh(s, within=scores)
+            other = self._within(s, scores)
             scores = {d: v + other[d] for d, v in scores.items() if d in other}
             if not scores:
                 return {}
         if nots:
             excluded: set[int] = set()
             for n in nots:
-                excluded.update(self.evaluate(n.query))
+                excluded.update(self.docs(n.query))
             bonus = float(len(nots))  # each Not matches as an InverseMatcher scoring 1.0
             scores = {d: s + bonus for d, s in scores.items() if d not in excluded}
         return scores
+
+    def _within(self, q: Query, within: dict[int, float]) -> dict[int, float]:
+        """Scores of `q` at the documents `within` only: a phrase (or an Or holding
+        one) is asked about the candidates the rest of an And left, not the archive."""
+        if _native(q):
+            return {d: s for d, s in self.evaluate(q).items() if d in within}
+        if isinstance(q, (And, Or)) and len(q.subqueries) == 1:
+            return self._within(q.subqueries[0], within)
+        if isinstance(q, Or) and q.subqueries and not _has_not(q) and _plain_or(q):
+            scores: dict[int, float] = {}
+            for child in q.subqueries:
+                for d, s in self._within(child, within).items():
+                    scores[d] = scores.get(d, 0.0) + s
+            if q.boost != 1.0:
+                return {d: s * q.boost for d, s in scores.items()}
+            return scores
+        return self._whoosh(q, within=within)
 
     def _or(self, q: Or) -> dict[int, float]:
         parts = sorted((self.evaluate(s) for s in q.subqueries), key=len, reverse=True)
@@ -286,7 +305,9 @@ def _native(q: Query) -> bool:
         return all(_native(s) for s in q.subqueries)
     if isinstance(q, Not):
         return _native(q.query)
-    return isinstance(q, (Term, NumericRange, MultiTerm, ConstantScoreQuery, Every))
+    if isinstance(q, Every):
+        return not q.fieldname
+    return isinstance(q, (Term, NumericRange, MultiTerm, ConstantScoreQuery))
 
 
 def _expanded(q: MultiTerm, reader) -> Query:

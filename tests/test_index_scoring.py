@@ -110,6 +110,8 @@ NAMES = [f"{a} {b}" for a in corpus.FIRST[:4] for b in corpus.LAST[:4]]
         ("the", {"character": [NAMES[1]], "complete": ["yes"]}),
         ("", {"words": [">2000"], "rating": ["teen"]}),
         ("status:complete -the", None),
+        (f'"{VOCAB[6]} {VOCAB[7]}" {VOCAB[8]}', None),  # a phrase in an Or, inside an And
+        (f'{VOCAB[9]} -"{VOCAB[10]} the"', None),
     ],
 )
 def test_scores_are_whooshs(searcher, text, filters):

@@ -177,8 +177,10 @@ def test_a_query_may_end_or_start_with_a_phrase_after_an_operator(archive):
     path, store = archive
     assert sorted(ids(search(path, 'elizabeth OR "grey sea"', store=store))) == ["ao3:1", "ao3:2"]
     assert sorted(ids(search(path, '"grey sea" OR elizabeth', store=store))) == ["ao3:1", "ao3:2"]
-    (hit,) = search(path, 'holmes NOT "grey sea"', store=store).hits
-    assert (hit.id, hit.chapters) == ("ao3:1", [2])  # chapter 1 has the sea
+    for text in ('holmes NOT "grey sea"', 'holmes -"grey sea"'):
+        (hit,) = search(path, text, store=store).hits
+        assert (hit.id, hit.chapters) == ("ao3:1", [2]), text  # chapter 1 has the sea
+    assert ids(search(path, '-"grey sea" elizabeth', store=store)) == ["ao3:2"]
 
 
 def test_reindex_replaces_and_removes(archive):
