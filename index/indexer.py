@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -67,12 +66,6 @@ COMMON_WORDS = frozenset(
         "would me my up out if no could into then"
     ).split()
 )
-# An archive has its own common words too (names of its fandoms' heroes, or another
-# language): a rebuild also counts as common any word found in this share of the
-# chapters it samples, so no two-word phrase leaves Whoosh more than that share of
-# the archive to check position by position (bench: "two-word phrase").
-COMMON_SHARE = 0.2
-SAMPLE_CHAPTERS = 1000
 PAIR_SEP = "\u2423"  # a visible space: cannot come out of the tokenizer
 WORD = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer default, as one C regex
 
@@ -140,20 +133,6 @@ def common_pairs(words: list[str], common: frozenset[str] = COMMON_WORDS) -> lis
         for a, b in zip(words, words[1:], strict=False)
         if a in common or b in common
     ]
-
-
-def archive_common_words(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:
-    """The English common words plus every word in at least `share` of these chapters."""
-    analyzer = PairsAnalyzer()
-    counts: dict[str, int] = {}
-    n = 0
-    for text in texts:
-        n += 1
-        for word in set(analyzer.words(text)):
-            counts[word] = counts.get(word, 0) + 1
-    if n < 20:  # too few chapters to say what is common here
-        return COMMON_WORDS
-    return COMMON_WORDS | {w for w, c in counts.items() if c >= share * n}
 
 
 # Work-level text fields (and the notes) whose adjacent word pairs are indexed as
@@ -380,17 +359,8 @@ class Indexer:
         Until that commit lands searches see the old index, and a crash or a full
         disk on the way leaves it whole. The new schema is written with it, so a
         rebuild is also how an index from an older ficarchive is brought up to date.
-        The first chapters are read ahead to find the archive's own common words.
         """
-        works = iter(works)
-        sample: list[Work] = []
-        seen = 0
-        for work in works:
-            sample.append(work)
-            seen += len(work.chapters)
-            if seen >= SAMPLE_CHAPTERS:
-                break
-        schema = make_schema(archive_common_words(ch.text for w in sample for ch in w.chapters))
+        schema = make_schema()
         try:
             if not self.exists():
                 raise FileNotFoundError(self.dir)
@@ -398,8 +368,7 @@ class Indexer:
         except Exception:  # missing or unreadable: nothing in it is worth keeping
             shutil.rmtree(self.dir, ignore_errors=True)
             ix = self.open(schema=schema)
-        everything = itertools.chain(sample, works)
-        return self._write(ix, everything, (), progress, mergetype=writing.CLEAR)
+        return self._write(ix, works, (), progress, mergetype=writing.CLEAR)
 
     def _write(
         self,
