@@ -80,8 +80,6 @@ class PairsAnalyzer(Analyzer):
     so queries pair a phrase exactly as its documents were paired.
     """
 
-    WORD = WORD
-
     def __init__(self, common: frozenset[str] = COMMON_WORDS) -> None:
         self.common = frozenset(common)
         self.stems: dict[str, str] = {}
@@ -178,7 +176,7 @@ def meta_pair_terms(fields: dict[str, str], stems: PairsAnalyzer) -> list[str]:
         if not how or not value:
             continue
         words = _analysed(value, how, stems)
-        out += [f"{name}:{a}{PAIR_SEP}{b}" for a, b in zip(words, words[1:], strict=False)]
+        out += [meta_pair(name, a, b) for a, b in zip(words, words[1:], strict=False)]
     return out
 
 

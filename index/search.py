@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import re
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from whoosh.query import Phrase
 from whoosh.support.charset import accent_map
 
 from crawler.errors import FicarchiveError, IndexingError
-from index.indexer import SEP, Indexer
+from index.indexer import SEP, WORD, Indexer
 from index.query import check_query, parse_query, with_pairs
 from index.scoring import column_values, score_all
 from index.store import Store
@@ -260,7 +259,6 @@ def _fold(text: str) -> str:
 
 # The body analyzer's tokens, made fast: one C regex and a memo of stems (the
 # same tokenizer and folding as the index; tests/test_index_search.py proves it).
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
 _STEMS: dict[str, str] = {}
 
 
@@ -275,7 +273,7 @@ def _stem_of(word: str) -> str:
 
 def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words in `text` that the index would file under `terms`."""
-    return [m.span() for m in _WORD.finditer(text) if _stem_of(m.group()) in terms]
+    return [m.span() for m in WORD.finditer(text) if _stem_of(m.group()) in terms]
 
 
 def _snippet(blocks, terms: set[str], maxchars: int = 240, before: int = 60) -> str:
@@ -331,7 +329,7 @@ def _phrase_snippet(blocks, phrases: list[tuple[str, ...]], surround: int = 90) 
         text = block.text
         if not text or not all(pr in _fold(text) for pr in probes):
             continue
-        tokens = [(_stem_of(m.group()), *m.span()) for m in _WORD.finditer(text)]
+        tokens = [(_stem_of(m.group()), *m.span()) for m in WORD.finditer(text)]
         words = [t[0] for t in tokens]
         for phrase in phrases:
             n = len(phrase)
