@@ -11,7 +11,7 @@ import contextlib
 import functools
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as windex
@@ -453,13 +453,21 @@ class Indexer:
         """Files no commit refers to, left by a writer that died or failed: its temp
         folder, half-written segments and tables of contents. Readers never open them.
         Nothing is a leftover while a live writer holds the lock (its files are new)."""
+        with self._scanning() as found:
+            return found
+
+    @contextlib.contextmanager
+    def _scanning(self) -> Iterator[list[Path]]:
+        """The unreferenced files, while the write lock is held (none if a writer has it)."""
         if not self.exists():
-            return []
+            yield []
+            return
         lock = self._lock()
         if not lock.acquire(blocking=False):
-            return []
+            yield []
+            return
         try:
-            return self._unreferenced()
+            yield self._unreferenced()
         finally:
             lock.release()
 
@@ -482,21 +490,13 @@ class Indexer:
 
     def clean_leftovers(self) -> list[Path]:
         """Remove leftovers, holding the write lock so no live writer loses a file."""
-        if not self.exists():
-            return []
-        lock = self._lock()
-        if not lock.acquire(blocking=False):
-            return []
-        try:
-            found = self._unreferenced()
+        with self._scanning() as found:
             for path in found:
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
             return found
-        finally:
-            lock.release()
 
     def work_ids(self) -> set[str]:
         return {work_id for work_id, _ in self.documents()}

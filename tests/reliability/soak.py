@@ -31,6 +31,7 @@ from rich.table import Table
 
 from tests.reliability.harness import ROOT, cli_env, ficarchive
 from tests.reliability.killing import ArchiveRun, run_archive
+from tests.servers import PROXY_VARIABLES
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
 
@@ -175,14 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hostile", action="store_true")
     opts = parser.parse_args(argv)
 
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
+    for name in PROXY_VARIABLES:
         os.environ.pop(name, None)  # loopback only
     root = Path(tempfile.mkdtemp(prefix="ficarchive-soak-"))
     ok = True
