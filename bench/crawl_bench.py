@@ -2,7 +2,7 @@
 
 The sample archive server (search_cli.demo.server) serves BENCH_CRAWL_WORKS
 generated works (default 1,000) on 127.0.0.1 with AO3's markup, 20 to a
-listing page, as AO3 does. The real crawler (crawler.pipeline.Archiver with a
+listing page, as AO3 does. The real crawler (index.archive.Archive with a
 real PoliteClient: robots.txt, one request at a time, jittered delay) crawls
 the listing three times, each as a fresh run (a new client, so robots.txt is
 read again):
@@ -43,8 +43,7 @@ from pathlib import Path
 
 from crawler.config import load_config
 from crawler.http import PoliteClient
-from crawler.pipeline import Archiver
-from index.store import Store
+from index.archive import Archive
 from search_cli.demo import ao3_markup, sample_works
 from search_cli.demo.generated import generate_works, revised
 from search_cli.demo.server import SampleArchiveServer
@@ -103,13 +102,9 @@ def child(config_file: str) -> None:
     """One crawl, in its own process; prints what the client saw as JSON."""
     config = load_config(config_file)
     client = PoliteClient(config)
-    with Store(config.archive_dir) as store:
-        archiver = Archiver(config, store, client=client)
+    with Archive(config, client=client) as archive:
         began = time.monotonic()
-        try:
-            report = archiver.crawl(config.sources)
-        finally:
-            archiver.close()
+        report = archive.crawl(config.sources)
         wall = time.monotonic() - began
     stats = client.stats
     print(

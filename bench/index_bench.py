@@ -47,7 +47,7 @@ def _build_baseline(archive: Path) -> None:
     from whoosh import index as windex
     from whoosh.fields import ID, TEXT, Schema
 
-    from index.indexer import PairsAnalyzer, stemming_analyzer
+    from index.whoosh.analysis import PairsAnalyzer, stemming_analyzer
 
     folder = archive / "baseline-index"
     folder.mkdir(exist_ok=True)
@@ -64,8 +64,8 @@ def _build_baseline(archive: Path) -> None:
 
 
 def _build_ours(archive: Path) -> None:
-    from index.indexer import Indexer
     from index.store import Store
+    from index.whoosh.writer import Indexer
 
     with Store(archive) as store:
         Indexer(archive).rebuild(store.iter_works())
@@ -163,12 +163,14 @@ def queries(archive: Path, n: int, status) -> list[dict]:
     from whoosh import index as windex
     from whoosh.qparser import QueryParser
 
-    from index.search import search
+    from index.search import SearchRequest
     from index.store import Store
+    from index.whoosh import WhooshBackend
 
     rows = []
     base_ix = windex.open_dir(str(archive / "baseline-index"))
     parser = QueryParser("body", base_ix.schema)
+    backend = WhooshBackend(archive)
     with Store(archive) as store, base_ix.searcher() as searcher:
         for label, cases in query_cases(archive, n).items():
             status(f"{len(cases)} queries: {label}")
@@ -178,7 +180,7 @@ def queries(archive: Path, n: int, status) -> list[dict]:
                 list(searcher.search(parser.parse(text), limit=20))
                 base_t.append((time.perf_counter() - start) * 1000)
                 start = time.perf_counter()
-                search(archive, text, filters=filters, limit=20, store=store)
+                backend.search(SearchRequest(text, filters, limit=20), store)
                 ours_t.append((time.perf_counter() - start) * 1000)
             b50, b95 = _percentiles(base_t)
             o50, o95 = _percentiles(ours_t)

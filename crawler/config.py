@@ -9,24 +9,17 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
+from functools import cache
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 from crawler.errors import ConfigError
 
-SITES = ("ao3", "ffn", "efiction", "text")
-
-DEFAULT_BASE_URLS = {
-    "ao3": "https://archiveofourown.org",
-    "ffn": "https://www.fanfiction.net",
-    "efiction": "",
-    "text": "",
-}
-# AO3 throttles at about 60 requests a minute per IP; FanFiction.net is stricter.
-# These apply only when the user set no delay: see resolve order in default_sites().
-DEFAULT_SITE_DELAYS = {"ao3": 5.0, "ffn": 6.0, "efiction": 3.0, "text": 3.0}
+# Marks a dataclass field that is not a key of its TOML table (a table's own name).
+NOT_A_KEY = {"key": False}
 
 
 @dataclass(frozen=True)
@@ -63,12 +56,17 @@ class Cleaning:
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """One archive ficarchive may talk to."""
+    """One archive ficarchive may talk to: `[sites.NAME]`, read by the `adapter` family."""
 
-    name: str
+    name: str = field(metadata=NOT_A_KEY)
     base_url: str
     delay_seconds: float
     allow_adult: bool = False
+    adapter: str = ""  # "" means the site is named after its adapter: [sites.ao3]
+
+    def __post_init__(self) -> None:
+        if not self.adapter:
+            object.__setattr__(self, "adapter", self.name)
 
     @property
     def host(self) -> str:
@@ -89,7 +87,7 @@ class Source:
 class Config:
     """The whole configuration, loaded once."""
 
-    file: Path | None = None
+    file: Path | None = field(default=None, metadata=NOT_A_KEY)
     archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     politeness: Politeness = field(default_factory=Politeness)
     cleaning: Cleaning = field(default_factory=Cleaning)
@@ -111,44 +109,61 @@ class Config:
 
 
 def default_sites(delay_seconds: float | None = None) -> dict[str, SiteConfig]:
-    """Every known site before [sites.NAME] is applied.
+    """One site per registered adapter, with that adapter's defaults, before [sites.NAME].
 
     A site's delay is, first to last: its own `[sites.NAME] delay_seconds` (applied
     by parse_config), else `[politeness] delay_seconds` when the user set it
-    (passed here), else the built-in per-site default (AO3 5 s, FFN 6 s, 3 s
+    (passed here), else the adapter's built-in default (AO3 5 s, FFN 6 s, 3 s
     elsewhere).
     """
+    from crawler.sites import ADAPTERS  # crawler.sites imports this module
+
     return {
         name: SiteConfig(
             name,
-            DEFAULT_BASE_URLS[name],
-            DEFAULT_SITE_DELAYS[name] if delay_seconds is None else delay_seconds,
+            cls.default_base_url,
+            cls.default_delay if delay_seconds is None else delay_seconds,
         )
-        for name in SITES
+        for name, cls in ADAPTERS.items()
     }
 
 
-# --- validation ---------------------------------------------------------------
+# --- the schema, read off the dataclasses --------------------------------------------
 
-_SECTION_KEYS = {
-    "archive": {"path": str, "contact": str},
-    "politeness": {
-        "delay_seconds": float,
-        "jitter": float,
-        "max_retries": int,
-        "respect_robots": bool,
-        "backoff_base_seconds": float,
-        "backoff_cap_seconds": float,
-        "connect_timeout_seconds": float,
-        "read_timeout_seconds": float,
-        "max_page_bytes": int,
-        "max_redirects": int,
-        "max_listing_pages": int,
-    },
-    "cleaning": {"detect_body_notes": bool},
-}
-_SITE_KEYS = {"base_url": str, "delay_seconds": float, "allow_adult": bool}
-_SOURCE_KEYS = {"name": str, "site": str, "start": list, "max_works": int}
+
+def _toml_kind(hint: Any) -> type:
+    """The TOML value a field's type asks for: a Path is written as a string, a tuple as
+    an array, and `X | None` as X (None is "leave it out")."""
+    if get_origin(hint) in (Union, UnionType):
+        (hint,) = (arg for arg in get_args(hint) if arg is not type(None))
+    if get_origin(hint) in (tuple, list):
+        return list
+    return str if hint is Path else hint
+
+
+@cache
+def table_keys(cls: type) -> dict[str, type]:
+    """The keys a TOML table of `cls` may hold, each with its TOML kind, in field order."""
+    hints = get_type_hints(cls)
+    return {f.name: _toml_kind(hints[f.name]) for f in _key_fields(cls)}
+
+
+def _key_fields(cls: type) -> list[Field]:
+    return [f for f in fields(cls) if f.metadata.get("key", True)]
+
+
+def _required(cls: type) -> list[str]:
+    return [
+        f.name for f in _key_fields(cls) if f.default is MISSING and f.default_factory is MISSING
+    ]
+
+
+def _sections() -> dict[str, type]:
+    """The plain [section] tables of Config: the fields holding one dataclass each."""
+    hints = get_type_hints(Config)
+    return {f.name: hints[f.name] for f in _key_fields(Config) if is_dataclass(hints[f.name])}
+
+
 _TYPE_NAMES = {
     str: "a string",
     float: "a number",
@@ -177,7 +192,9 @@ class _Checker:
             raise self.fail(key, f"must be 0 or more, got {value!r}")
         return value
 
-    def table(self, key: str, data: Any, allowed: dict[str, type]) -> dict[str, Any]:
+    def table(self, key: str, data: Any, cls: type) -> dict[str, Any]:
+        """A TOML table checked against the keys of the dataclass `cls`."""
+        allowed = table_keys(cls)
         if not isinstance(data, dict):
             raise self.fail(key, "must be a table")
         out = {}
@@ -204,52 +221,102 @@ def _check_base_url(check: _Checker, key: str, url: str) -> str:
 def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
     """Validate a TOML document against the defaults; raise ConfigError on the first problem."""
     check = _Checker(file)
-    base_dir = file.parent if file else Path.cwd()
-    known = {*_SECTION_KEYS, "sites", "sources"}
+    known = table_keys(Config)
     for k in data:
         if k not in known:
             raise check.fail(k, f"unknown section; allowed: {', '.join(sorted(known))}")
-
-    arch = check.table("archive", data.get("archive", {}), _SECTION_KEYS["archive"])
-    archive = ArchiveConfig(
-        path=(base_dir / arch.get("path", "archive")).resolve(),
-        contact=arch.get("contact", ""),
-    )
-    pol = check.table("politeness", data.get("politeness", {}), _SECTION_KEYS["politeness"])
-    politeness = Politeness(**pol)
+    sections = {
+        name: cls(**check.table(name, data.get(name, {}), cls)) for name, cls in _sections().items()
+    }
+    base_dir = file.parent if file else Path.cwd()
+    archive = sections["archive"]
+    archive = replace(archive, path=(base_dir / archive.path).resolve())
+    politeness = sections["politeness"]
     if politeness.jitter > 1:
         raise check.fail("politeness.jitter", f"must be between 0 and 1, got {politeness.jitter}")
     if politeness.max_redirects > 20:
         raise check.fail("politeness.max_redirects", "must be 20 or fewer")
-    cleaning = Cleaning(
-        **check.table("cleaning", data.get("cleaning", {}), _SECTION_KEYS["cleaning"])
+    # Only a delay the user wrote becomes every site's default; else each adapter's own.
+    shared_delay = (
+        politeness.delay_seconds if "delay_seconds" in data.get("politeness", {}) else None
     )
+    sites = _parse_sites(check, data.get("sites", {}), default_sites(shared_delay))
+    sources = _parse_sources(check, data.get("sources", []), sites)
+    return Config(file, archive, politeness, sections["cleaning"], sites, sources)
 
-    sites = default_sites(pol.get("delay_seconds"))
-    raw_sites = data.get("sites", {})
-    if not isinstance(raw_sites, dict):
+
+def _parse_sites(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> dict[str, SiteConfig]:
+    """[sites.NAME] over the defaults: NAME is an adapter's name, or any name with `adapter`."""
+    from crawler.sites import ADAPTERS
+
+    if not isinstance(raw, dict):
         raise check.fail("sites", "must be a table of [sites.NAME] tables")
-    for name, table in raw_sites.items():
-        if name not in SITES:
-            raise check.fail(f"sites.{name}", f"unknown site; allowed: {', '.join(SITES)}")
-        vals = check.table(f"sites.{name}", table, _SITE_KEYS)
+    families = ", ".join(ADAPTERS)
+    for name, table in raw.items():
+        key = f"sites.{name}"
+        vals = check.table(key, table, SiteConfig)
+        family = vals.get("adapter") or (name if name in ADAPTERS else "")
+        if not family:
+            raise check.fail(
+                key,
+                f"unknown site; allowed: {families} (or any name, with adapter = one of those)",
+            )
+        if family not in ADAPTERS:
+            raise check.fail(f"{key}.adapter", f"unknown adapter {family!r}; allowed: {families}")
+        if name in ADAPTERS and family != name:
+            raise check.fail(
+                f"{key}.adapter",
+                f"must be {name!r} for [sites.{name}]; give a {family} archive a name of its own",
+            )
         if "base_url" in vals:
-            vals["base_url"] = _check_base_url(check, f"sites.{name}.base_url", vals["base_url"])
-        sites[name] = replace(sites[name], **vals)
+            vals["base_url"] = _check_base_url(check, f"{key}.base_url", vals["base_url"])
+        site = sites.get(name) or replace(sites[family], name=name, adapter=family)
+        sites[name] = site = replace(site, **vals)
+        if not site.base_url and name not in ADAPTERS:
+            raise check.fail(f"{key}.base_url", f"is required: the address of the {family} archive")
+    _refuse_shared_hosts(check, sites)
+    return sites
 
-    sources = []
-    raw_sources = data.get("sources", [])
-    if not isinstance(raw_sources, list):
+
+def _refuse_shared_hosts(check: _Checker, sites: dict[str, SiteConfig]) -> None:
+    """One site per host and port: ids, pacing and robots.txt are all kept per host."""
+    from crawler.http import host_key  # the fetcher's own notion of "one host"
+
+    owners: dict[str, str] = {}
+    for site in sites.values():
+        if not site.base_url:
+            continue
+        owner = owners.setdefault(host_key(site.base_url), site.name)
+        if owner != site.name:
+            raise check.fail(
+                f"sites.{site.name}.base_url",
+                f"{site.host} is already [sites.{owner}]; one site per host",
+            )
+
+
+def _parse_sources(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> tuple[Source, ...]:
+    from crawler.sites import ADAPTERS
+
+    if not isinstance(raw, list):
         raise check.fail("sources", "must be an array of [[sources]] tables")
-    for i, table in enumerate(raw_sources):
+    crawlable = [n for n, s in sites.items() if ADAPTERS[s.adapter].has_listings()]
+    sources: list[Source] = []
+    for i, table in enumerate(raw):
         key = f"sources[{i}]"
-        vals = check.table(key, table, _SOURCE_KEYS)
-        for required in ("name", "site", "start"):
+        vals = check.table(key, table, Source)
+        for required in _required(Source):
             if required not in vals:
                 raise check.fail(f"{key}.{required}", "is required")
-        if vals["site"] not in SITES:
+        site = sites.get(vals["site"])
+        if site is None:
             raise check.fail(
-                f"{key}.site", f"unknown site {vals['site']!r}; allowed: {', '.join(SITES)}"
+                f"{key}.site", f"unknown site {vals['site']!r}; allowed: {', '.join(crawlable)}"
+            )
+        if not ADAPTERS[site.adapter].has_listings():
+            raise check.fail(
+                f"{key}.site",
+                f"site {site.name!r} has no listings to crawl; add its works with "
+                "`ficarchive add URL`",
             )
         starts = vals["start"]
         if not starts or not all(isinstance(s, str) and s for s in starts):
@@ -257,8 +324,7 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
         if vals["name"] in {s.name for s in sources}:
             raise check.fail(f"{key}.name", f"duplicate source name {vals['name']!r}")
         sources.append(Source(vals["name"], vals["site"], tuple(starts), vals.get("max_works")))
-
-    return Config(file, archive, politeness, cleaning, sites, tuple(sources))
+    return tuple(sources)
 
 
 def find_config_file(explicit: str | Path | None) -> Path | None:

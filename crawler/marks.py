@@ -5,7 +5,7 @@ which spans of that text were emphasised or linked, so an export can put the
 formatting back. The cleaner writes a private-use sentinel character into its
 text buffer where an inline element opens and another where it closes;
 `collapse_with_marks` then collapses whitespace exactly as
-`crawler.clean.normalize_text` does and turns the sentinels into offsets.
+`crawler.normalize.normalize_text` does and turns the sentinels into offsets.
 """
 
 from __future__ import annotations

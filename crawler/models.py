@@ -248,6 +248,24 @@ class Work:
     def title(self) -> str:
         return self.meta.title
 
+    def notes_beside(self, chapter_number: int) -> list[Note]:
+        """The work-level notes (not the summary) that stand next to this chapter:
+        notes before the work go with its first chapter, notes after it with its
+        last. By position in the chapter list, never by number: eFiction drops
+        empty chapters, so the first chapter need not be number 1."""
+        if not self.chapters:
+            return []
+        first, last = self.chapters[0].number, self.chapters[-1].number
+        return [
+            n
+            for n in self.notes
+            if n.kind != "summary"
+            and (
+                (n.position != "after" and chapter_number == first)
+                or (n.position == "after" and chapter_number == last)
+            )
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         """The `show --json` shape (a promise: extend, never break)."""
         m = self.meta

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.errors import StoreError
-from index.indexer import Indexer
-from index.store import LOCK_FILE, Store, lock_holder
+from index.backend import SearchBackend
+from index.lock import LOCK_FILE, lock_holder
+from index.store import Store
 
 
 @dataclass
@@ -39,7 +40,7 @@ class DoctorReport:
         return {"healthy": self.healthy, "checks": [c.__dict__ for c in self.checks]}
 
 
-def diagnose(store: Store, repair: bool = True) -> DoctorReport:
+def diagnose(store: Store, backend: SearchBackend, repair: bool = True) -> DoctorReport:
     report = DoctorReport()
     integrity = _integrity(store)
     report.checks.append(integrity)
@@ -50,7 +51,6 @@ def diagnose(store: Store, repair: bool = True) -> DoctorReport:
         report.checks.append(_what_is_left(store))
         return report
     report.checks.append(_orphans(store, repair))
-    indexer = Indexer(store.dir)
     if crawling is not None:
         # A crawl indexes in batches: until it ends the index may lag the store.
         report.checks.append(
@@ -61,8 +61,8 @@ def diagnose(store: Store, repair: bool = True) -> DoctorReport:
             )
         )
         return report
-    report.checks.append(_leftovers(indexer, repair))
-    report.checks.append(_agreement(store, indexer, repair))
+    report.checks.append(_leftovers(backend, repair))
+    report.checks.append(_agreement(store, backend, repair))
     return report
 
 
@@ -131,7 +131,7 @@ def _orphans(store: Store, repair: bool) -> Check:
     return check
 
 
-def _leftovers(indexer: Indexer, repair: bool) -> Check:
+def _leftovers(indexer: SearchBackend, repair: bool) -> Check:
     found = indexer.leftovers()
     names = ", ".join(p.name for p in found[:5]) + (" …" if len(found) > 5 else "")
     check = Check(
@@ -144,7 +144,7 @@ def _leftovers(indexer: Indexer, repair: bool) -> Check:
     return check
 
 
-def _agreement(store: Store, indexer: Indexer, repair: bool) -> Check:
+def _agreement(store: Store, indexer: SearchBackend, repair: bool) -> Check:
     stored = set(store.work_ids())
     try:
         docs = indexer.documents()
@@ -178,7 +178,7 @@ def _agreement(store: Store, indexer: Indexer, repair: bool) -> Check:
             store.mark_indexed(sorted(stored))
         else:
             ids = sorted(missing | pending | doubled)
-            indexer.update(store.iter_works(ids), remove=sorted(stale))
+            indexer.index(store.iter_works(ids), remove=sorted(stale))
             store.mark_indexed(ids)
         check.repaired = True
     return check

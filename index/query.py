@@ -1,126 +1,146 @@
-"""The query language: free words (all must match), "phrases", OR, NOT/-word,
-parentheses, and fields such as character:faye or words:>10000.
+"""The query language, parsed to a neutral tree that any search backend compiles.
 
-Whoosh's parser forgives almost anything; a user deserves to hear that a
-query is malformed, so the obvious mistakes are caught first, in one line.
+Free words (all must match), "phrases", OR, AND, NOT/-word, parentheses, and
+fields such as character:faye, words:>10000 or updated:[2020 TO 2021]. The
+tree says what the reader asked, not how an engine finds it: index/whoosh/
+compile.py turns it into Whoosh queries, and a second backend would write its
+own compiler for the same tree.
+
+Precedence is Whoosh's, which earlier versions used directly: NOT binds
+tightest, then AND, then OR, and words side by side must all match.
 """
 
 from __future__ import annotations
 
 import re
-
-from whoosh import qparser
-from whoosh.query import And, Every, Or, Phrase, Prefix, Query, Term
+from dataclasses import dataclass
 
 from crawler.errors import QueryError
-from index.names import name_keys, query_relationship_keys
+from index.querycheck import (
+    DATE_FIELDS,
+    FIELD_ALIASES,
+    FIELD_RE,
+    check_field_value,
+    check_query,
+    default_fields,
+)
 
-# What a user may type before a colon, and the index field it means.
-FIELD_ALIASES: dict[str, str] = {
-    "title": "title",
-    "author": "authors",
-    "authors": "authors",
-    "by": "authors",
-    "fandom": "fandoms",
-    "fandoms": "fandoms",
-    "character": "characters",
-    "characters": "characters",
-    "char": "characters",
-    "relationship": "relationships",
-    "relationships": "relationships",
-    "ship": "relationships",
-    "pairing": "relationships",
-    "tag": "tags",
-    "tags": "tags",
-    "freeform": "tags",
-    "rating": "rating",
-    "warning": "warnings",
-    "warnings": "warnings",
-    "category": "categories",
-    "categories": "categories",
-    "lang": "language",
-    "language": "language",
-    "series": "series",
-    "site": "site",
-    "status": "status",
-    "complete": "complete",
-    "summary": "summary",
-    "body": "body",
-    "text": "body",
-    "notes": "notes",
-    "note": "notes",
-    "words": "words",
-    "chapters": "chapters",
-    "kudos": "kudos",
-    "hits": "hits",
-    "published": "published",
-    "updated": "updated",
-    "chapter_title": "chapter_title",
-}
-DEFAULT_FIELDS = [
-    "title",
-    "body",
-    "summary",
-    "authors",
-    "characters",
-    "relationships",
-    "fandoms",
-    "tags",
-]
-# Where free words and phrases look: the story (default), the author notes only,
-# or both. Notes are kept apart so "A/N: thanks for reading" never ranks a story.
-SCOPES = ("story", "notes", "all")
+# A free word found in these fields weighs more (the schema's own field boosts apply too).
+FIELD_BOOSTS = {"title": 3.0, "characters": 2.0}
+EXACT_FIELDS = ("site", "status", "complete")  # one keyword each, compared lower-cased
 
 
-def default_fields(scope: str = "story") -> list[str]:
-    if scope not in SCOPES:
-        raise QueryError(f"--in {scope!r} is not one of: {', '.join(SCOPES)}")
-    if scope == "notes":
-        return ["notes"]
-    return DEFAULT_FIELDS + (["notes"] if scope == "all" else [])
+class Node:
+    """A node of the neutral query tree."""
 
 
-FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
-MAX_QUERY_CHARS = 10_000
+@dataclass(frozen=True)
+class Words(Node):
+    """A word (maybe with * or ? wildcards) looked for in any of `fields`.
+
+    `free` is true for a word the reader typed without a field: it searches the
+    default fields, each with its FIELD_BOOSTS weight.
+    """
+
+    text: str
+    fields: tuple[str, ...]
+    free: bool = False
 
 
-def check_query(text: str) -> None:
-    """Reject a malformed query before any index is opened, naming what to fix."""
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
-    if text.count('"') % 2:
-        raise QueryError('unbalanced quote in the query: close the "phrase"')
-    outside = re.sub(r'"[^"]*"', " ", text)
-    depth = 0
-    for ch in outside:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            raise QueryError("unbalanced parentheses in the query: a ')' has no '('")
-    if depth:
-        raise QueryError("unbalanced parentheses in the query: a '(' is never closed")
-    _check_field_values(text)
-    for name in FIELD_RE.findall(outside):
-        if name.lower() not in FIELD_ALIASES:
-            known = ", ".join(sorted({k for k in FIELD_ALIASES if len(k) > 3}))
-            raise QueryError(f"unknown field {name!r} in the query; known fields: {known}")
-    tokens = re.sub(r'"[^"]*"', ' "" ', text).split()  # a phrase is a word here
-    # Operators are upper case only (as Whoosh reads them): "rock and" is two words.
-    if tokens and tokens[-1] in ("AND", "OR", "NOT"):
-        raise QueryError(f"the query ends with {tokens[-1]!r}: say what it applies to")
-    if tokens and tokens[0] in ("AND", "OR"):
-        raise QueryError(f"the query starts with {tokens[0]!r}: put a word before it")
-    for word in tokens:
-        bare = word.strip("()")
-        if "*" in bare or "?" in bare:
-            stem = re.sub(r"^\w+:", "", bare).replace("*", "").replace("?", "")
-            if len(stem) < 2:
-                raise QueryError(
-                    f"the wildcard {bare!r} would match nearly everything; give at least two letters"
-                )
+@dataclass(frozen=True)
+class Phrase(Node):
+    """Words that must stand together, in this order, in any of `fields`."""
+
+    text: str
+    fields: tuple[str, ...]
+    free: bool = False
 
 
-def _normalise_fields(text: str) -> str:
-    """Rewrite field aliases (character: -> characters:) and -word (NOT word) outside quotes."""
+@dataclass(frozen=True)
+class Range(Node):
+    """A field's value between two ends; an end of None is open."""
+
+    field: str
+    start: str | None
+    end: str | None
+    start_excl: bool = False
+    end_excl: bool = False
+
+
+@dataclass(frozen=True)
+class Period(Node):
+    """A date field within a year, month or day (updated:2024-03)."""
+
+    field: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Exact(Node):
+    """A keyword field holding exactly this value (site:ao3, status:gone)."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Character(Node):
+    """A character as readers name them: a tag's words, its full or short form
+    ("Faye V."), and with `in_text` the name in the story text too. `phrase` is
+    false for a bare word typed as character:spike (only the tag's words)."""
+
+    name: str
+    phrase: bool = True
+    in_text: bool = False
+
+
+@dataclass(frozen=True)
+class Relationship(Node):
+    """A pairing, written with / (romantic) or & (platonic), in any order."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class All(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Any(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    child: Node
+
+
+@dataclass(frozen=True)
+class Everything(Node):
+    """No query at all: every work (list, or filters alone)."""
+
+
+# --- tokens --------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<phrase>"[^"]*")
+      | (?P<open>\()
+      | (?P<close>\))
+      | (?P<range>[\[{][^\]}]*[\]}])
+      | (?P<field>[A-Za-z_]+:)(?=\S)
+      | (?P<cmp>(?<=:)(?:[<>]=?|=<|=>|=))
+      | (?P<word>[^\s()"]+)""",
+    re.X,
+)
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT"}
+_MINUS = re.compile(r'"[^"]*"|(?<!\w)-(?=[\w"(])')
+REL_FIELD_RE = re.compile(r'(?<![\w"])(?:relationships?|ship|pairing):"([^"]*[/&][^"]*)"', re.I)
+
+
+def _normalise(text: str) -> str:
+    """Field aliases (character: -> characters:) and -word (NOT word) outside quotes."""
     parts = re.split(r'("[^"]*")', text)
     for i in range(0, len(parts), 2):
         parts[i] = FIELD_RE.sub(lambda m: FIELD_ALIASES[m.group(1).lower()] + ":", parts[i])
@@ -128,183 +148,219 @@ def _normalise_fields(text: str) -> str:
     return _MINUS.sub(lambda m: m[0] if m[0].startswith('"') else "NOT ", "".join(parts))
 
 
-_MINUS = re.compile(r'"[^"]*"|(?<!\w)-(?=[\w"(])')
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "word"
+        if kind == "space":
+            continue
+        value = m.group()
+        if kind == "word" and value in _OPERATORS:
+            kind = "op"
+        out.append((kind, value))
+    return out
 
 
-def make_parser(schema, scope: str = "story") -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(
-        default_fields(scope),
-        schema,
-        fieldboosts={"title": 3.0, "characters": 2.0},
-        group=qparser.AndGroup,
-    )
-    parser.add_plugin(qparser.GtLtPlugin())
-    parser.remove_plugin_class(qparser.FuzzyTermPlugin)
-    parser.remove_plugin_class(qparser.BoostPlugin)
-    return parser
+class _Parser:
+    """Recursive descent over the tokens: seq := or+; or := and (OR and)*;
+    and := unary (AND unary)*; unary := NOT unary | atom."""
+
+    def __init__(self, tokens: list[tuple[str, str]], fields: tuple[str, ...], free: bool):
+        self.tokens = tokens
+        self.at = 0
+        self.fields = fields
+        self.free = free
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def sequence(self, field: str | None = None, closing: bool = False) -> Node | None:
+        parts: list[Node] = []
+        while (token := self.peek()) is not None:
+            if token[0] == "close":
+                if closing:
+                    break
+                self.take()  # check_query saw balanced parentheses; be forgiving
+                continue
+            node = self.either(field)
+            if node is not None:
+                parts.append(node)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+    def either(self, field: str | None) -> Node | None:
+        left = self.both(field)
+        while self.peek() == ("op", "OR"):
+            self.take()
+            right = self.both(field)
+            left = _join(Any, left, right)
+        return left
+
+    def both(self, field: str | None) -> Node | None:
+        left = self.unary(field)
+        while (
+            (token := self.peek()) is not None
+            and token[0] == "op"
+            and token[1]
+            in (
+                "AND",
+                "ANDNOT",
+            )
+        ):
+            self.take()
+            right = self.unary(field)
+            if token[1] == "ANDNOT" and right is not None:
+                right = Not(right)
+            left = _join(All, left, right)
+        return left
+
+    def unary(self, field: str | None) -> Node | None:
+        token = self.peek()
+        if token == ("op", "NOT"):
+            self.take()
+            child = self.unary(field)
+            return Not(child) if child is not None else None
+        return self.atom(field)
+
+    def atom(self, field: str | None) -> Node | None:
+        if self.peek() is None:
+            return None
+        kind, value = self.take()
+        if kind == "op":  # an operator where a word belongs (AND AND): skip it
+            return None
+        if kind == "open":
+            inner = self.sequence(field, closing=True)
+            if self.peek() is not None and self.peek()[0] == "close":
+                self.take()
+            return inner
+        if kind == "close":
+            return None
+        if kind == "field":
+            name = value[:-1]
+            nxt = self.peek()
+            if nxt is not None and nxt[0] == "cmp":
+                self.take()
+                target = self.take()[1] if self.peek() is not None else ""
+                return _comparison(name, nxt[1], target)
+            return self.atom(name)
+        if kind == "cmp":
+            return self.atom(field)
+        if kind == "range":
+            return _range(field, value) if field else self._words(value.strip("[]{}"), field)
+        if kind == "phrase":
+            return self._phrase(value[1:-1], field)
+        return self._words(value, field)
+
+    def _fields(self, field: str | None) -> tuple[tuple[str, ...], bool]:
+        return ((field,), False) if field else (self.fields, self.free)
+
+    def _words(self, text: str, field: str | None) -> Node:
+        if field in DATE_FIELDS:
+            return Period(field, text)
+        if field in EXACT_FIELDS:
+            return Exact(field, text.lower())
+        if field == "characters":
+            return Character(text, phrase=False)
+        fields, free = self._fields(field)
+        return Words(text, fields, free)
+
+    def _phrase(self, text: str, field: str | None) -> Node:
+        if field == "relationships" and re.search(r"[/&]", text):
+            return Relationship(text)
+        fields, free = self._fields(field)
+        return Phrase(text, fields, free)
 
 
-REL_FIELD_RE = re.compile(r'(?<![\w"])(?:relationships?|ship|pairing):"([^"]*[/&][^"]*)"', re.I)
+def _join(kind: type, left: Node | None, right: Node | None) -> Node | None:
+    if left is None or right is None:
+        return left or right
+    children = (*left.children,) if isinstance(left, kind) else (left,)
+    return kind((*children, right))
 
 
-def _relationship_query(value: str) -> Query | None:
-    keys = query_relationship_keys(value)
-    if keys is None:
-        return None
-    return (
-        Or([Term("relationship_keys", k) for k in keys])
-        if len(keys) > 1
-        else Term("relationship_keys", keys[0])
-    )
+def _comparison(field: str, rel: str, value: str) -> Node:
+    value = value.strip('"')
+    if rel == "<":
+        return Range(field, None, value, end_excl=True)
+    if rel == ">":
+        return Range(field, value, None, start_excl=True)
+    if rel in ("<=", "=<"):
+        return Range(field, None, value)
+    if rel in (">=", "=>"):
+        return Range(field, value, None)
+    return Range(field, value, value)
 
 
-def _character_query(value: str, schema, in_text: bool) -> Query:
-    """A name matches its tag words, its full or short key ("faye v"), or (asked) the text."""
-    sub = qparser.QueryParser("characters", schema, group=qparser.AndGroup)
-    options = [sub.parse(f'"{value}"')]
-    options += [Term("character_keys", k) for k in name_keys(value)]
-    if in_text:
-        options.append(qparser.QueryParser("body", schema).parse(f'"{value}"'))
-    return Or(options)
+def _range(field: str, text: str) -> Node:
+    """[a TO b], {a TO b} (exclusive), [a TO] or [TO b] (open)."""
+    start_excl, end_excl = text[0] == "{", text[-1] == "}"
+    inner = text[1:-1]
+    lo, sep, hi = inner.partition(" TO ")
+    if not sep:
+        lo, hi = (inner[:-3], "") if inner.endswith(" TO") else (inner, "")
+        if inner.startswith("TO "):
+            lo, hi = "", inner[3:]
+    return Range(field, lo.strip() or None, hi.strip() or None, start_excl, end_excl)
+
+
+def parse_text(text: str, fields: tuple[str, ...], *, free: bool = True) -> Node | None:
+    """One query string (already checked) as a tree; None when it holds nothing."""
+    return _Parser(_tokens(_normalise(text)), fields, free).sequence()
 
 
 def parse_query(
     text: str,
-    schema,
     filters: dict[str, list[str]] | None = None,
     *,
-    pairs: bool = True,
     in_text: bool = False,
     scope: str = "story",
-) -> Query:
-    """Parse the user's query plus CLI filters (--character NAME …) into one Whoosh query."""
+) -> Node:
+    """The user's query plus CLI filters (--character NAME …) as one tree."""
     text = (text or "").strip()
     check_query(text)
-    parser = make_parser(schema, scope)
-    parts: list[Query] = []
-    extracted: list[Query] = []
-
-    def pull_relationship(m: re.Match) -> str:
-        rel = _relationship_query(m.group(1))
-        if rel is None:
-            return m.group(0)
-        extracted.append(rel)
-        return " "
-
-    text = REL_FIELD_RE.sub(pull_relationship, text).strip()
-    parts += extracted
+    fields = tuple(default_fields(scope))
+    parts: list[Node] = []
+    for value in REL_FIELD_RE.findall(text):
+        parts.append(Relationship(value))
+    text = REL_FIELD_RE.sub(" ", text).strip()
     if text:
-        try:
-            parsed = parser.parse(_normalise_fields(text))
-        except Exception as exc:  # whoosh raises many types on odd input
-            raise QueryError(f"cannot parse the query {text!r}: {exc}") from None
-        parts.append(parsed.accept(_characters_as_readers_say).accept(_dates_as_periods))
-    for field, values in (filters or {}).items():
-        target = FIELD_ALIASES.get(field, field)
+        parsed = parse_text(text, fields)
+        if parsed is not None:
+            parts.append(parsed)
+    for name, values in (filters or {}).items():
         for value in values:
-            check_query(value)
-            check_field_value(field, target, value)
-            if target in DATE_FIELDS and not value.startswith(("<", ">", "=")):
-                parts.append(Prefix(target, value.strip()))  # 2024-03: the whole month
-                continue
-            if target in ("site", "status", "complete"):
-                parts.append(Term(target, value.lower()))
-                continue
-            if target == "characters":
-                parts.append(_character_query(value, schema, in_text))
-                continue
-            if target == "relationships" and (rel := _relationship_query(value)) is not None:
-                parts.append(rel)
-                continue
-            sub = qparser.QueryParser(target, schema, group=qparser.AndGroup)
-            sub.add_plugin(qparser.GtLtPlugin())
-            if value.startswith(("<", ">", "=")):
-                text_value = f"{target}:{value}"  # the comparison syntax needs its field
-            elif value.startswith('"'):
-                text_value = value
-            else:
-                text_value = f'"{value}"'
-            try:
-                parts.append(sub.parse(text_value))
-            except Exception as exc:
-                raise QueryError(f"cannot use --{field} {value!r}: {exc}") from None
+            parts.append(filter_node(name, value, in_text=in_text))
     if not parts:
-        return Every()
-    query = parts[0] if len(parts) == 1 else And(parts)
-    return with_pairs(query, schema) if pairs else query
+        return Everything()
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
 
 
-NUMERIC_FIELDS = ("words", "chapters", "kudos", "hits")
-DATE_FIELDS = ("updated", "published")
-CHOICES = {"status": ("complete", "in_progress", "gone"), "complete": ("yes", "no")}
-_NUMBER = re.compile(r"(?:[<>]=?|=)?\d+")
-_DATE = re.compile(r"(?:[<>]=?|=)?\d{4}(?:-\d{2}(?:-\d{2})?)?")
-_FIELD_VALUE = re.compile(r'(?<![\w"])([A-Za-z_]+):((?:[<>]=?|=)?[^\s()"]*)')
-
-
-def check_field_value(name: str, target: str, value: str) -> None:
-    """A value a field can never hold is a mistake to report, not a search for nothing."""
+def filter_node(name: str, value: str, *, in_text: bool = False) -> Node:
+    """One CLI filter (--fandom X, --words '>5000', --updated 2024-03) as a node."""
+    target = FIELD_ALIASES.get(name, name)
+    check_query(value)
+    check_field_value(name, target, value)
     value = value.strip()
-    if target in NUMERIC_FIELDS and not _NUMBER.fullmatch(value):
-        raise QueryError(f"{name}: {value!r} is not a number or a comparison like '>10000'")
-    if target in DATE_FIELDS and not _DATE.fullmatch(value):
-        raise QueryError(f"{name}: {value!r} is not a date like 2024, 2024-03 or '>=2020-01-15'")
-    if target in CHOICES and value.lower() not in CHOICES[target]:
-        raise QueryError(f"{name}: {value!r} is not one of: {', '.join(CHOICES[target])}")
-
-
-def _check_field_values(text: str) -> None:
-    outside = re.sub(r'"[^"]*"', " ", text)
-    for name, value in _FIELD_VALUE.findall(outside):
-        target = FIELD_ALIASES.get(name.lower())
-        if target and value and not value.startswith(("[", "{")):  # ranges: Whoosh's syntax
-            check_field_value(name, target, value)
-
-
-def _dates_as_periods(node: Query) -> Query:
-    """updated:2024-03 means the whole month (dates are stored as 2024-03-16)."""
-    if isinstance(node, Term) and node.fieldname in DATE_FIELDS:
-        return Prefix(node.fieldname, str(node.text))
-    return node
-
-
-def _characters_as_readers_say(node: Query) -> Query:
-    """character:"faye valentine" also finds "Faye V." (and the other way round)."""
-    if isinstance(node, Phrase) and node.fieldname == "characters":
-        words = list(node.words)
-        keys = [" ".join(words)] + ([f"{words[0]} {words[-1][0]}"] if len(words) > 1 else [])
-        return Or([node, *(Term("character_keys", k) for k in dict.fromkeys(keys))])
-    return node
-
-
-def with_pairs(query: Query, schema) -> Query:
-    """Rewrite exact phrases to the pair terms indexed for them (a term is found at
-    once; a phrase makes Whoosh check word positions document by document)."""
-    body = schema["body_pairs"].analyzer if "body_pairs" in schema else None
-    meta = "meta_pairs" in schema
-    if body is None and not meta:
-        return query
-    from index.indexer import COMMON_WORDS, META_PAIR_FIELDS, common_pairs, meta_pair
-
-    common = getattr(body, "common", COMMON_WORDS)
-
-    def rewrite(node: Query) -> Query:
-        if not isinstance(node, Phrase) or node.slop != 1 or len(node.words) < 2:
-            return node
-        words = list(node.words)
-        if node.fieldname == "body" and body is not None:
-            terms = [Term("body_pairs", p) for p in common_pairs(words, common)]
-        elif node.fieldname in META_PAIR_FIELDS and meta:
-            terms = [
-                Term("meta_pairs", meta_pair(node.fieldname, a, b))
-                for a, b in zip(words, words[1:], strict=False)
-            ]
-        else:
-            return node
-        if not terms:
-            return node
-        if len(words) == 2:
-            return terms[0].with_boost(node.boost)  # the pair term is the phrase
-        return And([*terms, node])
-
-    return query.accept(rewrite)
+    if target in DATE_FIELDS and not value.startswith(("<", ">", "=")):
+        return Period(target, value)  # 2024-03: the whole month
+    if target in EXACT_FIELDS:
+        return Exact(target, value.lower())
+    if target == "characters":
+        return Character(value, in_text=in_text)
+    if target == "relationships" and re.search(r"[/&]", value):
+        return Relationship(value)
+    if value.startswith(("<", ">", "=")):
+        rel = re.match(r"[<>]=?|=<|=>|=", value).group()
+        return _comparison(target, rel, value[len(rel) :])
+    if value.startswith('"'):
+        node = parse_text(value, (target,), free=False)
+        if node is None:
+            raise QueryError(f"cannot use --{name} {value!r}: it holds no words")
+        return node
+    return Phrase(value, (target,))

@@ -1,9 +1,18 @@
-"""The store's schema as numbered migrations; PRAGMA user_version says which ran.
+"""The store's SQLite file: its schema as numbered migrations, and how it is opened.
 
-Add a migration by appending to MIGRATIONS; never edit one that has shipped.
+PRAGMA user_version says which migrations ran. Add a migration by appending to
+MIGRATIONS; never edit one that has shipped. A connection opened here reports a
+damaged file as a StoreError on every statement and every row read.
 """
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crawler.errors import StoreError
 
 MIGRATIONS: list[str] = [
     # 1: works, chapters (cleaned blocks), typed notes, raw pages, crawl state.
@@ -69,3 +78,94 @@ MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating and migrating) the store file: WAL, foreign keys, rows by name."""
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, factory=_Connection)
+    try:
+        db.path = path
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        migrate(db, path)
+    except BaseException:
+        db.close()  # a file we refuse is not left open behind the error
+        raise
+    return db
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Run the migrations this file has not seen; refuse a file from a newer ficarchive."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: made by a newer ficarchive (schema {version} > {SCHEMA_VERSION}); upgrade ficarchive"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        # executescript commits whatever is open, so the migration carries its own
+        # transaction; user_version changes inside it, all or nothing.
+        try:
+            db.executescript(
+                f"BEGIN IMMEDIATE; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+@contextmanager
+def _damage_is_a_store_error(path: Path) -> Iterator[None]:
+    """A damaged file is the user's news, not a traceback; other errors pass through."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in DAMAGED:
+            raise
+        raise StoreError(
+            f"{path}: the archive store is damaged ({exc}); `ficarchive doctor` says what is"
+            " left, and a backup or `sqlite3 FILE .recover` can bring the rest back"
+        ) from None
+
+
+class _Cursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=()):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().executemany(sql, seq_of_parameters)
+
+    def fetchone(self):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().fetchone()
+
+    def fetchmany(self, size: int = 1):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().fetchmany(size)
+
+    def fetchall(self):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().fetchall()
+
+    def __next__(self):
+        with _damage_is_a_store_error(self.connection.path):
+            return super().__next__()
+
+
+class _Connection(sqlite3.Connection):
+    """Every statement, and every row read, reports a damaged file as a StoreError."""
+
+    path: Path
+
+    def execute(self, sql, parameters=()):
+        return self.cursor(_Cursor).execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):
+        return self.cursor(_Cursor).executemany(sql, seq_of_parameters)

@@ -8,28 +8,25 @@ deleted because upstream lost them: they are marked gone and kept.
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from crawler.errors import ArchiveLocked, StoreError
+from crawler.errors import StoreError
 from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
-from index.schema import MIGRATIONS, SCHEMA_VERSION
+from index.records import WorkState
+from index.schema import connect
 
 log = logging.getLogger(__name__)
 
 STORE_FILE = "ficarchive.sqlite3"
-LOCK_FILE = "crawl.lock"
 DISK_FULL = "the disk is full"
 
 
@@ -52,61 +49,6 @@ def content_hash(work: Work) -> str:
     return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-
-
-@contextmanager
-def _damage_is_a_store_error(path: Path) -> Iterator[None]:
-    """A damaged file is the user's news, not a traceback; other errors pass through."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in DAMAGED:
-            raise
-        raise StoreError(
-            f"{path}: the archive store is damaged ({exc}); `ficarchive doctor` says what is"
-            " left, and a backup or `sqlite3 FILE .recover` can bring the rest back"
-        ) from None
-
-
-class _Cursor(sqlite3.Cursor):
-    def execute(self, sql, parameters=()):
-        with _damage_is_a_store_error(self.connection.path):
-            return super().execute(sql, parameters)
-
-    def executemany(self, sql, seq_of_parameters):
-        with _damage_is_a_store_error(self.connection.path):
-            return super().executemany(sql, seq_of_parameters)
-
-    def fetchone(self):
-        with _damage_is_a_store_error(self.connection.path):
-            return super().fetchone()
-
-    def fetchmany(self, size: int = 1):
-        with _damage_is_a_store_error(self.connection.path):
-            return super().fetchmany(size)
-
-    def fetchall(self):
-        with _damage_is_a_store_error(self.connection.path):
-            return super().fetchall()
-
-    def __next__(self):
-        with _damage_is_a_store_error(self.connection.path):
-            return super().__next__()
-
-
-class _Connection(sqlite3.Connection):
-    """Every statement, and every row read, reports a damaged file as a StoreError."""
-
-    path: Path
-
-    def execute(self, sql, parameters=()):
-        return self.cursor(_Cursor).execute(sql, parameters)
-
-    def executemany(self, sql, seq_of_parameters):
-        return self.cursor(_Cursor).executemany(sql, seq_of_parameters)
-
-
 class Store:
     """Open (creating and migrating) the store in an archive folder."""
 
@@ -115,15 +57,7 @@ class Store:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             self.path = self.dir / STORE_FILE
-            self.db = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, factory=_Connection
-            )
-            self.db.path = self.path
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            self.db = connect(self.path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.dir / STORE_FILE}: cannot open the archive store: {exc}"
@@ -139,24 +73,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: made by a newer ficarchive (schema {version} > {SCHEMA_VERSION}); upgrade ficarchive"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            # executescript commits whatever is open, so the migration carries its own
-            # transaction; user_version changes inside it, all or nothing.
-            try:
-                self.db.executescript(
-                    f"BEGIN IMMEDIATE; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
-                )
-            except sqlite3.Error:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
 
     @contextmanager
     def transaction(self, what: str = "write to the archive") -> Iterator[sqlite3.Connection]:
@@ -319,13 +235,27 @@ class Store:
             if work is not None:
                 yield work
 
-    def work_row(self, work_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
+    def work_state(self, work_id: str) -> WorkState | None:
+        """What a crawl asks of a stored work (marks, fingerprint, hashes) without its text."""
+        row = self._state_row(work_id)
+        if row is None:
+            return None
+        return WorkState(
+            id=row["id"],
+            fingerprint=row["fingerprint"],
+            locked=bool(row["locked"]),
+            gone_at=row["gone_at"],
+            content_hash=row["content_hash"],
+            indexed_hash=row["indexed_hash"],
+            last_fetched=row["last_fetched"],
+        )
+
+    def _state_row(self, work_id: str) -> sqlite3.Row | None:
+        return self.db.execute(
             "SELECT id, fingerprint, locked, gone_at, content_hash, indexed_hash, last_fetched"
             " FROM works WHERE id = ?",
             (work_id,),
         ).fetchone()
-        return dict(row) if row else None
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM works").fetchone()[0]
@@ -429,124 +359,3 @@ class Store:
                 " last_crawled = excluded.last_crawled",
                 (name, now_iso()),
             )
-
-
-@dataclass(frozen=True)
-class LockInfo:
-    """What taking the crawl lock found: the pid of a crawl that died holding it, if any."""
-
-    path: Path
-    stale_pid: int | None = None
-
-
-def lock_holder(archive_dir: Path) -> int | None:
-    """The pid of the process crawling this archive now, or None when no one is."""
-    path = Path(archive_dir) / LOCK_FILE
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return _read_pid(fd) or -1
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
-        os.close(fd)
-
-
-def _read_pid(fd: int) -> int | None:
-    text = os.pread(fd, 32, 0).decode(errors="replace").strip()
-    return int(text) if text.isdigit() else None
-
-
-@contextmanager
-def crawl_lock(archive_dir: Path) -> Iterator[LockInfo]:
-    """One crawl per archive: a second one is told which process holds it.
-
-    The lock is flock(2), so the kernel releases it when its holder dies, even by
-    SIGKILL; the pid written in the file is only for people. A clean exit empties
-    the file, so a pid found there by the next holder is a crawl that died: it is
-    reported and cleared, and what that crawl stored is kept.
-    """
-    archive_dir = Path(archive_dir)
-    path = archive_dir / LOCK_FILE
-    try:
-        archive_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(f"{archive_dir}: cannot create the archive folder: {exc}") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_pid(fd)
-            raise ArchiveLocked(
-                f"{archive_dir}: a crawl is already running"
-                f" ({f'pid {holder}' if holder else 'another process'}); wait for it to finish"
-            ) from None
-        stale = _read_pid(fd)
-        if stale is not None and stale != os.getpid():
-            log.warning(
-                "%s: a crawl (pid %d) ended without finishing; its lock is cleared and"
-                " everything it stored is kept",
-                archive_dir,
-                stale,
-            )
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        try:
-            yield LockInfo(path, stale)
-        finally:
-            os.ftruncate(fd, 0)
-    finally:
-        os.close(fd)
-
-
-def archive_stats(store: Store) -> dict[str, Any]:
-    """Works, chapters and words by site, fandom and status; size on disk; last crawls."""
-    db = store.db
-    status_sql = "CASE WHEN gone_at IS NOT NULL THEN 'gone' ELSE json_extract(meta, '$.status') END"
-    totals = db.execute("SELECT COUNT(*), COALESCE(SUM(words), 0) FROM works").fetchone()
-    chapters = db.execute("SELECT COUNT(*) FROM chapters").fetchone()[0]
-
-    chapter_counts = "(SELECT COUNT(*) FROM chapters c WHERE c.work_id = works.id)"
-
-    def grouped(expr: str, source: str = "works") -> list[dict[str, Any]]:
-        rows = db.execute(
-            f"SELECT {expr} AS k, COUNT(*) AS works, COALESCE(SUM({chapter_counts}), 0) AS ch,"
-            f" COALESCE(SUM(words), 0) AS words FROM {source} GROUP BY k ORDER BY works DESC, k"
-        ).fetchall()
-        return [
-            {"name": r["k"], "works": r["works"], "chapters": r["ch"], "words": r["words"]}
-            for r in rows
-        ]
-
-    by_fandom = [
-        {"name": r[0], "works": r[1], "chapters": r[2], "words": r[3]}
-        for r in db.execute(
-            f"SELECT j.value, COUNT(*), COALESCE(SUM({chapter_counts}), 0),"
-            " COALESCE(SUM(works.words), 0)"
-            " FROM works, json_each(works.meta, '$.fandoms') AS j"
-            " GROUP BY j.value ORDER BY COUNT(*) DESC, j.value"
-        )
-    ]
-    size = sum(p.stat().st_size for p in store.dir.rglob("*") if p.is_file())
-    return {
-        "works": totals[0],
-        "chapters": chapters,
-        "words": totals[1],
-        "by_site": grouped("site"),
-        "by_status": grouped(status_sql),
-        "by_fandom": by_fandom,
-        "gone": db.execute("SELECT COUNT(*) FROM works WHERE gone_at IS NOT NULL").fetchone()[0],
-        "locked": db.execute("SELECT COUNT(*) FROM works WHERE locked = 1").fetchone()[0],
-        "raw_pages": db.execute("SELECT COUNT(*) FROM raw_pages").fetchone()[0],
-        "size_bytes": size,
-        "sources": [
-            {"name": r["name"], "last_crawled": r["last_crawled"]}
-            for r in db.execute("SELECT * FROM sources ORDER BY name")
-        ],
-    }

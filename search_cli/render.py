@@ -18,8 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from crawler.models import NOTE_LABELS, Work
-from crawler.pipeline import Outcome, Report
-from crawler.pipeline import Progress as PipelineProgress
+from index.reports import Outcome, Report
+from index.reports import Progress as PipelineProgress
 from index.search import MARK_CLOSE, MARK_OPEN, SearchResult
 
 if TYPE_CHECKING:  # the exporters pull in ebooklib; only `export` needs them loaded

@@ -83,6 +83,7 @@ class Request(NamedTuple):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    script: ScriptedServer  # whose routes and log the handler uses
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # clients hanging up mid-answer is what these tests are about
@@ -98,7 +99,8 @@ class ScriptedServer:
         self._in_flight = 0
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
-        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _QuietServer(("127.0.0.1", 0), _ScriptedHandler)
+        self._httpd.script = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -185,101 +187,95 @@ class ScriptedServer:
             self._in_flight -= 1
             self._done.notify_all()
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # no delayed-ACK stalls between headers and body
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    """Answers each request with the next Reply its path has scripted."""
 
-            def log_message(self, format: str, *args: object) -> None:
-                pass  # keep test output quiet
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no delayed-ACK stalls between headers and body
+    server: _QuietServer
 
-            def do_GET(self) -> None:
-                start = time.monotonic()
-                server._begin()
-                path = self.path.split("?", 1)[0]
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                sent = 0
-                try:
-                    sent = self._answer(server._next_reply(path))
-                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-                    self.close_connection = True  # the client hung up: that is the test
-                finally:
-                    server._record(
-                        Request(start, time.monotonic(), self.command, path, headers), sent
-                    )
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output quiet
 
-            def _answer(self, reply: Reply) -> int:
-                if reply.delay:
-                    time.sleep(reply.delay)
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                if reply.reset_mid_body:
-                    return self._reset(reply)
-                if reply.close:
-                    return self._close(reply)
-                if reply.chunks is not None:
-                    return self._stream(reply)
-                length = (
-                    reply.content_length if reply.content_length is not None else len(reply.body)
-                )
-                if reply.status != 304:
-                    self.send_header("Content-Length", str(length))
-                self.end_headers()
-                self.wfile.write(reply.body)
-                return len(reply.body)
+    def do_GET(self) -> None:
+        start = time.monotonic()
+        script = self.server.script
+        script._begin()
+        path = self.path.split("?", 1)[0]
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        sent = 0
+        try:
+            sent = self._answer(script._next_reply(path))
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True  # the client hung up: that is the test
+        finally:
+            script._record(Request(start, time.monotonic(), self.command, path, headers), sent)
 
-            def _stream(self, reply: Reply) -> int:
-                assert reply.chunks is not None
-                chunked = reply.content_length is None
+    def _answer(self, reply: Reply) -> int:
+        if reply.delay:
+            time.sleep(reply.delay)
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        if reply.reset_mid_body:
+            return self._reset(reply)
+        if reply.close:
+            return self._close(reply)
+        if reply.chunks is not None:
+            return self._stream(reply)
+        length = reply.content_length if reply.content_length is not None else len(reply.body)
+        if reply.status != 304:
+            self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.write(reply.body)
+        return len(reply.body)
+
+    def _stream(self, reply: Reply) -> int:
+        assert reply.chunks is not None
+        chunked = reply.content_length is None
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(reply.content_length))
+        self.end_headers()
+        sent = 0
+        try:
+            for piece in reply.chunks():
                 if chunked:
-                    self.send_header("Transfer-Encoding", "chunked")
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                 else:
-                    self.send_header("Content-Length", str(reply.content_length))
-                self.end_headers()
-                sent = 0
-                try:
-                    for piece in reply.chunks():
-                        if chunked:
-                            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-                        else:
-                            self.wfile.write(piece)
-                        sent += len(piece)
-                    if chunked:
-                        self.wfile.write(b"0\r\n\r\n")
-                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-                    self.close_connection = True
-                return sent
+                    self.wfile.write(piece)
+                sent += len(piece)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True
+        return sent
 
-            def _close(self, reply: Reply) -> int:
-                self.send_header("Connection", "close")
-                if reply.content_length is not None:
-                    self.send_header("Content-Length", str(reply.content_length))
-                self.end_headers()
-                self.wfile.write(reply.body)
-                self.wfile.flush()
-                self.close_connection = True
-                return len(reply.body)
+    def _close(self, reply: Reply) -> int:
+        self.send_header("Connection", "close")
+        if reply.content_length is not None:
+            self.send_header("Content-Length", str(reply.content_length))
+        self.end_headers()
+        self.wfile.write(reply.body)
+        self.wfile.flush()
+        self.close_connection = True
+        return len(reply.body)
 
-            def _reset(self, reply: Reply) -> int:
-                body = reply.body or b"y" * 2000
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                half = body[: len(body) // 2]
-                self.wfile.write(half)
-                self.wfile.flush()
-                # SO_LINGER 0: close() sends a RST, not a polite FIN.
-                self.connection.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                )
-                with contextlib.suppress(OSError):
-                    self.connection.close()
-                self.close_connection = True
-                return len(half)
-
-        return Handler
+    def _reset(self, reply: Reply) -> int:
+        body = reply.body or b"y" * 2000
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        half = body[: len(body) // 2]
+        self.wfile.write(half)
+        self.wfile.flush()
+        # SO_LINGER 0: close() sends a RST, not a polite FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        with contextlib.suppress(OSError):
+            self.connection.close()
+        self.close_connection = True
+        return len(half)
 
 
 def closed_port() -> int:

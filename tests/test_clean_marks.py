@@ -13,10 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.clean import _fix, clean_html, clean_work, normalize_text
+from crawler.clean import clean_html, clean_work, normalize_text
 from crawler.config import Cleaning, parse_config
 from crawler.marks import Mark, collapse_with_marks, marks_of, merge_marks, sentinel
 from crawler.models import Block, RawChapter, RawNote, RawWork, Work, WorkMeta
+from crawler.normalize import repair
 
 BASE = "https://archiveofourown.org/works/5"
 
@@ -257,7 +258,7 @@ FAST_PATH = st.text(
 def test_ftfy_changes_nothing_the_fast_path_skips(text: str) -> None:
     """Text made only of ASCII and typographic punctuation skips ftfy: ftfy would
     have left it alone (the mojibake it repairs needs other characters)."""
-    assert _fix(text) == text
+    assert repair(text) == text
     assert ftfy.fix_text(text, uncurl_quotes=False, unescape_html=False) == text
 
 

@@ -5,63 +5,45 @@ off the saved pages by hand (dividers counted in the markup, a chapter's first
 and last few words, the notes around it), never copied from the cleaner's
 output. Each page goes through its own site adapter, then `clean_work`, as the
 crawler runs it; listing pages' blurb summaries go through the cleaner alone.
+
+Each new real page is labelled, or listed in WAITING_FOR_ADAPTER with the issue
+whose adapter will read it, so the gate stays green and shows what is left.
+The machinery (label types, reading a page, comparing) is in tests/clean_gate.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
 import pytest
-from bs4 import BeautifulSoup
 
-from crawler.clean import TEXT_TYPES, clean_html, clean_work, html_to_text
-from crawler.config import SiteConfig, default_sites
+from crawler.clean import clean_html, clean_work, html_to_text
+from crawler.config import default_sites
 from crawler.errors import AdultContent, LoginRequired
-from crawler.models import Block, FetchedPage, Work
 from crawler.sites.ao3 import AO3Adapter
-from crawler.sites.efiction import EFictionAdapter
-from crawler.sites.ffn import FFNAdapter
 from crawler.sites.text import TextAdapter
+from tests.clean_gate import (
+    AO3_URL,
+    ChapterLabel,
+    NoteLabel,
+    Result,
+    WorkLabel,
+    body_text,
+    check_work,
+    failures,
+    first_words,
+    last_words,
+    page,
+    parse,
+    real_pages,
+    soup,
+    summary,
+    without_lead,
+)
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 
-AO3_URL = "https://archiveofourown.org/works/41822007"
-FFN_URL = "https://www.fanfiction.net/s/5853866/1/Counting"
-EFICTION_URL = "http://fanfiction.mugglenet.com/viewstory.php?sid=123456&chapter=2"
 SEED = "seed/story_with_ornamental_dividers_and_author_note.txt"
 
 
 # --- labels -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoteLabel:
-    kind: str
-    position: str
-    first: str
-    last: str = ""
-    paragraphs: int | None = None
-
-
-@dataclass(frozen=True)
-class ChapterLabel:
-    breaks: int
-    first: str
-    last: str
-    notes: tuple[NoteLabel, ...] = ()
-    images: int = 0
-
-
-@dataclass(frozen=True)
-class WorkLabel:
-    page: str
-    chapters: tuple[ChapterLabel, ...]
-    summary: tuple[str, str] | None = None  # (first words, last words)
-    notes: tuple[NoteLabel, ...] = ()
-
-
-def summary(first: str) -> NoteLabel:
-    return NoteLabel("chapter_summary", "before", first)
 
 
 WORKS = [
@@ -214,102 +196,11 @@ SERIES = "ao3/ao3_series_page_counting_drabbles.html"
 INTERSTITIAL = "ao3/ao3_adult_content_interstitial.html"
 LOGIN = "ao3/ao3_restricted_work_login_required.html"
 
-# --- checking -----------------------------------------------------------------
-
-Result = tuple[str, object, object]  # (label, expected, got)
-
-
-def first_words(text: str, like: str) -> str:
-    return " ".join(text.split()[: len(like.split())])
-
-
-def last_words(text: str, like: str) -> str:
-    n = len(like.split())
-    return " ".join(text.split()[-n:]) if n else ""
-
-
-def body_text(blocks: list[Block]) -> str:
-    return "\n\n".join(b.text for b in blocks if b.type in TEXT_TYPES)
-
-
-def page(rel: str, url: str) -> FetchedPage:
-    body = shared_fixture(rel).read_bytes()
-    return FetchedPage(url, 200, {}, body, datetime.now(UTC), url)
-
-
-def parse(rel: str) -> Work:
-    """The page through its own adapter, then the cleaner, as the crawler runs them."""
-    if rel.startswith("ao3/"):
-        raw = AO3Adapter(default_sites()["ao3"]).parse_work([page(rel, AO3_URL)])
-    elif rel.startswith("ffn/"):
-        raw = FFNAdapter(default_sites()["ffn"]).parse_work([page(rel, FFN_URL)])
-    elif rel.startswith("efiction/"):
-        site = SiteConfig("efiction", "http://fanfiction.mugglenet.com", 3.0)
-        raw = EFictionAdapter(site).parse_work([page(rel, EFICTION_URL)])
-    else:  # `ficarchive import story.txt`
-        path = shared_fixture(rel)
-        raw = TextAdapter(default_sites()["text"]).parse_work([page(rel, path.as_uri())])
-    return clean_work(raw)
-
-
-def without_lead(text: str) -> str:
-    """The seed's note may keep its "A/N:" lead or drop it."""
-    return text.removeprefix("A/N:").strip()
-
-
-def check_note(where: str, label: NoteLabel, got) -> list[Result]:
-    if got is None:
-        return [(f"{where}: note", label, None)]
-    text = without_lead(got.text)
-    out: list[Result] = [
-        (f"{where}: kind, position", (label.kind, label.position), (got.kind, got.position)),
-        (f"{where}: first words", label.first, first_words(text, label.first)),
-    ]
-    if label.last:
-        out.append((f"{where}: last words", label.last, last_words(text, label.last)))
-    if label.paragraphs is not None:
-        out.append((f"{where}: paragraphs", label.paragraphs, len(text.split("\n\n"))))
-    return out
-
-
-def check_notes(where: str, labels: tuple[NoteLabel, ...], notes) -> list[Result]:
-    out: list[Result] = [(f"{where}: note count", len(labels), len(notes))]
-    for i, label in enumerate(labels):
-        out += check_note(f"{where} note {i + 1}", label, notes[i] if i < len(notes) else None)
-    return out
-
-
-def check_work(label: WorkLabel) -> list[Result]:
-    work = parse(label.page)
-    out: list[Result] = [("chapters", len(label.chapters), len(work.chapters))]
-    for i, (want, ch) in enumerate(zip(label.chapters, work.chapters, strict=False), 1):
-        where = f"chapter {i}"
-        text = body_text(ch.blocks)
-        out += [
-            (f"{where}: dividers", want.breaks, sum(b.type == "scene_break" for b in ch.blocks)),
-            (f"{where}: first words", want.first, first_words(text, want.first)),
-            (f"{where}: last words", want.last, last_words(text, want.last)),
-            (f"{where}: images", want.images, sum(b.type == "image" for b in ch.blocks)),
-        ]
-        out += check_notes(where, want.notes, ch.notes)
-    if label.summary:
-        first, last = label.summary
-        out += [
-            ("summary: first words", first, first_words(work.summary, first)),
-            ("summary: last words", last, last_words(work.summary, last)),
-        ]
-    else:
-        out.append(("summary", "", work.summary))
-    out += check_notes("work", label.notes, work.notes)
-    return out
-
-
-def _soup(rel: str) -> BeautifulSoup:
-    return BeautifulSoup(shared_fixture(rel).read_text(encoding="utf-8"), "lxml")
+# --- checking the pages that are not works ------------------------------------
 
 
 def check_listing() -> list[Result]:
-    doc = _soup(LISTING)
+    doc = soup(LISTING)
     out: list[Result] = [("blurbs", len(BLURBS), len(doc.select("li.blurb")))]
     for work_id, breaks, first, last in BLURBS:
         quote = doc.select_one(f"li#work_{work_id} blockquote.userstuff.summary")
@@ -324,7 +215,7 @@ def check_listing() -> list[Result]:
 
 
 def check_series() -> list[Result]:
-    quotes = _soup(SERIES).select("dl.series.meta blockquote.userstuff")
+    quotes = soup(SERIES).select("dl.series.meta blockquote.userstuff")
     texts = [html_to_text(q.decode_contents()) for q in quotes]
     return [
         ("series description and notes", 2, len(texts)),
@@ -340,7 +231,7 @@ def check_interstitial() -> list[Result]:
         AO3Adapter(default_sites()["ao3"]).parse_work([page(INTERSTITIAL, AO3_URL)])
     except AdultContent as exc:
         refused = type(exc).__name__
-    quote = _soup(INTERSTITIAL).select_one("blockquote.userstuff.summary")
+    quote = soup(INTERSTITIAL).select_one("blockquote.userstuff.summary")
     return [
         ("refused", "AdultContent", refused),
         (
@@ -374,22 +265,43 @@ CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS
 }
 
 
-def failures(results: list[Result]) -> list[str]:
-    return [f"{name}: expected {want!r}, got {got!r}" for name, want, got in results if want != got]
+# Real pages that arrived before the adapter that reads them: page -> the issue that
+# will label it. A page leaves this list when its labels join CHECKS.
+WAITING_FOR_ADAPTER: dict[str, int] = {
+    # issue 15: the XenForo adapter (SpaceBattles, Sufficient Velocity, Questionable Questing)
+    "xenforo/sb_xf1_threadmarks_index_ANONYMIZED.html": 15,
+    "xenforo/sb_xf2_threadmarks_index_ANONYMIZED.html": 15,
+    "xenforo/sb_xf2_reader_mode_page1_ANONYMIZED.html": 15,
+    "xenforo/sv_xf2_threadmarks_load_range_skitterdoc_2077.html": 15,
+    "xenforo/sv_xf2_thread_page1_skitterdoc_2077_BLANKLINES_REMOVED.html": 15,
+    "xenforo/qq_xf2_threadmarks_index_margin_of_error_TRIMMED.html": 15,
+    # issue 15: the Royal Road adapter
+    "royalroad/rr_fiction_page_worth_the_candle_25137.html": 15,
+    "royalroad/rr_fiction_page_2020_layout_ANONYMIZED.html": 15,
+    "royalroad/rr_chapter_page_ANONYMIZED.html": 15,
+    "royalroad/rr_chapter_page_reborn_as_a_demonic_rock_ch1_PARTIAL.html": 15,
+    # issue 17: AO3 chapter index and listings for cheap update checks
+    "ao3/ao3_work_navigate_43703871.html": 17,
+    "ao3/ao3_works_search_results_harry.html": 17,
+    # issue 18: AO3 tag pages, for tag synonyms
+    "ao3/ao3_tag_canonical_with_synonyms_ever_given.html": 18,
+    "ao3/ao3_tag_synonym_merged_into_canonical_ever_given.html": 18,
+    # issue 14: saved pages and EPUBs read by their site's adapter
+    "ffn/ffn_chapter1_potter_club_11987060.html": 14,
+    "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html": 14,
+    "epub/fff_epub_from_ao3_19153414_like_fire_and_water.epub": 14,
+}
 
 
 # --- the gate -----------------------------------------------------------------
 
 
 def test_every_real_page_is_labelled() -> None:
+    """Every real page is labelled, or waits, by name, for the issue that labels it."""
     if not SHARED_FIXTURES.exists():
         pytest.skip(f"{SHARED_FIXTURES} is absent")
-    pages = {
-        str(p.relative_to(SHARED_FIXTURES))
-        for p in SHARED_FIXTURES.rglob("*")
-        if p.suffix in (".html", ".txt") and p.parent.name != "robots"
-    }
-    assert pages == set(CHECKS)
+    assert set(CHECKS).isdisjoint(WAITING_FOR_ADAPTER)  # a labelled page no longer waits
+    assert real_pages() == set(CHECKS) | set(WAITING_FOR_ADAPTER)
 
 
 @pytest.mark.parametrize("rel", list(CHECKS))
@@ -406,7 +318,10 @@ def test_gate_score_is_100_percent(capsys) -> None:
         pytest.skip(f"{SHARED_FIXTURES} is absent")
     failed = failures(results)
     with capsys.disabled():
-        print(f"\nclean quality gate: {len(results) - len(failed)}/{len(results)} labels")
+        print(
+            f"\nclean quality gate: {len(results) - len(failed)}/{len(results)} labels,"
+            f" {len(WAITING_FOR_ADAPTER)} pages waiting for their adapter"
+        )
     assert failed == [], f"{len(failed)}/{len(results)} labels wrong"
 
 

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from crawler.config import load_config, parse_config
+from crawler.config import (
+    ArchiveConfig,
+    Cleaning,
+    Config,
+    Politeness,
+    SiteConfig,
+    Source,
+    default_sites,
+    load_config,
+    parse_config,
+    table_keys,
+)
 from crawler.errors import ConfigError
+from crawler.sites import ADAPTERS
+from tests.cli import ficarchive
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,3 +161,199 @@ def test_politeness_defaults_match_the_issue():
     assert (pol.jitter, pol.max_redirects, pol.max_page_bytes) == (0.5, 5, 20_000_000)
     assert pol.respect_robots is True
     assert pol.connect_timeout_seconds > 0 and pol.read_timeout_seconds > 0
+
+
+# --- [sites.NAME] with an adapter: several archives of one kind -----------------------------
+
+
+def test_a_site_may_have_any_name_when_it_names_its_adapter():
+    config = parse_config(
+        tomllib.loads(
+            "[politeness]\ndelay_seconds = 4\n"
+            "[sites.fics]\nadapter = 'efiction'\nbase_url = 'https://fics.example.net/'\n"
+            "[sites.second]\nadapter = 'efiction'\nbase_url = 'https://second.example'\n"
+            "delay_seconds = 8\nallow_adult = true\n"
+        )
+    )
+    fics, second = config.sites["fics"], config.sites["second"]
+    assert (fics.adapter, fics.base_url, fics.host, fics.delay_seconds, fics.allow_adult) == (
+        "efiction",
+        "https://fics.example.net",
+        "fics.example.net",
+        4.0,
+        False,
+    )
+    assert (second.adapter, second.delay_seconds, second.allow_adult) == ("efiction", 8.0, True)
+    # the built-in sites stay, each named after its adapter
+    assert [(s.name, s.adapter) for s in config.sites.values()][:4] == [
+        ("ao3", "ao3"),
+        ("ffn", "ffn"),
+        ("efiction", "efiction"),
+        ("text", "text"),
+    ]
+
+
+def test_a_named_site_takes_its_adapters_default_delay():
+    config = parse_config(
+        tomllib.loads("[sites.mirror]\nadapter = 'ao3'\nbase_url = 'http://127.0.0.1:8000'\n")
+    )
+    assert (config.sites["mirror"].adapter, config.sites["mirror"].delay_seconds) == ("ao3", 5.0)
+
+
+def test_site_config_built_by_hand_is_named_after_its_adapter_unless_told():
+    assert SiteConfig("ao3", "https://archiveofourown.org", 5.0).adapter == "ao3"
+    site = SiteConfig("fics", "https://fics.example.net", 3.0, False, "efiction")
+    assert (site.name, site.adapter, site.allow_adult) == ("fics", "efiction", False)
+    assert SiteConfig("fics", "https://x.org", 3.0, adapter="efiction").adapter == "efiction"
+
+
+def test_default_sites_are_one_per_registered_adapter_with_its_defaults():
+    sites = default_sites()
+    assert list(sites) == list(ADAPTERS)
+    for name, cls in ADAPTERS.items():
+        assert (sites[name].adapter, sites[name].base_url, sites[name].delay_seconds) == (
+            name,
+            cls.default_base_url,
+            cls.default_delay,
+        )
+    assert {s.delay_seconds for s in default_sites(9.0).values()} == {9.0}
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            "[sites.fics]\nbase_url = 'https://fics.example.net'\n",
+            "sites.fics: unknown site; allowed: ao3, ffn, efiction, text (or any name, "
+            "with adapter = one of those)",
+        ),
+        (
+            "[sites.fics]\nadapter = 'efic'\nbase_url = 'https://fics.example.net'\n",
+            "sites.fics.adapter: unknown adapter 'efic'; allowed: ao3, ffn, efiction, text",
+        ),
+        (
+            "[sites.ao3]\nadapter = 'ffn'\n",
+            "sites.ao3.adapter: must be 'ao3' for [sites.ao3]; give a ffn archive a name of its own",
+        ),
+        (
+            "[sites.fics]\nadapter = 'efiction'\n",
+            "sites.fics.base_url: is required: the address of the efiction archive",
+        ),
+        ("[sites.fics]\nadapter = 3\n", "sites.fics.adapter: must be a string, got 3"),
+        (
+            # no base_url: it would be AO3's own, which [sites.ao3] already is
+            "[sites.mirror]\nadapter = 'ao3'\n",
+            "sites.mirror.base_url: archiveofourown.org is already [sites.ao3]; one site per host",
+        ),
+        (
+            "[sites.efiction]\nbase_url = 'https://ef.example.org'\n"
+            "[sites.other]\nadapter = 'efiction'\nbase_url = 'https://EF.example.org:443/'\n",
+            "sites.other.base_url: ef.example.org:443 is already [sites.efiction]; one site per host",
+        ),
+        (
+            "[sites.text]\nbase_url = 'http://127.0.0.1:8000'\n"
+            "[sites.ao3]\nbase_url = 'http://127.0.0.1:8000'\n",
+            "sites.text.base_url: 127.0.0.1:8000 is already [sites.ao3]; one site per host",
+        ),
+    ],
+)
+def test_bad_sites_are_one_line_naming_file_and_key(tmp_path, toml, expected):
+    path = tmp_path / "config.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: {expected}"
+    assert info.value.exit_code == 2
+
+
+def test_the_same_host_on_another_port_is_another_site():
+    config = parse_config(
+        tomllib.loads(
+            "[sites.ao3]\nbase_url = 'http://127.0.0.1:8000'\n"
+            "[sites.efiction]\nbase_url = 'http://127.0.0.1:8001'\n"
+        )
+    )
+    assert config.sites["efiction"].host == "127.0.0.1:8001"
+
+
+# --- [[sources]] only on sites that have listings ----------------------------------------------
+
+
+@pytest.mark.parametrize("site", ["ffn", "efiction", "fics", "text"])
+def test_a_source_on_a_site_without_listings_is_a_config_error(tmp_path, site):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[sites.fics]\nadapter = 'efiction'\nbase_url = 'https://fics.example.net'\n"
+        f"[[sources]]\nname = 'a'\nsite = '{site}'\nstart = ['/s/5853866/1']\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (
+        f"{path}: sources[0].site: site '{site}' has no listings to crawl; "
+        "add its works with `ficarchive add URL`"
+    )
+
+
+def test_a_source_on_a_named_site_with_listings_is_accepted():
+    config = parse_config(
+        tomllib.loads(
+            "[sites.mirror]\nadapter = 'ao3'\nbase_url = 'http://127.0.0.1:8000'\n"
+            "[[sources]]\nname = 'm'\nsite = 'mirror'\nstart = ['/tags/Fluff/works']\n"
+        )
+    )
+    assert config.sources[0].site == "mirror"
+
+
+def test_an_unknown_source_site_lists_the_sites_that_can_be_crawled(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[sites.mirror]\nadapter = 'ao3'\nbase_url = 'http://127.0.0.1:8000'\n"
+        "[[sources]]\nname = 'a'\nsite = 'nope'\nstart = ['/x']\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: sources[0].site: unknown site 'nope'; allowed: ao3, mirror"
+
+
+def test_crawl_dry_run_of_a_source_without_listings_is_one_line_exit_2(tmp_path):
+    # The bug this pins: it passed validation, then crashed with a NotImplementedError
+    # traceback from parse_listing, --dry-run included.
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[archive]\npath = "{tmp_path / "archive"}"\n'
+        "[[sources]]\nname = 'counting'\nsite = 'ffn'\nstart = ['/s/5853866/1/Counting']\n"
+    )
+    run = ficarchive("--config", str(path), "crawl", "--dry-run")
+    assert run.code == 2, run.err
+    assert "Traceback" not in run.err and len(run.err.strip().splitlines()) == 1
+    assert "sources[0].site: site 'ffn' has no listings to crawl" in run.err
+    assert str(path) in run.err
+    assert not (tmp_path / "archive").exists()
+
+
+# --- the schema is the dataclasses ----------------------------------------------------------
+
+
+def test_every_dataclass_field_is_a_key_and_nothing_else_is():
+    assert list(table_keys(SiteConfig)) == ["base_url", "delay_seconds", "allow_adult", "adapter"]
+    assert table_keys(Source) == {"name": str, "site": str, "start": list, "max_works": int}
+    assert table_keys(ArchiveConfig) == {"path": str, "contact": str}
+    assert list(table_keys(Config)) == ["archive", "politeness", "cleaning", "sites", "sources"]
+    # every Politeness field, written out at its default, reads back as the default
+    pol = Politeness()
+    lines = [f"{f.name} = {str(getattr(pol, f.name)).lower()}" for f in fields(Politeness)]
+    toml = "[politeness]\n" + "\n".join(lines) + "\n"
+    assert parse_config(tomllib.loads(toml)).politeness == pol
+    assert parse_config(tomllib.loads("[cleaning]\ndetect_body_notes = false\n")).cleaning == (
+        Cleaning(detect_body_notes=False)
+    )
+
+
+def test_the_example_configs_commented_sites_are_valid_when_uncommented():
+    text = (ROOT / "config.toml").read_text()
+    uncommented = re.sub(r"(?m)^# (\[sites\.\w+\]|\w+ = .*)$", r"\1", text)
+    config = parse_config(tomllib.loads(uncommented), ROOT / "config.toml")
+    assert config.sites["efiction"].base_url == "https://efiction.example.org"
+    fics = config.sites["fics"]
+    assert (fics.adapter, fics.host) == ("efiction", "fics.example.net")
+    assert "efiction:fics.example.net:42" in text  # the id form, written where users read

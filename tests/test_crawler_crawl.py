@@ -1,4 +1,4 @@
-"""Whole crawls through crawler.pipeline.Archiver against the sample archive on
+"""Whole crawls through the archive's front door (index.archive.Archive) against the sample archive on
 127.0.0.1: every kind of AO3 listing, the listing-page limit, what a re-crawl
 costs (counted by the server), and what the crawl does when the server
 misbehaves. Timing claims are read off the server's own request log."""
@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from crawler.config import Config, parse_config
-from crawler.pipeline import Archiver, Report
+from index.archive import Archive
+from index.reports import Report
 from index.store import Store
 from search_cli.demo import ao3_markup, sample_works
 from search_cli.demo.generated import generate_works, revised
@@ -40,12 +41,8 @@ def config(tmp: Path, base_url: str, start: str, **politeness: Any) -> Config:
 
 
 def crawl(cfg: Config) -> Report:
-    with Store(cfg.archive_dir) as store:
-        archiver = Archiver(cfg, store)
-        try:
-            return archiver.crawl(cfg.sources)
-        finally:
-            archiver.close()
+    with Archive(cfg) as archive:
+        return archive.crawl(cfg.sources)
 
 
 def results(report: Report) -> dict[str, list[str]]:

@@ -15,8 +15,8 @@ from crawler import __version__
 from crawler.errors import FetchError, RobotsDisallowed
 from crawler.robots import AGENT_TOKEN, CACHE_SECONDS, rules_from_response, user_agent
 from tests.conftest import shared_fixture
+from tests.http_client import gaps, make_client
 from tests.servers import Reply, ScriptedServer, clear_proxies, closed_port
-from tests.test_crawler_http import gaps, make_client
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ import pytest
 import typer.main
 
 from search_cli.app import app
+from search_cli.export import format_help, format_names
 from search_cli.options import FILTERS
 from tests.cli import Run, ficarchive
 
@@ -73,6 +74,14 @@ def test_export_list_and_search_take_every_search_filter() -> None:
     assert filters <= options["export"] and filters <= options["list"]
     assert {"--id", "--all", "--format", "--out", "--notes", "--no-notes"} <= options["export"]
     assert {"--one-file", "--overwrite", "--json"} <= options["export"]
+
+
+def test_format_help_and_the_format_error_come_from_the_registry(small) -> None:
+    export_command = typer.main.get_command(app).commands["export"]
+    option = next(p for p in export_command.params if "--format" in getattr(p, "opts", []))
+    assert format_help() in (option.help or "")
+    run = export(small[0], "--all", "--format", "pdf")
+    assert run.code == 2 and all(name in run.err for name in format_names()), run.err
 
 
 def test_html_export_of_a_page_with_script_and_onerror_has_neither(small, tmp_path) -> None:

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from crawler.marks import MARK_KINDS
 from crawler.models import Block, Chapter, Mark, Note, Work, WorkMeta
 from search_cli.export import export_work
 from search_cli.export.html import block_html
-from search_cli.export.inline import marks_html, usable_marks
+from search_cli.export.inline import HTML_TAGS, marks_html, usable_marks
 from search_cli.export.markdown import block_markdown
 from search_cli.export.md_inline import md_inline
 from search_cli.export.sanitize import sanitize_fragment
@@ -99,6 +100,7 @@ def test_marks_become_nested_elements() -> None:
     kinds = ["strike", "underline", "sup", "sub"]
     out = marks_html("a b c d", [Mark(k, 2 * i, 2 * i + 1) for i, k in enumerate(kinds)])
     assert out == "<s>a</s> <u>b</u> <sup>c</sup> <sub>d</sub>"
+    assert set(HTML_TAGS) == set(MARK_KINDS)  # every kind the cleaner writes has an element
 
 
 def test_overlapping_marks_split_into_well_formed_nesting() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.indexer import Indexer
-from index.names import character_keys, query_relationship_keys, relationship_keys
-from index.search import search
 from index.store import Store
+from index.whoosh.names import character_keys, query_relationship_keys, relationship_keys
+from index.whoosh.writer import Indexer
+from tests.searching import search
 from tests.test_index_search import work
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from crawler.errors import IndexingError, QueryError
 from crawler.models import Block, Chapter, Note, Work, WorkMeta
-from index.indexer import Indexer
-from index.search import search
 from index.store import Store
+from index.whoosh.writer import Indexer
+from tests.searching import search
 
 
 def work(work_id, title, chapters, **meta) -> Work:
@@ -233,7 +233,7 @@ def test_missing_index_says_what_to_do(tmp_path):
 from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from index.indexer import PAIR_SEP, PairsAnalyzer, common_pairs, stemming_analyzer  # noqa: E402
+from index.whoosh.analysis import PAIR_SEP, PairsAnalyzer, common_pairs, stemming_analyzer  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)
@@ -251,7 +251,7 @@ def test_pair_field_tokenizes_exactly_like_the_body(text):
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300))
 def test_snippet_words_are_the_words_the_body_indexes(text):
     """The fast snippet tokenizer finds exactly the body analyzer's tokens, at their places."""
-    from index.search import term_spans
+    from index.whoosh.snippets import term_spans
 
     tokens = [(t.text, t.startchar, t.endchar) for t in stemming_analyzer()(text, chars=True)]
     terms = {t[0] for t in tokens}
@@ -260,7 +260,7 @@ def test_snippet_words_are_the_words_the_body_indexes(text):
 
 def test_common_word_phrases_use_pair_terms(archive):
     path, store = archive
-    from index.query import parse_query
+    from tests.searching import whoosh_query as parse_query
 
     ix = Indexer(path).open()
     q = parse_query('"of the lighthouse keeper"', ix.schema)
@@ -327,3 +327,23 @@ def test_a_year_or_month_means_the_whole_period(tmp_path):
             assert ids(search(tmp_path, q, store=store)) == ["ao3:7"], q
         assert ids(search(tmp_path, "", filters={"updated": ["2024-03"]}, store=store)) == ["ao3:7"]
         assert ids(search(tmp_path, "updated:2024-04", store=store)) == []
+
+
+def test_a_work_note_is_shown_when_the_first_chapter_is_not_number_one(tmp_path):
+    """eFiction drops empty chapters, so a work can start at chapter 2. The index and
+    the snippets once placed work-level notes by different rules (position in the
+    list against chapter number 1) and `--in notes` showed an empty snippet."""
+    w = work("efiction:example.org:4", "Gap", [["Nothing happens."], ["Still nothing."]])
+    for number, chapter in zip((2, 3), w.chapters, strict=True):
+        chapter.number = number
+    w.notes.append(Note("author_note", "before", "Thanks to Quillfeather for the beta."))
+    w.notes.append(Note("work_end_note", "after", "Written for the marmot exchange."))
+    with Store(tmp_path) as store:
+        store.save_work(w)
+        Indexer(tmp_path).update([w])
+        (before,) = search(tmp_path, "quillfeather", store=store, scope="notes").hits
+        assert before.chapters == [2]
+        assert "«Quillfeather»" in before.matches[0].snippet
+        assert before.matches[0].source == "notes"
+        (after,) = search(tmp_path, "marmot", store=store, scope="notes").hits
+        assert after.chapters == [3] and "«marmot»" in after.matches[0].snippet

@@ -318,6 +318,13 @@ def test_a_listings_next_link_to_another_host_is_not_followed():
     assert len(listing.entries) == 4 and listing.next_url is None
 
 
+def test_entry_url_is_the_work_on_the_configured_base():
+    mirror = AO3Adapter(SiteConfig("ao3", "http://127.0.0.1:8000", 0.0))
+    assert mirror.entry_url("41822007") == "http://127.0.0.1:8000/works/41822007"
+    assert mirror.work_id_from_url(mirror.entry_url("41822007")) == "41822007"
+    assert adapter().entry_url("7") == f"{BASE}/works/7"
+
+
 def test_listing_links_become_work_urls_on_the_configured_base():
     mirror = AO3Adapter(SiteConfig("ao3", "http://127.0.0.1:8000", 0.0))
     html = ao3_markup.listing_page("Fluff", list(sample_works.WORKS), 1, 20)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.config import SiteConfig, default_sites
-from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
+from crawler.errors import AdultContent, ConfigError, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter, parse_characters, parse_genres
@@ -118,6 +118,15 @@ def test_ffn_story_not_found_is_gone():
         )
 
 
+def test_ffn_entry_url_is_a_story_url_not_ao3s_works_path():
+    # The bug this pins: the crawl built AO3's /works/<id> for every site, so an FFN
+    # start URL became https://www.fanfiction.net/works/5853866.
+    ffn = FFNAdapter(default_sites()["ffn"])
+    assert ffn.entry_url("5853866") == "https://www.fanfiction.net/s/5853866/1/"
+    assert ffn.work_id_from_url(ffn.entry_url("5853866")) == "5853866"
+    assert not ffn.is_listing_url(ffn.entry_url("5853866"))
+
+
 # --- eFiction -------------------------------------------------------------------------------
 
 EF_BASE = "http://fanfiction.mugglenet.com"
@@ -157,6 +166,21 @@ def test_efiction_chapter_page_every_field_it_shows():
     assert [c.number for c in raw.chapters] == [2]
     assert raw.chapters[0].title.startswith("Using the Code")
     assert "like me" in raw.chapters[0].html
+
+
+def test_efiction_entry_url_is_on_its_own_host():
+    fics = EFictionAdapter(SiteConfig("fics", "https://fics.example.net/", 3.0, adapter="efiction"))
+    assert fics.entry_url("fics.example.net:42") == "https://fics.example.net/viewstory.php?sid=42"
+    assert fics.entry_url("42") == "https://fics.example.net/viewstory.php?sid=42"
+    assert fics.work_id_from_url(fics.entry_url("42")) == "fics.example.net:42"
+    assert ef().entry_url("fanfiction.mugglenet.com:9") == f"{EF_BASE}/viewstory.php?sid=9"
+    # never another archive's story number on this archive
+    with pytest.raises(
+        ConfigError, match=r"belongs to fanfiction.mugglenet.com, not to \[sites.fics\]"
+    ):
+        fics.entry_url("fanfiction.mugglenet.com:42")
+    with pytest.raises(ConfigError):
+        fics.work_urls("fanfiction.mugglenet.com:42")
 
 
 def test_efiction_asks_for_the_whole_story_in_one_request():

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.config import parse_config
-from crawler.errors import ConfigError, Gone, ParseError
+from crawler.errors import ConfigError, Gone, ParseError, UsageError
 from crawler.models import FetchedPage
 from crawler.sites import adapter, adapter_for_url
 from crawler.sites.ao3 import AO3Adapter
@@ -71,6 +71,13 @@ def test_empty_missing_and_failing_pages():
         TEXT.parse_work([as_page(b"gone", "https://example.org/x.html", status=404)])
     with pytest.raises(ParseError, match="HTTP 500"):
         TEXT.parse_work([as_page(b"oops", "https://example.org/x.html", status=500)])
+
+
+def test_entry_url_is_the_page_itself_and_a_hash_has_none():
+    assert TEXT.entry_url("https://example.org/story.html") == "https://example.org/story.html"
+    assert TEXT.entry_url("file:///tmp/story.txt") == "file:///tmp/story.txt"
+    with pytest.raises(UsageError, match=r"file:0123456789ab came from a file"):
+        TEXT.entry_url("0123456789ab")
 
 
 # --- choosing the adapter -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 
@@ -9,8 +10,11 @@ import pytest
 
 from crawler.errors import ArchiveLocked, StoreError
 from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
+from index.lock import crawl_lock
+from index.records import ArchiveStats, Group, WorkState
 from index.schema import SCHEMA_VERSION
-from index.store import STORE_FILE, Store, crawl_lock
+from index.stats import archive_stats
+from index.store import STORE_FILE, Store
 
 
 def make_work(text: str = "The fog lay thick on Baker Street.", work_id: str = "ao3:1") -> Work:
@@ -56,7 +60,7 @@ def test_round_trip_and_change_detection(tmp_path):
         assert store.save_work(make_work(), [page()]) == "unchanged"
         assert store.save_work(make_work("Different text now."), [page(b"v2")]) == "updated"
         assert store.get_work("ao3:1").chapters[0].blocks[0].text == "Different text now."
-        assert store.work_row("ao3:1")["fingerprint"] == "2020-01-01|1/1"
+        assert store.work_state("ao3:1").fingerprint == "2020-01-01|1/1"
         assert [p.body for p in store.raw_pages("ao3:1")] == [b"v2"]  # newest page per URL
         total = store.db.execute("SELECT COUNT(*) FROM raw_pages").fetchone()[0]
         assert total == 3  # every raw page is kept
@@ -113,15 +117,57 @@ def test_inline_marks_are_stored_beside_plain_text(tmp_path):
 
 
 def test_stats_count_works_chapters_and_words_by_group(tmp_path):
-    from index.store import archive_stats
-
     two = make_work("One two three.", "ao3:2")
     two.chapters.append(Chapter(2, "", [Block("paragraph", "Four five.")]))
     with Store(tmp_path) as store:
         store.save_work(make_work())
         store.save_work(two)
         stats = archive_stats(store)
-    assert (stats["works"], stats["chapters"]) == (2, 3)
-    assert stats["by_site"] == [
+    assert (stats.works, stats.chapters) == (2, 3)
+    assert stats.by_site == (Group("ao3", 2, 3, two.words + make_work().words),)
+    assert stats.to_dict()["by_site"] == [
         {"name": "ao3", "works": 2, "chapters": 3, "words": two.words + make_work().words}
     ]
+
+
+def test_stats_json_keeps_the_readme_shape(tmp_path):
+    """`ficarchive stats --json` is a promise: these keys, in this order, lists of dicts."""
+    work = make_work()
+    work.meta.fandoms = ["Sherlock Holmes", "Fog"]
+    with Store(tmp_path) as store:
+        store.save_work(work, [page()])
+        store.mark_gone("ao3:1")
+        store.touch_source("baker-street")
+        stats = archive_stats(store)
+    assert isinstance(stats, ArchiveStats)
+    data = stats.to_dict()
+    assert list(data) == [
+        "works", "chapters", "words", "by_site", "by_status", "by_fandom",
+        "gone", "locked", "raw_pages", "size_bytes", "sources",
+    ]  # fmt: skip
+    group = {"works": 1, "chapters": 1, "words": work.words}
+    assert data["by_status"] == [{"name": "gone", **group}]
+    assert data["by_fandom"] == [{"name": "Fog", **group}, {"name": "Sherlock Holmes", **group}]
+    assert (data["gone"], data["locked"], data["raw_pages"]) == (1, 0, 1)
+    assert data["size_bytes"] > 0
+    assert data["sources"] == [
+        {"name": "baker-street", "last_crawled": stats.sources[0].last_crawled}
+    ]
+    assert json.loads(json.dumps(data)) == data  # plain JSON, nothing that dumps differently
+
+
+def test_work_state_is_a_record_of_the_marks(tmp_path):
+    with Store(tmp_path) as store:
+        assert store.work_state("ao3:1") is None
+        store.save_work(make_work(), [page()], "2020-01-01|1/1")
+        state = store.work_state("ao3:1")
+        assert isinstance(state, WorkState)
+        assert (state.id, state.fingerprint, state.locked) == ("ao3:1", "2020-01-01|1/1", False)
+        assert not state.gone and not state.indexed
+        store.mark_indexed(["ao3:1"])
+        assert store.work_state("ao3:1").indexed
+        store.mark_locked("ao3:1")
+        store.mark_gone("ao3:1")
+        state = store.work_state("ao3:1")
+        assert state.locked is True and state.gone and state.gone_at
+        assert not state.indexed  # gone changes the status, so the index must hear of it

@@ -1,42 +1,110 @@
-"""Site adapters, chosen by a URL's host against the configured archives."""
+"""The one site registry: adapter families by name, and the configured site for a
+name, a URL or a work id.
+
+Adding a site is one file in crawler/sites/ plus one line in ADAPTERS. A family
+may be configured several times on different hosts (`[sites.NAME] adapter =
+"efiction"`), so everything here goes through the configured sites, never the
+family alone.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawler.config import Config
 from crawler.errors import ConfigError
+from crawler.http import host_key  # the fetcher's own notion of "one host"
 from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import Listing, ListingEntry, SiteAdapter
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
 from crawler.sites.text import TextAdapter
 
+if TYPE_CHECKING:
+    from crawler.config import Config, SiteConfig
+
 ADAPTERS: dict[str, type[SiteAdapter]] = {
-    "ao3": AO3Adapter,
-    "ffn": FFNAdapter,
-    "efiction": EFictionAdapter,
-    "text": TextAdapter,
+    AO3Adapter.name: AO3Adapter,
+    FFNAdapter.name: FFNAdapter,
+    EFictionAdapter.name: EFictionAdapter,
+    TextAdapter.name: TextAdapter,
 }
 
-__all__ = ["ADAPTERS", "Listing", "ListingEntry", "SiteAdapter", "adapter", "adapter_for_url"]
+__all__ = [
+    "ADAPTERS",
+    "Listing",
+    "ListingEntry",
+    "SiteAdapter",
+    "adapter",
+    "adapter_for_url",
+    "adapter_for_work_id",
+    "adapter_of",
+    "has_listings",
+]
 
 
-def adapter(config: Config, name: str) -> SiteAdapter:
-    """The adapter for a configured site name."""
-    cls = ADAPTERS.get(name)
+def adapter_of(site: SiteConfig) -> SiteAdapter:
+    """The adapter for one configured site, by its `adapter` family."""
+    cls = ADAPTERS.get(site.adapter)
     if cls is None:
-        raise ConfigError(f"site {name!r} has no adapter yet; available: {', '.join(ADAPTERS)}")
-    return cls(config.site(name))
+        raise ConfigError(
+            f"site {site.name!r} names adapter {site.adapter!r}; available: {', '.join(ADAPTERS)}"
+        )
+    return cls(site)
+
+
+def adapter(config: Config, site_name: str) -> SiteAdapter:
+    """The adapter for a configured site name (the NAME of `[sites.NAME]`)."""
+    site = config.sites.get(site_name)
+    if site is None:
+        raise ConfigError(
+            f"site {site_name!r} is not configured; configured: {', '.join(config.sites)}"
+        )
+    return adapter_of(site)
+
+
+def has_listings(config: Config, site_name: str) -> bool:
+    """Whether `[[sources]]` can crawl this site, or its works come by `add` only."""
+    return adapter(config, site_name).has_listings()
 
 
 def adapter_for_url(config: Config, url: str) -> SiteAdapter:
-    """Pick the adapter whose configured base_url has this URL's host."""
+    """The configured site whose base_url has this URL's host and port."""
+    key = host_key(url)
+    for site in config.sites.values():
+        if site.base_url and host_key(site.base_url) == key:
+            return adapter_of(site)
     host = urlsplit(url).netloc.lower()
-    for name, site in config.sites.items():
-        if site.base_url and site.host == host and name in ADAPTERS:
-            return ADAPTERS[name](site)
+    others = ", ".join(f'"{name}"' for name in ADAPTERS if name != "text")
     raise ConfigError(
         f"{url}: {host or 'this URL'} is not a configured archive; add it to config.toml as "
-        f'[sites.text] base_url = "https://{host or "example.org"}" (or ao3/ffn/efiction)'
+        f'[sites.text] base_url = "https://{host or "example.org"}" (or as a [sites.NAME] '
+        f"with adapter = {others})"
     )
+
+
+def adapter_for_work_id(config: Config, work_id: str) -> SiteAdapter:
+    """The configured site that owns a work id (`efiction:<host>:<sid>` by its host).
+
+    When one family is configured twice for the same ids (two AO3 mirrors), the
+    first configured site answers.
+    """
+    for site in _configured(config):
+        if site.site_id(work_id) is not None:
+            return site
+    prefix = work_id.partition(":")[0]
+    family = next((cls for cls in ADAPTERS.values() if cls.id_prefix == prefix), None)
+    if family is None:
+        known = ", ".join(f"{cls.id_prefix}:" for cls in ADAPTERS.values())
+        raise ConfigError(f"{work_id}: not a work id ficarchive knows; ids start with {known}")
+    raise ConfigError(
+        f"{work_id}: no configured site owns this id; add a [sites.NAME] with "
+        f'adapter = "{family.name}" and the base_url of its archive'
+    )
+
+
+def _configured(config: Config) -> Iterator[SiteAdapter]:
+    for site in config.sites.values():
+        if site.adapter in ADAPTERS:
+            yield ADAPTERS[site.adapter](site)

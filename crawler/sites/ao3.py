@@ -69,6 +69,33 @@ class AO3Adapter(SiteAdapter):
     """Reads AO3's markup as the saved pages in ../shared/fixtures/ao3 show it."""
 
     name = "ao3"
+    default_base_url = "https://archiveofourown.org"
+    # AO3 throttles at about 60 requests a minute per IP: one every 5 s stays well under.
+    default_delay = 5.0
+    id_prefix = "ao3"
+    # What is_listing_url takes and parse_listing reads: /tags/T/works, /series/N,
+    # /users/U[/pseuds/P]/works, /users/U/bookmarks, /collections/C/works.
+    listing_kinds = ("tag", "series", "user", "bookmarks", "collection")
+    # As on the saved pages in ../shared/fixtures/ao3: the site header (menus, login box),
+    # footer, skip links, flash notices, the work's action bar (chapter index, download),
+    # kudos/comments/bookmark forms, hidden landmark headings, "see the end" jump links
+    # and listing pagination.
+    chrome = (
+        "#skiplinks",
+        "#header",
+        "#footer",
+        "ul.landmark.skip",
+        "div.flash",
+        "ul.work.navigation.actions",
+        "#feedback",
+        "#bookmark_form_placement",
+        "h3.landmark",
+        "p.jump",
+        "ol.pagination",
+    )
+
+    def entry_url(self, site_id: str) -> str:
+        return f"{self.base_url}/works/{site_id}"
 
     def work_id_from_url(self, url: str) -> str | None:
         m = WORK_RE.search(urlsplit(url).path)
@@ -105,7 +132,7 @@ class AO3Adapter(SiteAdapter):
             entries.append(
                 ListingEntry(
                     site_id=site_id,
-                    url=f"{self.base_url}/works/{site_id}",
+                    url=self.entry_url(site_id),
                     title=text_of(link),
                     updated=_listing_date(date.get_text()) if date else None,
                     chapters=_chapters_shown(chapters),
@@ -124,10 +151,11 @@ class AO3Adapter(SiteAdapter):
         url = page.final_url or page.url
         doc = soup(page.body)
         site_id = self.work_id_from_url(page.url) or ""
+        work_id = self.work_id(site_id)
         if page.status in (404, 410) or (doc.select_one("div#main.error-404") is not None):
-            raise Gone(f"ao3:{site_id} is gone upstream (HTTP {page.status})", url, page.status)
+            raise Gone(f"{work_id} is gone upstream (HTTP {page.status})", url, page.status)
         if "/users/login" in url or doc.select_one("div#signin") is not None:
-            raise LoginRequired(f"ao3:{site_id} is open to registered users only", url, page.status)
+            raise LoginRequired(f"{work_id} is open to registered users only", url, page.status)
         if page.status >= 400:
             raise ParseError(f"{url}: AO3 answered HTTP {page.status}")
         meta_dl = doc.select_one("dl.work.meta.group")
@@ -135,13 +163,13 @@ class AO3Adapter(SiteAdapter):
         if meta_dl is None or chapters_div is None:
             if doc.select_one("p.caution") is not None:
                 raise AdultContent(
-                    f"ao3:{site_id} is behind the adult-content notice "
-                    "(set allow_adult = true under [sites.ao3] to archive it)",
+                    f"{work_id} is behind the adult-content notice "
+                    f"(set allow_adult = true under [sites.{self.site.name}] to archive it)",
                     url,
                     page.status,
                 )
             if "deleted" in text_of(doc.select_one("div#main"))[:500].lower():
-                raise Gone(f"ao3:{site_id} has been deleted upstream", url, page.status)
+                raise Gone(f"{work_id} has been deleted upstream", url, page.status)
             raise ParseError(f"{url}: not an AO3 work page (no work metadata or chapters found)")
         if truncated(page.body):
             raise ParseError(f"{url}: the page was cut off (no closing </html>); not stored")
@@ -159,7 +187,7 @@ class AO3Adapter(SiteAdapter):
         if not chapters:
             raise ParseError(f"{url}: the AO3 work page has no chapter text")
         return RawWork(
-            "ao3", site_id, f"{self.base_url}/works/{site_id}", meta, chapters, summary_html, notes
+            self.id_prefix, site_id, self.entry_url(site_id), meta, chapters, summary_html, notes
         )
 
     def _meta(self, doc, meta_dl) -> WorkMeta:

@@ -3,7 +3,7 @@
 An adapter knows its site's URLs and pages: how to find works in a listing,
 which pages make up a work, how to turn them into a RawWork, and what its
 "gone", "login required" and "adult interstitial" pages look like. Adding a
-site touches only crawler/sites/.
+site is one new file here plus one line in the registry (crawler/sites/__init__.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
@@ -44,13 +45,51 @@ class Listing:
 
 
 class SiteAdapter(ABC):
-    """Plugin interface: one subclass per site."""
+    """Plugin interface: one subclass per adapter family, one instance per configured site.
 
-    name: str = ""
+    The class attributes are everything the rest of ficarchive knows about a
+    site: config defaults, the id prefix, what can be crawled and what on its
+    pages is never story text. The registry (crawler/sites/__init__.py) and the
+    config read them; nothing outside crawler/sites/ keeps its own list.
+    """
+
+    name: ClassVar[str] = ""  # the adapter family, `adapter = NAME` in [sites.X]
+    default_base_url: ClassVar[str] = ""  # "" when every archive of the kind has its own
+    default_delay: ClassVar[float] = 3.0  # seconds between requests unless the config says
+    id_prefix: ClassVar[str] = ""  # Work.id is `<id_prefix>:<site id>`
+    listing_kinds: ClassVar[tuple[str, ...]] = ()  # listing pages a [[sources]] may start from
+    # CSS selectors of the site's own menus, header, footer, login box...: never story text.
+    chrome: ClassVar[tuple[str, ...]] = ()
+    # One page (or file) is one whole work, its id taken from the content, not the URL:
+    # such a work is refreshed by adding or importing it again, never by `update`.
+    single_page: ClassVar[bool] = False
+    # A URL is a whole story and its id comes from the text (a single page, a file):
+    # such works are added page by page and never re-checked by `update`.
+    single_page: ClassVar[bool] = False
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
         self.base_url = site.base_url.rstrip("/")
+
+    @classmethod
+    def has_listings(cls) -> bool:
+        """Whether a [[sources]] entry can crawl this site (else works come by `add`)."""
+        return bool(cls.listing_kinds)
+
+    # --- ids and URLs ---------------------------------------------------------------
+
+    def work_id(self, site_id: str) -> str:
+        """The archive-wide Work.id of one of this site's works (RawWork.id says the same)."""
+        return f"{self.id_prefix}:{site_id}"
+
+    def site_id(self, work_id: str) -> str | None:
+        """The inverse of work_id: None when the id belongs to another site."""
+        prefix, sep, rest = work_id.partition(":")
+        return rest if sep and prefix == self.id_prefix and rest else None
+
+    @abstractmethod
+    def entry_url(self, site_id: str) -> str:
+        """The absolute URL a work id stands for: where a reader (or `add`) would go."""
 
     @abstractmethod
     def work_id_from_url(self, url: str) -> str | None:
@@ -60,6 +99,7 @@ class SiteAdapter(ABC):
         return False
 
     def parse_listing(self, page: FetchedPage) -> Listing:
+        # Config refuses a [[sources]] on a site without listing_kinds, so this is a bug.
         raise NotImplementedError(f"{self.name} has no listings")
 
     @abstractmethod

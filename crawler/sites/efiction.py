@@ -7,7 +7,8 @@ page: `default_tpls/printstory.tpl`). A site that does not answer that with
 the printable layout answers with an ordinary chapter page, and the adapter
 falls back to fetching the other chapters one by one.
 
-Work ids are `efiction:<host>:<sid>`, since many archives run eFiction.
+Work ids are `efiction:<host>:<sid>`, since many archives run eFiction: each is
+configured as its own `[sites.NAME] adapter = "efiction"` with its base_url.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
+from crawler.errors import AdultContent, ConfigError, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
 from crawler.sites.base import SiteAdapter, inner_html, soup, text_of, to_int
 
@@ -91,10 +92,56 @@ class EFictionAdapter(SiteAdapter):
     """Reads eFiction 3 `viewstory.php` pages: printable whole stories and chapter pages."""
 
     name = "efiction"
+    default_base_url = ""  # many archives run eFiction: each is its own [sites.NAME]
+    default_delay = 3.0
+    id_prefix = "efiction"
+    listing_kinds = ()  # no listing reader yet: stories come in by `add URL`
+    # The jump menu of the saved page in ../shared/fixtures/efiction; the rest from
+    # eFiction 3.5's default_tpls (header.tpl, viewstory.tpl, footer.tpl): banner,
+    # story info box (reviews, print and report links), prev/next links, the review
+    # and favourite links, and the footer.
+    chrome = (
+        "div.jumpmenu",
+        "div.jumpmenu2",
+        "#pagelinks",
+        "div.storyinfo",
+        "#prev",
+        "#next",
+        "div.respond",
+        "#banner",
+        "#footer",
+    )
 
     @property
     def host(self) -> str:
         return self.site.host
+
+    def work_id(self, site_id: str) -> str:
+        """`efiction:<host>:<sid>`; a bare sid is taken to be on this site's host."""
+        return (
+            f"{self.id_prefix}:{self.host}:{site_id}"
+            if site_id.isdigit()
+            else super().work_id(site_id)
+        )
+
+    def site_id(self, work_id: str) -> str | None:
+        """`<host>:<sid>`, but only for this site's host: ids of other archives are theirs."""
+        rest = super().site_id(work_id)
+        host, _, sid = (rest or "").rpartition(":")
+        return f"{self.host}:{sid}" if self.host and host.lower() == self.host and sid else None
+
+    def entry_url(self, site_id: str) -> str:
+        return self._url(self._own_sid(site_id))
+
+    def _own_sid(self, site_id: str) -> str:
+        """The sid of a `<host>:<sid>` (or bare sid) of this site; another host's is refused
+        so that a story is never fetched from the wrong archive."""
+        host, _, sid = site_id.rpartition(":")
+        if host and host.lower() != self.host:
+            raise ConfigError(
+                f"efiction:{site_id} belongs to {host}, not to [sites.{self.site.name}] ({self.host})"
+            )
+        return sid
 
     def _sid(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -111,7 +158,7 @@ class EFictionAdapter(SiteAdapter):
         return f"{self.host}:{sid}" if sid else None
 
     def work_urls(self, site_id: str) -> list[str]:
-        sid = site_id.rsplit(":", 1)[-1]
+        sid = self._own_sid(site_id)
         return [self._url(sid, action="printable", chapter="all")]
 
     def more_urls(self, first: FetchedPage) -> list[str]:
@@ -133,7 +180,7 @@ class EFictionAdapter(SiteAdapter):
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         first = pages[0]
         sid = self._sid(first.url) or ""
-        work_id = f"efiction:{self.host}:{sid}"
+        work_id = self.work_id(f"{self.host}:{sid}")
         if first.status in (404, 410):
             raise Gone(f"{work_id} is gone upstream", first.url, first.status)
         docs = [(p, soup(p.body)) for p in pages]
@@ -161,7 +208,7 @@ class EFictionAdapter(SiteAdapter):
         else:
             meta.chapters_total = None
         return RawWork(
-            "efiction",
+            self.id_prefix,
             f"{self.host}:{sid}",
             self._url(sid),
             meta,
@@ -179,7 +226,7 @@ class EFictionAdapter(SiteAdapter):
         if _consent_link(doc) is not None:
             raise AdultContent(
                 f"{work_id} is behind the archive's age or content warning "
-                "(set allow_adult = true under [sites.efiction] to archive it)",
+                f"(set allow_adult = true under [sites.{self.site.name}] to archive it)",
                 page.url,
                 page.status,
             )

@@ -65,6 +65,29 @@ class FFNAdapter(SiteAdapter):
     """Reads FanFiction.net's current chapter-page layout."""
 
     name = "ffn"
+    default_base_url = "https://www.fanfiction.net"
+    default_delay = 6.0  # stricter than AO3, and behind Cloudflare: slower still
+    id_prefix = "ffn"
+    listing_kinds = ()  # no listing reader yet: works come in by `add URL`
+    # As on the saved pages in ../shared/fixtures/ffn: the top bar (logo, login), the
+    # category menu, the footer, the image modal, text-size controls and the share bar
+    # (both div.lc; the fandom breadcrumb is a div.lc-wrapper too, so not that), the
+    # chapter jump menus, the Next and Follow/Fav buttons, the review box and ads.
+    chrome = (
+        "#top",
+        "div.zmenu",
+        "#p_footer",
+        "#img_large",
+        "div.lc",
+        "#chap_select",
+        "button.btn",
+        "#review",
+        "#review_success",
+        "ins.adsbygoogle",
+    )
+
+    def entry_url(self, site_id: str) -> str:
+        return f"{self.base_url}/s/{site_id}/1/"
 
     def work_id_from_url(self, url: str) -> str | None:
         m = STORY_RE.match(urlsplit(url).path)
@@ -85,7 +108,7 @@ class FFNAdapter(SiteAdapter):
         doc = soup(first.body)
         warning = text_of(doc.select_one("span.gui_warning"))
         if first.status in (404, 410) or "Story Not Found" in warning:
-            raise Gone(f"ffn:{site_id} is gone upstream", first.url, first.status)
+            raise Gone(f"{self.work_id(site_id)} is gone upstream", first.url, first.status)
         top = doc.select_one("#profile_top")
         if top is None or doc.select_one("#storytext") is None:
             raise ParseError(
@@ -110,7 +133,7 @@ class FFNAdapter(SiteAdapter):
             chapters.append(RawChapter(number, titles.get(number, ""), inner_html(body)))
         summary = top.find("div", class_="xcontrast_txt", recursive=False)
         return RawWork(
-            "ffn",
+            self.id_prefix,
             site_id,
             f"{self.base_url}/s/{site_id}",
             meta,

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawler.errors import Gone, ParseError
+from crawler.errors import Gone, ParseError, UsageError
 from crawler.models import FetchedPage, RawChapter, RawWork, WorkMeta
 from crawler.sites.base import SiteAdapter, inner_html, soup, text_of
 
@@ -42,6 +42,24 @@ class TextAdapter(SiteAdapter):
     """One page is one work with one chapter; the cleaner does the rest."""
 
     name = "text"
+    default_base_url = ""  # files need none; set one to `add` pages from a web host
+    default_delay = 3.0
+    id_prefix = "file"
+    listing_kinds = ()
+    # Any page or file at all: no menus known in advance, and a guess (<nav>, <header>)
+    # could take the story's own title or headings with it.
+    chrome = ()
+    single_page = True
+    single_page = True
+
+    def entry_url(self, site_id: str) -> str:
+        """A URL given as the id is its own entry; a content hash has no URL to go back to."""
+        if re.match(r"^(https?|file)://", site_id):
+            return site_id
+        raise UsageError(
+            f"{self.work_id(site_id)} came from a file or a single page and has no URL to "
+            "fetch; import or add it again to refresh it"
+        )
 
     def work_id_from_url(self, url: str) -> str | None:
         return None  # ids come from the content, not the URL
@@ -81,4 +99,4 @@ class TextAdapter(SiteAdapter):
         else:
             chapter = RawChapter(1, "", text, [], format="text")
         meta.language = "English"
-        return RawWork("file", file_id(page.body), page.url, meta, [chapter])
+        return RawWork(self.id_prefix, file_id(page.body), page.url, meta, [chapter])

@@ -16,9 +16,8 @@ from urllib.parse import quote
 
 from crawler.config import Config, parse_config
 from crawler.errors import UsageError
-from crawler.pipeline import Archiver
-from index.search import search
-from index.store import STORE_FILE, Store
+from index.archive import Archive
+from index.search import SearchRequest
 from search_cli import render
 from search_cli.demo import sample_works
 from search_cli.demo.server import SampleArchiveServer
@@ -97,12 +96,8 @@ def run_demo(directory: Path) -> int:
         out.rule("[bold]ficarchive demo[/]")
         out.print(f"Sample archive (AO3 markup) serving at [bold]{server.base_url}[/]")
         out.print(f"Archive folder: [bold]{config.archive_dir}[/]\n")
-        with Store(config.archive_dir) as store, RichProgress() as progress:
-            archiver = Archiver(config, store, progress=progress)
-            try:
-                report = archiver.crawl(config.sources)
-            finally:
-                archiver.close()
+        with RichProgress() as progress, Archive(config, progress=progress) as archive:
+            report = archive.crawl(config.sources)
         render.report_table(
             report, "1. crawl: robots.txt, tag listing (2 pages), one request per work"
         )
@@ -117,14 +112,15 @@ def run_demo(directory: Path) -> int:
     for label, query, filters in examples:
         shown = query or " ".join(f"--{k} {v!r}" for k, vs in filters.items() for v in vs)
         out.print(f"\n[dim]$ ficarchive search {safe(shown)}[/]   ({label})")
-        with Store(config.archive_dir) as store:
-            result = search(config.archive_dir, query, filters=filters, store=store)
+        with Archive(config) as archive:
+            result = archive.search(SearchRequest(query=query, filters=filters))
         render.results_table(result, shown)
 
     from search_cli.export import export_work
 
-    with Store(config.archive_dir) as store:
-        work = store.get_work(f"ao3:{sample_works.DEMO_PHRASE_WORK_ID}")
+    with Archive(config) as archive:
+        work = archive.get_work(f"ao3:{sample_works.DEMO_PHRASE_WORK_ID}")
+        store_file = archive.store_file
     epub = export_work(work, "epub", directory / "export", overwrite=True) if work else None
 
     out.print("\n[bold]3. export[/]")
@@ -133,7 +129,7 @@ def run_demo(directory: Path) -> int:
     out.rule()
     out.print(
         f"Done in {time.monotonic() - began:.1f} s: {requests} HTTP requests to the sample server.\n"
-        f"  store  {config.archive_dir / STORE_FILE}\n"
+        f"  store  {store_file}\n"
         f"  index  {config.archive_dir / 'index'}\n"
         f"  export {directory / 'export'}\n"
         f"Explore it: [bold]ficarchive --config {directory / 'config.toml'} search 'holmes'[/]"

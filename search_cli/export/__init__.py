@@ -1,5 +1,11 @@
 """Export works to EPUB, HTML, Markdown, plain text or JSON: the API the CLI calls.
 
+`FORMATS` is the one registry of formats: each entry names a format, its file
+extension, a line that describes it, how it renders one work and (if it can) how
+it writes several works into one file. The CLI's --format help and its errors are
+derived from it. Adding a format is one module (that renders, and declares its
+`FORMAT = ExportFormat(...)`) plus one line in `_REGISTRY`.
+
 Each format module turns Works into bytes or text; this module names the file, refuses to
 clobber an existing one, and writes atomically. Failures are ExportError, one line each.
 """
@@ -8,46 +14,61 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from crawler.errors import ExportError
 from crawler.models import Work
 from search_cli.export import epub, html, jsonl, markdown, text
 from search_cli.export.common import write_atomically
 from search_cli.export.filenames import safe_filename
+from search_cli.export.format import ExportFormat
 
 __all__ = [
     "FORMATS",
+    "ExportFormat",
     "ExportSkipped",
     "export_anthology",
     "export_work",
+    "format_help",
+    "format_names",
+    "get_format",
     "render",
     "safe_filename",
 ]
 
-FORMATS = ("epub", "html", "md", "txt", "json")
+
+# Each module declares its own entry; a new format adds its module's FORMAT here.
+_REGISTRY = (epub.FORMAT, html.FORMAT, markdown.FORMAT, text.FORMAT, jsonl.FORMAT)
+
+FORMATS: Mapping[str, ExportFormat] = MappingProxyType({f.name: f for f in _REGISTRY})
+
+
+def format_names() -> list[str]:
+    """The --format values, in the order help lists them."""
+    return list(FORMATS)
+
+
+def format_help() -> str:
+    """The format names as a reader lists them: "epub, html, md, txt or json"."""
+    names = format_names()
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 class ExportSkipped(ExportError):
     """The target file exists and --overwrite was not given; the old file is kept."""
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+def get_format(fmt: str) -> ExportFormat:
+    """The registry entry for `fmt`; an unknown name is an ExportError that lists the known."""
+    try:
+        return FORMATS[fmt]
+    except KeyError:
+        raise ExportError(f"unknown export format {fmt!r}: use one of {format_help()}") from None
 
 
 def render(work: Work, fmt: str, *, notes: bool = True, archived_at: str | None = None) -> bytes:
     """One work in `fmt`, as the bytes that would be written."""
-    _check_format(fmt)
-    renderers: dict[str, Callable[..., bytes | str]] = {
-        "epub": epub.render_epub,
-        "html": html.render_html,
-        "md": markdown.render_markdown,
-        "txt": text.render_text,
-    }
-    if fmt == "json":
-        return jsonl.render_json(work, notes=notes).encode("utf-8")
-    out = renderers[fmt](work, notes=notes, archived_at=archived_at)
+    out = get_format(fmt).render(work, notes=notes, archived_at=archived_at)
     return out.encode("utf-8") if isinstance(out, str) else out
 
 
@@ -75,8 +96,8 @@ def export_work(
     Raises ExportSkipped when the file exists and overwrite is off, ExportError otherwise.
     `taken` collects the names used in this run so same-titled works never share a file.
     """
-    _check_format(fmt)
-    path = Path(out_dir) / safe_filename(work, fmt, taken)
+    spec = get_format(fmt)
+    path = Path(out_dir) / safe_filename(work, spec.extension, taken)
     if path.exists() and not overwrite:
         raise ExportSkipped(f"exists: {path} (use --overwrite)")
     data = _guarded(work.id, lambda: render(work, fmt, notes=notes, archived_at=archived_at))
@@ -97,7 +118,10 @@ def export_anthology(
 
     `archived` maps work ids to the date each was archived, for the title pages.
     """
-    _check_format(fmt)
+    spec = get_format(fmt)
+    many = spec.render_anthology
+    if many is None:
+        raise ExportError(f"{fmt} cannot hold several works in one file: leave out --one-file")
     if not works:
         raise ExportError("nothing to export: the anthology would be empty")
     out_path = Path(out_path)
@@ -105,18 +129,7 @@ def export_anthology(
         raise ExportSkipped(f"exists: {out_path} (use --overwrite)")
 
     def build() -> bytes:
-        if fmt == "epub":
-            return epub.render_epub_anthology(works, notes=notes, title=title, archived=archived)
-        if fmt == "json":
-            out = jsonl.render_jsonl(works, notes=notes)
-        elif fmt == "html":
-            out = html.render_html_anthology(works, notes=notes, title=title, archived=archived)
-        elif fmt == "md":
-            out = markdown.render_markdown_anthology(
-                works, notes=notes, title=title, archived=archived
-            )
-        else:
-            out = text.render_text_anthology(works, notes=notes, title=title, archived=archived)
-        return out.encode("utf-8")
+        out = many(works, notes=notes, title=title, archived=archived)
+        return out.encode("utf-8") if isinstance(out, str) else out
 
     return write_atomically(out_path, _guarded("the anthology", build))

@@ -13,7 +13,13 @@ from typing import Any
 
 from crawler.errors import ExportError
 from crawler.models import Work
-from search_cli.export import ExportSkipped, export_anthology, export_work, safe_filename
+from search_cli.export import (
+    ExportSkipped,
+    export_anthology,
+    export_work,
+    get_format,
+    safe_filename,
+)
 from search_cli.export.common import work_title
 
 RESULTS = ("written", "skipped", "failed")
@@ -108,8 +114,8 @@ def export_each(
 
 
 def anthology_filename(title: str, fmt: str) -> str:
-    """The one file's name: the title made safe, JSON as JSON lines."""
-    return safe_filename(title, "jsonl" if fmt == "json" else fmt)
+    """The one file's name: the title made safe, with the format's one-file extension."""
+    return safe_filename(title, get_format(fmt).anthology_suffix)
 
 
 def export_one_file(
@@ -123,12 +129,13 @@ def export_one_file(
     archived: Mapping[str, str] | None = None,
 ) -> ExportReport:
     """All works in one file (an anthology) named after its title, inside out_dir."""
-    path = Path(out_dir) / anthology_filename(title, fmt)
     report = ExportReport(fmt, Path(out_dir))
+    path: Path | None = None
     result, reason = "written", ""
-    try:
+    try:  # an unknown format fails here too, as a reported failure
+        target = Path(out_dir) / anthology_filename(title, fmt)
         path = export_anthology(
-            works, fmt, path, notes=notes, overwrite=overwrite, title=title, archived=archived
+            works, fmt, target, notes=notes, overwrite=overwrite, title=title, archived=archived
         )
     except ExportSkipped as exc:
         result, reason = "skipped", str(exc)

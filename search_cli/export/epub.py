@@ -25,6 +25,7 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
+from search_cli.export.format import ExportFormat
 from search_cli.export.html import BASE_CSS, chapter_html, esc, notes_html, title_page_html
 from search_cli.export.sanitize import sanitize_fragment
 
@@ -193,3 +194,12 @@ def render_epub_anthology(
         toc.append((section, part.chapters or [part.title_page]))
     book.toc = toc or [cover]
     return _finish(book, spine, css)
+
+
+FORMAT = ExportFormat(
+    name="epub",
+    extension="epub",
+    description="EPUB 3 e-book for e-readers",
+    render=render_epub,
+    render_anthology=render_epub_anthology,
+)

@@ -24,6 +24,7 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
+from search_cli.export.format import ExportFormat
 from search_cli.export.inline import marks_html
 from search_cli.export.sanitize import sanitize_fragment
 
@@ -214,3 +215,12 @@ def render_html_anthology(
     body = f'<h1>{esc(title)}</h1>\n<nav class="toc"><ol>{toc}</ol></nav>\n{articles}'
     langs = {language_code(w.meta.language) for w in works}
     return _document(title, langs.pop() if len(langs) == 1 else "und", body)
+
+
+FORMAT = ExportFormat(
+    name="html",
+    extension="html",
+    description="one self-contained web page, no scripts",
+    render=render_html,
+    render_anthology=render_html_anthology,
+)

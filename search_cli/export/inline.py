@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlsplit
 
+from crawler.marks import LINK_SCHEMES, MARK_KINDS, merge_marks
 from crawler.models import Mark
 from search_cli.export.common import clean_text
 from search_cli.export.sanitize import safe_href
@@ -40,18 +41,19 @@ def link_href(href: str) -> str | None:
         return None
     if safe_href(href) is None or href.startswith("#"):
         return None
-    return href if urlsplit(href).scheme.lower() in ("http", "https", "mailto") else None
+    return href if urlsplit(href).scheme.lower() in LINK_SCHEMES else None
 
 
 def usable_marks(text: str, marks: Iterable[object]) -> list[Mark]:
     """The marks an export can render: known kinds, inside the text, safe links.
 
-    Marks of one kind (and href) that touch or overlap are joined; a link that
-    overlaps an earlier link is dropped, because links cannot nest.
+    Marks of one kind (and href) that touch or overlap are joined as the cleaner
+    joins them (`crawler.marks.merge_marks`); a link that overlaps an earlier link
+    is dropped, because links cannot nest.
     """
     kept: list[Mark] = []
     for mark in marks:
-        if not isinstance(mark, Mark) or mark.kind not in HTML_TAGS:
+        if not isinstance(mark, Mark) or mark.kind not in MARK_KINDS:
             continue
         start, end = mark.start, mark.end
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
@@ -62,16 +64,9 @@ def usable_marks(text: str, marks: Iterable[object]) -> list[Mark]:
             if href is None:
                 continue
         kept.append(Mark(mark.kind, start, end, href))
-    merged: list[Mark] = []
-    for mark in sorted(kept, key=lambda m: (m.kind, m.href, m.start, m.end)):
-        last = merged[-1] if merged else None
-        if last and (last.kind, last.href) == (mark.kind, mark.href) and mark.start <= last.end:
-            merged[-1] = Mark(last.kind, last.start, max(last.end, mark.end), last.href)
-        else:
-            merged.append(mark)
     links_end = -1
     out: list[Mark] = []
-    for mark in sorted(merged, key=_outer_first):
+    for mark in sorted(merge_marks(kept), key=_outer_first):
         if mark.kind == "link":
             if mark.start < links_end:
                 continue

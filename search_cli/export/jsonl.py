@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from crawler.models import Work
+from search_cli.export.format import ExportFormat
 
 
 def work_dict(work: Work, *, notes: bool = True) -> dict[str, Any]:
@@ -24,9 +26,27 @@ def _dumps(data: dict[str, Any], indent: int | None) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def render_json(work: Work, *, notes: bool = True) -> str:
+def render_json(work: Work, *, notes: bool = True, archived_at: str | None = None) -> str:
+    """One work, indented. `archived_at` is taken and left out: the shape is show --json's."""
     return _dumps(work_dict(work, notes=notes), indent=2) + "\n"
 
 
-def render_jsonl(works: list[Work], *, notes: bool = True) -> str:
+def render_jsonl(
+    works: list[Work],
+    *,
+    notes: bool = True,
+    title: str = "",
+    archived: Mapping[str, str] | None = None,
+) -> str:
+    """One work a line. There is no header for `title` or `archived` dates to go in."""
     return "".join(_dumps(work_dict(w, notes=notes), indent=None) + "\n" for w in works)
+
+
+FORMAT = ExportFormat(
+    name="json",
+    extension="json",
+    description="the show --json shape; JSON lines when in one file",
+    render=render_json,
+    render_anthology=render_jsonl,
+    anthology_extension="jsonl",
+)

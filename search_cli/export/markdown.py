@@ -22,6 +22,7 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
+from search_cli.export.format import ExportFormat
 from search_cli.export.inline import usable_marks
 from search_cli.export.md_inline import escape_run, md_inline
 
@@ -151,3 +152,12 @@ def render_markdown_anthology(
         parts.append("---")
         parts += _work(work, notes=notes, archived_at=(archived or {}).get(work.id), level=2)
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+FORMAT = ExportFormat(
+    name="md",
+    extension="md",
+    description="Markdown",
+    render=render_markdown,
+    render_anthology=render_markdown_anthology,
+)

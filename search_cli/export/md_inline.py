@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from crawler.models import Mark
 from search_cli.export.common import clean_text
-from search_cli.export.inline import close_tag, open_tag, tokens
+from search_cli.export.inline import Token, close_tag, open_tag, tokens
 
 # Characters with meaning anywhere on a line (emphasis, code, links, raw HTML, entities).
 _INLINE = re.compile(r"([\\`*_\[\]<>~|&])")
@@ -33,14 +33,6 @@ OPTIONS = {
     "link": ("[",),
     "code": ("`",),
 }
-
-
-@dataclass
-class _Item:
-    kind: str  # "text", "open" or "close"
-    text: str = ""
-    mark: Mark | None = None
-    n: int = 0
 
 
 @dataclass
@@ -63,66 +55,66 @@ def md_inline(text: str, marks: Sequence[Mark], lo: int, hi: int) -> str:
             choice[n] += 1  # monotone: every round moves a mark toward HTML, so it ends
 
 
-def _items(text: str, marks: Sequence[Mark], lo: int, hi: int) -> list[_Item]:
+def _items(text: str, marks: Sequence[Mark], lo: int, hi: int) -> list[Token]:
     """Tokens with clean text, whitespace moved out of marks, ends stripped, empties gone."""
     items = [
-        _Item(t.kind, clean_text(t.text), t.mark, t.n) for t in tokens(text, marks or (), lo, hi)
+        Token(t.kind, clean_text(t.text), t.mark, t.n) for t in tokens(text, marks or (), lo, hi)
     ]
     # A delimiter beside a space does not open or close: move spaces outside the marks.
     # Each pass is linear; a mark emptied by one is dropped before the next.
-    before: list[_Item] = []
+    before: list[Token] = []
     while items != before:
         before = items
         items = _tidy(_flip(_spaces_out(_tidy(_flip(_spaces_out(_tidy(items)))))))
     if items and items[0].kind == "text":
-        items[0].text = items[0].text.lstrip()
+        items[0] = Token("text", items[0].text.lstrip())
     if items and items[-1].kind == "text":
-        items[-1].text = items[-1].text.rstrip()
+        items[-1] = Token("text", items[-1].text.rstrip())
     return _tidy(items)
 
 
-def _spaces_out(items: list[_Item]) -> list[_Item]:
+def _spaces_out(items: list[Token]) -> list[Token]:
     """Move the spaces a text starts with to before the marks that open just before it."""
-    out: list[_Item] = []
+    out: list[Token] = []
     for item in items:
         opens = 0
         while opens < len(out) and out[len(out) - 1 - opens].kind == "open":
             opens += 1
         if item.kind == "text" and opens and item.text[:1].isspace():
             rest = item.text.lstrip()
-            out.insert(len(out) - opens, _Item("text", item.text[: len(item.text) - len(rest)]))
-            item = _Item("text", rest)
+            out.insert(len(out) - opens, Token("text", item.text[: len(item.text) - len(rest)]))
+            item = Token("text", rest)
         out.append(item)
     return out
 
 
-def _flip(items: list[_Item]) -> list[_Item]:
+def _flip(items: list[Token]) -> list[Token]:
     """The items right to left, opens and closes swapped, text reversed."""
     swap = {"open": "close", "close": "open", "text": "text"}
-    return [_Item(swap[i.kind], i.text[::-1], i.mark, i.n) for i in reversed(items)]
+    return [Token(swap[i.kind], i.text[::-1], i.mark, i.n) for i in reversed(items)]
 
 
-def _tidy(items: list[_Item]) -> list[_Item]:
+def _tidy(items: list[Token]) -> list[Token]:
     """Join neighbouring text, drop empty text and marks left with nothing inside."""
-    out: list[_Item] = []
+    out: list[Token] = []
     for item in items:
         if item.kind == "text":
             if not item.text:
                 continue
             if out and out[-1].kind == "text":
-                out[-1] = _Item("text", out[-1].text + item.text)
+                out[-1] = Token("text", out[-1].text + item.text)
                 continue
         elif item.kind == "close" and out and out[-1].kind == "open" and out[-1].n == item.n:
             out.pop()
             if len(out) >= 2 and out[-1].kind == "text" and out[-2].kind == "text":
                 last = out.pop()
-                out[-1] = _Item("text", out[-1].text + last.text)
+                out[-1] = Token("text", out[-1].text + last.text)
             continue
         out.append(item)
     return out
 
 
-def _render(items: list[_Item], choice: dict[int, int]) -> list[_Piece]:
+def _render(items: list[Token], choice: dict[int, int]) -> list[_Piece]:
     out: list[_Piece] = []
     code: dict[int, str] = {}  # code spans written in Markdown: number -> their close
     for i, item in enumerate(items):
@@ -154,7 +146,7 @@ def _render(items: list[_Item], choice: dict[int, int]) -> list[_Piece]:
     return out
 
 
-def _content(items: list[_Item], i: int) -> str:
+def _content(items: list[Token], i: int) -> str:
     n, parts = items[i].n, []
     for item in items[i + 1 :]:
         if item.kind == "close" and item.n == n:

@@ -20,6 +20,7 @@ from search_cli.export.common import (
     work_notes,
     work_title,
 )
+from search_cli.export.format import ExportFormat
 
 WIDTH = 72
 SCENE_BREAK = "* * *".center(WIDTH).rstrip()
@@ -98,3 +99,12 @@ def render_text_anthology(
     for work in works:
         parts += ["=" * WIDTH, *_work(work, notes=notes, archived_at=(archived or {}).get(work.id))]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+FORMAT = ExportFormat(
+    name="txt",
+    extension="txt",
+    description="plain text: a metadata header, then the chapters",
+    render=render_text,
+    render_anthology=render_text_anthology,
+)

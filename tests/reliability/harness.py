@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from index.indexer import Indexer
 from index.store import STORE_FILE
+from index.whoosh.writer import Indexer
 from search_cli.demo import sample_works
 from search_cli.demo.sample_works import SampleChapter, SampleWork
 from tests.cli import Run

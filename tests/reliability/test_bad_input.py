@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import QueryError
-from index.search import search
 from index.store import STORE_FILE, Store
 from tests.reliability.harness import (
     ficarchive,
     one_line_error,
     store_digest,
 )
+from tests.searching import search
 
 MB = 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from index.store import lock_holder
+from index.lock import lock_holder
 from search_cli.demo import sample_works
 from tests.reliability.harness import (
     expected_works,

@@ -12,8 +12,8 @@ import gc
 import pytest
 
 from crawler.errors import IndexingError, StoreError
-from index.indexer import Indexer
 from index.store import Store
+from index.whoosh.writer import Indexer
 from tests.reliability.harness import (
     expected_works,
     ficarchive,

@@ -11,8 +11,9 @@ import random
 
 import pytest
 
-from index.indexer import Indexer, chapter_docs
 from index.store import STORE_FILE, Store
+from index.whoosh.schema import chapter_docs
+from index.whoosh.writer import Indexer
 from tests.reliability.harness import expected_works, ficarchive, one_line_error, problems, snapshot
 
 

@@ -29,11 +29,11 @@ from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
 from crawler.sites.text import TextAdapter
-from index.indexer import chapter_docs, make_schema
-from index.query import parse_query
 from index.store import Store
+from index.whoosh.schema import chapter_docs, make_schema
 from search_cli.demo import ao3_markup, sample_works
 from tests.conftest import SHARED_FIXTURES
+from tests.searching import whoosh_query as parse_query
 
 EXAMPLES = int(os.environ.get("FICARCHIVE_FUZZ_EXAMPLES", "60"))
 # Found by these fuzzers and fixed in the adapters' soup(): a page that looks like XML

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from index.indexer import Indexer
-from index.store import LOCK_FILE
+from index.lock import LOCK_FILE
+from index.whoosh.writer import Indexer
 from search_cli.demo import sample_works
 from tests.reliability.harness import (
     ROOT,
@@ -175,7 +175,7 @@ def test_a_stale_crawl_lock_is_cleared_and_a_live_one_never(crawled):
 def start_lock_holder(archive: Path) -> subprocess.Popen:
     """Another process holding the crawl lock the way a crawl does."""
     code = (
-        "import sys, time; from pathlib import Path; from index.store import crawl_lock\n"
+        "import sys, time; from pathlib import Path; from index.lock import crawl_lock\n"
         "with crawl_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True); time.sleep(120)\n"
     )

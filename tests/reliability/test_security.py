@@ -17,8 +17,7 @@ from lxml import etree
 
 from crawler.config import parse_config
 from crawler.models import Block, Chapter, Note, Work, WorkMeta
-from crawler.pipeline import Archiver
-from index.store import Store
+from index.archive import Archive
 from search_cli.demo import ao3_markup, sample_works
 from search_cli.demo.server import SampleArchiveServer
 from tests.reliability.harness import ficarchive, write_config
@@ -44,8 +43,8 @@ def archiver(root: Path, ao3: str, text: str = "", starts: tuple[str, ...] = ())
         },
         root / "config.toml",
     )
-    store = Store(config.archive_dir)
-    return Archiver(config, store), store
+    archive = Archive(config)
+    return archive, archive.store
 
 
 def listing(hrefs: list[str], next_url: str) -> bytes:
@@ -303,10 +302,10 @@ def hostile_archive(tmp_path_factory):
     config = root / "config.toml"
     config.write_text('[archive]\npath = "archive"\n[sites.ao3]\nbase_url = "http://127.0.0.1:9"\n')
     cfg = parse_config({"archive": {"path": str(root / "archive")}}, config)
-    with Store(cfg.archive_dir) as store:
+    with Archive(cfg) as archive:
         for work in hostile_works():
-            store.save_work(work)
-        Archiver(cfg, store).index_pending()
+            archive.store.save_work(work)
+        archive.index_pending()
     return root, config
 
 

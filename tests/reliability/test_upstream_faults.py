@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from crawler.config import parse_config
-from crawler.pipeline import Archiver
+from index.archive import Archive
 from index.store import Store
 from search_cli.demo import ao3_markup, sample_works
 from tests.reliability.harness import (
@@ -48,7 +48,7 @@ def storyless(page: str) -> bytes:
     return str(doc).encode("utf-8")
 
 
-def archiver(base_url: str, root: Path) -> tuple[Archiver, Store]:
+def archiver(base_url: str, root: Path) -> tuple[Archive, Store]:
     config = parse_config(
         {
             "archive": {"path": str(root / "archive")},
@@ -57,8 +57,8 @@ def archiver(base_url: str, root: Path) -> tuple[Archiver, Store]:
         },
         root / "config.toml",
     )
-    store = Store(config.archive_dir)
-    return Archiver(config, store), store
+    archive = Archive(config)
+    return archive, archive.store
 
 
 def fetch_twice(tmp_path: Path, first: Reply, second: Reply):
@@ -178,15 +178,15 @@ def test_gone_or_locked_upstream_keeps_the_stored_copy(tmp_path, reply, result):
             assert outcome.result == result and "stored copy is kept" in outcome.reason
             after = store.get_work(WORK_ID)
             assert same_text(after, kept)
-            row = store.work_row(WORK_ID)
+            row = store.work_state(WORK_ID)
             if result == "gone":
-                assert after.meta.status == "gone" and row["gone_at"]
+                assert after.meta.status == "gone" and row.gone_at
             else:
-                assert row["locked"] == 1 and not row["gone_at"]
+                assert row.locked and not row.gone_at
             # back upstream: the marks go, the text stays
             assert arch.add([srv.url(PATH)]).outcomes[0].result == "unchanged"
-            row = store.work_row(WORK_ID)
-            assert not row["gone_at"] and not row["locked"]
+            row = store.work_state(WORK_ID)
+            assert not row.gone_at and not row.locked
         finally:
             arch.close()
             store.close()

@@ -1,0 +1,248 @@
+"""The crawl, step by step: discover -> fetch (polite) -> parse -> clean.
+
+The frontier writes nothing. It asks a read-only StoredState what is already
+archived (fingerprints, validators) and returns typed outcomes; the archive
+(index/archive.py) stores them and records every one, in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.clean import clean_work
+from crawler.config import Config, Source
+from crawler.damage import damage
+from crawler.errors import AdultContent, FetchError, Gone, LoginRequired, ParseError
+from crawler.http import PoliteClient
+from crawler.models import FetchedPage, RawWork, Work
+from crawler.ports import StoredState
+from crawler.sites.base import ListingEntry, SiteAdapter
+
+log = logging.getLogger(__name__)
+
+# What one attempt at a work came to, before the archive stores it.
+KINDS = ("fetched", "not_modified", "unchanged", "gone", "locked", "skipped", "failed")
+
+
+@dataclass
+class Fetch:
+    """The outcome of one work: a cleaned Work to store, or why there is none."""
+
+    kind: str
+    work_id: str
+    url: str
+    title: str = ""
+    reason: str = ""
+    work: Work | None = None
+    pages: list[FetchedPage] = field(default_factory=list)
+    fingerprint: str | None = None
+    fetched: bool = True  # False for a local file or a re-clean: no crawl state, no fetch time
+
+
+@dataclass(frozen=True)
+class ListingRead:
+    """One listing page asked for, and whether it answered."""
+
+    url: str
+    ok: bool
+    reason: str = ""
+
+
+@dataclass
+class Discovery:
+    """The works a source's listings hold, and what reading them took."""
+
+    entries: list[ListingEntry] = field(default_factory=list)
+    listings: list[ListingRead] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Frontier:
+    """Finds, fetches and cleans works; asks `stored` what is already kept."""
+
+    def __init__(self, config: Config, client: PoliteClient | None, stored: StoredState) -> None:
+        """`client` may be None for work that never fetches (local files, re-cleans)."""
+        self.config = config
+        self.client = client
+        self.stored = stored
+
+    def _get(self, url: str, **validators: str | None) -> FetchedPage:
+        if self.client is None:
+            raise FetchError(f"{url}: this command does not fetch")
+        return self.client.get(url, **validators)
+
+    # --- discover --------------------------------------------------------------------
+
+    def discover(self, site: SiteAdapter, source: Source, limit: int | None) -> Discovery:
+        """Walk the source's listings (following pagination) and collect work entries."""
+        found = Discovery()
+        entries: dict[str, ListingEntry] = {}
+        for start in source.start:
+            url: str | None = site.absolute(start)
+            site_id = site.work_id_from_url(url)
+            if site_id and not site.is_listing_url(url):
+                entries.setdefault(site_id, ListingEntry(site_id, site.entry_url(site_id)))
+                continue
+            self._walk(site, url, limit, entries, found)
+        found.entries = (
+            list(entries.values())[:limit] if limit is not None else list(entries.values())
+        )
+        return found
+
+    def _walk(
+        self,
+        site: SiteAdapter,
+        url: str | None,
+        limit: int | None,
+        entries: dict[str, ListingEntry],
+        found: Discovery,
+    ) -> None:
+        pages = 0
+        while url and pages < self.config.politeness.max_listing_pages:
+            if limit is not None and len(entries) >= limit:
+                break
+            try:
+                page = self._get(url)
+            except FetchError as exc:
+                found.notes.append(f"listing {url} not read: {exc}")
+                found.listings.append(ListingRead(url, False, str(exc)))
+                return
+            pages += 1
+            if page.status >= 400:
+                found.notes.append(f"listing {url} answered HTTP {page.status}")
+                found.listings.append(ListingRead(url, False, f"HTTP {page.status}"))
+                return
+            listing = site.parse_listing(page)
+            found.listings.append(ListingRead(url, True))
+            for entry in listing.entries:
+                entries.setdefault(entry.site_id, entry)
+            url = listing.next_url
+
+    def planned(self, site: SiteAdapter, entries: list[ListingEntry]) -> list[str]:
+        """--dry-run: the entries a crawl would fetch (new, changed or gone)."""
+        out = []
+        for entry in entries:
+            known = self.stored.known(site.work_id(entry.site_id))
+            if known is None or known.fingerprint != entry.fingerprint or known.gone:
+                out.append(entry.url)
+        return out
+
+    # --- fetch -----------------------------------------------------------------------
+
+    def check(self, site: SiteAdapter, entry: ListingEntry) -> Fetch:
+        """A listed work: unchanged when the listing says so, else fetched."""
+        work_id = site.work_id(entry.site_id)
+        known = self.stored.known(work_id)
+        if (
+            known is not None
+            and entry.updated is not None
+            and known.fingerprint == entry.fingerprint
+            and not known.gone
+            and not known.locked
+        ):
+            return Fetch("unchanged", work_id, entry.url, entry.title, "listing shows no change")
+        return self.fetch(site, entry.site_id, entry.url, entry.fingerprint, entry.title)
+
+    def fetch(
+        self,
+        site: SiteAdapter,
+        site_id: str,
+        url: str,
+        fingerprint: str | None = None,
+        title: str = "",
+    ) -> Fetch:
+        """Fetch every page of one work (conditionally when it is stored), parse, clean."""
+        work_id = site.work_id(site_id)
+        try:
+            urls = site.work_urls(site_id)
+            first = self._get(urls[0], **self._validators(work_id, urls[0]))
+            if first.status == 304:
+                return Fetch(
+                    "not_modified",
+                    work_id,
+                    url,
+                    title,
+                    "not modified (304)",
+                    fingerprint=fingerprint,
+                )
+            pages = [first] + [self._get(u) for u in urls[1:]]
+            if pages and pages[0].status < 400:
+                pages += [self._get(u) for u in site.more_urls(pages[0])]
+            raw = site.parse_work(pages)
+        except Gone as exc:
+            return Fetch("gone", work_id, url, title, str(exc))
+        except LoginRequired as exc:
+            return Fetch("locked", work_id, url, title, str(exc))
+        except AdultContent as exc:
+            return Fetch("skipped", work_id, url, title, str(exc))
+        except (FetchError, ParseError) as exc:
+            return Fetch("failed", work_id, url, title, str(exc))
+        return self.cleaned(raw, pages, fingerprint)
+
+    def _validators(self, work_id: str, url: str) -> dict[str, str | None]:
+        if self.stored.known(work_id) is None:
+            return {}
+        etag, last_modified = self.stored.validators(work_id, url)
+        return {"etag": etag, "last_modified": last_modified}
+
+    def page(self, site: SiteAdapter, url: str) -> Fetch:
+        """One page that is a whole story (a configured single-page site)."""
+        try:
+            page = self._get(url)
+            raw = site.parse_work([page])
+        except (FetchError, ParseError) as exc:
+            return Fetch("failed", "", url, reason=str(exc))
+        return self.cleaned(raw, [page], None)
+
+    def local(self, site: SiteAdapter, path: Path) -> Fetch:
+        """A story file on this machine: no network, no crawl state."""
+        cap = self.config.politeness.max_page_bytes
+        where = str(path)
+        try:
+            size = path.stat().st_size
+            if size > cap:
+                # The same cap as a fetched page: parsing a huge page takes minutes and
+                # gigabytes, and no story is one 20 MB page.
+                why = f"{path} is {size:,} bytes, over the {cap:,} byte limit"
+                why = f"{why} (politeness.max_page_bytes)"
+                return Fetch("failed", "", where, reason=why, fetched=False)
+            body = path.read_bytes()
+        except OSError as exc:
+            why = f"cannot read {path}: {exc.strerror or exc}"
+            return Fetch("failed", "", where, reason=why, fetched=False)
+        uri = path.resolve().as_uri()
+        page = FetchedPage(uri, 200, {}, body, datetime.now(UTC), uri)
+        try:
+            raw = site.parse_work([page])
+        except ParseError as exc:
+            return Fetch("failed", "", where, reason=str(exc), fetched=False)
+        found = self.cleaned(raw, [page], None)
+        found.fetched = False
+        return found
+
+    def reclean(self, site: SiteAdapter, pages: list[FetchedPage]) -> Fetch:
+        """A stored work cleaned again from its stored raw pages (no network)."""
+        try:
+            raw = site.parse_work(pages)
+            work = self._clean(raw)
+        except (ParseError, FetchError) as exc:
+            return Fetch("failed", "", pages[0].url, reason=f"kept the stored copy: {exc}")
+        return Fetch("fetched", work.id, pages[0].url, work.title, work=work, fetched=False)
+
+    def _clean(self, raw: RawWork) -> Work:
+        return clean_work(raw, detect_body_notes=self.config.cleaning.detect_body_notes)
+
+    def cleaned(self, raw: RawWork, pages: list[FetchedPage], fingerprint: str | None) -> Fetch:
+        """Clean a parsed work; a damaged page never becomes stored text."""
+        work = self._clean(raw)
+        why = damage(work, pages)
+        if why is not None:
+            # The next crawl asks again; what is stored stays as it is.
+            kept = "; the stored copy is kept" if self.stored.known(work.id) else ""
+            reason = f"{raw.url}: {why}; not stored{kept}"
+            return Fetch("failed", work.id, raw.url, work.title, reason)
+        return Fetch("fetched", work.id, raw.url, work.title, work=work, pages=pages,
+                     fingerprint=fingerprint)  # fmt: skip

@@ -1,0 +1,259 @@
+"""The front door: every command goes through one Archive.
+
+crawl, add, import, update, rebuild, remove, select and search; the store and
+the search backend stay behind it, so search_cli never touches either, and the
+crawler never learns that they exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from crawler.config import Config, Source
+from crawler.errors import ConfigError, FicarchiveError, UsageError
+from crawler.frontier import Fetch, Frontier
+from crawler.http import PoliteClient
+from crawler.models import Work
+from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
+from crawler.sites.base import ListingEntry
+from index.backend import SearchBackend, open_backend
+from index.lock import LockInfo, crawl_lock
+from index.recorder import Recorder, StoreState, finish
+from index.records import ArchiveStats
+from index.reports import Outcome, Progress, Report
+from index.search import SearchRequest, SearchResult
+from index.stats import archive_stats
+from index.store import Store
+
+
+class Archive:
+    """One archive folder: its store, its search index, and the crawl that feeds them."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        progress: Progress | None = None,
+        client: PoliteClient | None = None,
+        backend: str = "whoosh",
+    ) -> None:
+        self.config = config
+        self.dir = Path(config.archive_dir)
+        self.progress = progress or Progress()
+        self.store = Store(self.dir)
+        self.backend: SearchBackend = open_backend(self.dir, backend)
+        self.recorder = Recorder(self.store, self.backend, self.progress)
+        self._client = client
+
+    @property
+    def client(self) -> PoliteClient:
+        if self._client is None:
+            self._client = PoliteClient(self.config, on_wait=self.progress.waiting)
+        return self._client
+
+    @property
+    def frontier(self) -> Frontier:
+        return Frontier(self.config, self.client, StoreState(self.store))
+
+    @property
+    def store_file(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[LockInfo]:
+        """One crawl per archive: held by every command that fetches."""
+        with crawl_lock(self.dir) as info:
+            yield info
+
+    # --- fetching --------------------------------------------------------------------
+
+    def sources(self, names: list[str]) -> list[Source]:
+        """The sources named on the command line (all when none), or a clear error."""
+        config = self.config
+        if not config.sources:
+            where = config.file or "config.toml"
+            raise UsageError(
+                f"{where}: no [[sources]] configured; add one (see the example config.toml)"
+            )
+        if not names:
+            return list(config.sources)
+        known = {s.name: s for s in config.sources}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise UsageError(f"unknown source {missing[0]!r}; configured: {', '.join(known)}")
+        return [known[n] for n in names]
+
+    def crawl(
+        self, sources: Iterable[Source], *, max_works: int | None = None, dry_run: bool = False
+    ) -> Report:
+        report, began = Report(), time.monotonic()
+        for source in sources:
+            site = adapter(self.config, source.site)
+            limit = max_works if max_works is not None else source.max_works
+            found = self.frontier.discover(site, source, limit)
+            self.recorder.listings(found, source.name)
+            report.notes.extend(found.notes)
+            if dry_run:
+                report.planned.extend(self.frontier.planned(site, found.entries))
+                continue
+            frontier = self.frontier
+
+            def step(entry: ListingEntry, site=site, frontier=frontier) -> Fetch:
+                return frontier.check(site, entry)
+
+            self.recorder.run(report, f"crawling {source.name}", found.entries, step, source.name)
+            self.store.touch_source(source.name)
+        return self._finish(report, began)
+
+    def add(self, urls: Iterable[str]) -> Report:
+        """Fetch works by URL (a stored work is refreshed, never duplicated)."""
+        report, began = Report(), time.monotonic()
+        self.recorder.run(report, "adding", urls, self._add_one)
+        return self._finish(report, began)
+
+    def _add_one(self, url: str) -> Fetch | Outcome:
+        site = adapter_for_url(self.config, url)
+        if site.single_page:
+            return self.frontier.page(site, url)
+        site_id = site.work_id_from_url(url)
+        if site_id is None:
+            return Outcome("", url, "failed", f"not a {site.name} work URL")
+        return self.frontier.fetch(site, site_id, url)
+
+    def import_paths(self, paths: Iterable[Path]) -> Report:
+        """Import local .txt/.html stories; no network."""
+        report, began = Report(), time.monotonic()
+        site = adapter(self.config, "text")  # local files: the plain-text adapter
+        frontier = Frontier(self.config, None, StoreState(self.store))
+        self.recorder.run(report, "importing", paths, lambda p: frontier.local(site, Path(p)))
+        return self._finish(report, began)
+
+    def update(self, ids: Iterable[str]) -> Report:
+        """Re-check stored works upstream; say which gained chapters."""
+        report, began = Report(), time.monotonic()
+        self.recorder.run(report, "updating", ids, self._update_one, "update")
+        return self._finish(report, began)
+
+    def _update_one(self, work_id: str) -> Outcome:
+        before = self.store.get_work(work_id)
+        if before is None:
+            return Outcome(work_id, "", "failed", "not in the archive")
+        try:
+            site = adapter_for_work_id(self.config, work_id)
+        except FicarchiveError as exc:
+            return Outcome(work_id, before.url, "skipped", str(exc), before.title)
+        site_id = site.site_id(work_id)
+        if site.single_page or site_id is None:
+            why = "a local file: import it again to refresh"
+            return Outcome(work_id, before.url, "skipped", why, before.title)
+        found = self.frontier.fetch(site, site_id, before.url, None, before.title)
+        outcome = self.recorder.record(found, "update")
+        after = self.store.get_work(work_id)
+        if outcome.result == "updated" and after is not None:
+            added = len(after.chapters) - len(before.chapters)
+            if added > 0:
+                outcome.reason = f"{added} new chapter(s)"
+        return outcome
+
+    def rebuild(self) -> Report:
+        """Re-parse every stored raw page, re-clean, and rebuild the index: no network."""
+        report, began = Report(), time.monotonic()
+        self.recorder.run(report, "re-cleaning", self.store.work_ids(), self._reclean)
+        self.recorder.rebuild_index()
+        report.elapsed = time.monotonic() - began
+        return report
+
+    def _reclean(self, work_id: str) -> Fetch | Outcome:
+        pages = self.store.raw_pages(work_id)
+        if not pages:
+            return Outcome(work_id, "", "unchanged", "no raw page stored; kept as it is")
+        try:
+            site = adapter_for_work_id(self.config, work_id)
+        except ConfigError as exc:
+            return Outcome(work_id, pages[0].url, "failed", f"kept the stored copy: {exc}")
+        found = Frontier(self.config, None, StoreState(self.store)).reclean(site, pages)
+        if found.kind == "failed":
+            found.work_id = work_id
+        return found
+
+    def index_pending(self) -> int:
+        return self.recorder.index_pending()
+
+    def _finish(self, report: Report, began: float) -> Report:
+        self.recorder.index_pending()
+        finish(report, began, self._client)
+        return report
+
+    # --- reading ---------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self.backend.search(request, self.store)
+
+    def get_work(self, work_id: str) -> Work | None:
+        return self.store.get_work(work_id)
+
+    def iter_works(self, ids: list[str] | None = None) -> Iterator[Work]:
+        return self.store.iter_works(ids)
+
+    def work_ids(self) -> list[str]:
+        return self.store.work_ids()
+
+    def has(self, work_id: str) -> bool:
+        return self.store.work_state(work_id) is not None
+
+    def archived_on(self, work_id: str) -> str | None:
+        """The date the archive last took this work's text from its source."""
+        state = self.store.work_state(work_id)
+        return str(state.last_fetched)[:10] if state and state.last_fetched else None
+
+    def stats(self) -> ArchiveStats:
+        return archive_stats(self.store)
+
+    def select(
+        self, request: SearchRequest, ids: list[str], *, everything: bool = False
+    ) -> list[str]:
+        """The ids to export, in order: named ids first, then what the query matched."""
+        asked = bool(request.query.strip() or request.filters)
+        if not (ids or everything or asked):
+            raise UsageError("nothing to export: give a query, a filter, --id or --all")
+        if everything and asked:
+            raise UsageError("--all exports every work; drop it to export what the query matches")
+        unknown = [i for i in ids if not self.has(i)]
+        if unknown:
+            raise UsageError(f"no work {unknown[0]!r} in {self.dir}; `ficarchive search` finds ids")
+        wanted = list(ids)
+        if everything:
+            wanted += self.store.work_ids()
+        elif asked:
+            from dataclasses import replace
+
+            every = replace(request, limit=max(self.store.count(), 1), snippets_per_work=1)
+            wanted += [hit.id for hit in self.search(every).hits]
+        return list(dict.fromkeys(wanted))
+
+    # --- removing and repairing --------------------------------------------------------
+
+    def remove(self, ids: list[str]) -> int:
+        """Remove works for good: from the store, then from the index."""
+        removed = [i for i in ids if self.store.remove_work(i)]
+        self.backend.index([], remove=ids)
+        return len(removed)
+
+    def doctor(self, repair: bool = True):
+        from index.doctor import diagnose
+
+        return diagnose(self.store, self.backend, repair=repair)

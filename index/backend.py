@@ -1,0 +1,77 @@
+"""The search-backend seam: what the archive asks of any search engine.
+
+The archive (index/archive.py) keeps works in the store and hands them to a
+backend to index; it asks the backend to rank a neutral SearchRequest and gets
+records back. Nothing outside a backend's own sub-package knows its engine.
+Adding a backend (OpenSearch, when one machine is not enough) is one
+sub-package that implements SearchBackend, plus one line in BACKENDS.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Protocol
+
+from crawler.errors import ConfigError
+from crawler.models import Block, Work
+from index.search import SearchRequest, SearchResult
+
+# name -> "module:Class"; imported only when that backend is opened.
+BACKENDS = {
+    "whoosh": "index.whoosh:WhooshBackend",
+}
+
+
+class ChapterTexts(Protocol):
+    """Where a backend reads the text it cuts snippets from (the store)."""
+
+    def chapter_blocks(self, work_id: str, numbers: list[int]) -> dict[int, list[Block]]: ...
+
+    def get_work(self, work_id: str) -> Work | None: ...
+
+
+class SearchBackend(Protocol):
+    """Index works, find them again, and look after its own files.
+
+    `index` replaces the given works' documents (and drops `remove`) in one
+    commit; `rebuild` replaces everything; `documents` lists (work id, document
+    id) of what is indexed, reading every part of the index (doctor's check).
+    """
+
+    name: str
+
+    def exists(self) -> bool: ...
+
+    def index(
+        self,
+        works: Iterable[Work],
+        remove: Iterable[str] = (),
+        progress: Callable[[Work], None] | None = None,
+    ) -> list[str]: ...
+
+    def rebuild(
+        self, works: Iterable[Work], progress: Callable[[Work], None] | None = None
+    ) -> list[str]: ...
+
+    def work_ids(self) -> set[str]: ...
+
+    def documents(self) -> list[tuple[str, str]]: ...
+
+    def search(self, request: SearchRequest, texts: ChapterTexts) -> SearchResult: ...
+
+    def leftovers(self) -> list[Path]:
+        """Files of the backend's no commit refers to (a writer that died)."""
+        ...
+
+    def clean_leftovers(self) -> list[Path]: ...
+
+
+def open_backend(archive_dir: Path, name: str = "whoosh") -> SearchBackend:
+    """The named backend over an archive folder (imported only now)."""
+    where = BACKENDS.get(name)
+    if where is None:
+        raise ConfigError(f"search backend {name!r} is unknown; available: {', '.join(BACKENDS)}")
+    module, _, cls = where.partition(":")
+    return getattr(importlib.import_module(module), cls)(Path(archive_dir))

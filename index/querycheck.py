@@ -1,0 +1,141 @@
+"""What the query language allows, checked before any index is opened.
+
+Whoosh's parser forgave almost anything; a user deserves to hear that a query
+is malformed, so the obvious mistakes are caught first, in one line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.errors import QueryError
+
+# What a user may type before a colon, and the index field it means.
+FIELD_ALIASES: dict[str, str] = {
+    "title": "title",
+    "author": "authors",
+    "authors": "authors",
+    "by": "authors",
+    "fandom": "fandoms",
+    "fandoms": "fandoms",
+    "character": "characters",
+    "characters": "characters",
+    "char": "characters",
+    "relationship": "relationships",
+    "relationships": "relationships",
+    "ship": "relationships",
+    "pairing": "relationships",
+    "tag": "tags",
+    "tags": "tags",
+    "freeform": "tags",
+    "rating": "rating",
+    "warning": "warnings",
+    "warnings": "warnings",
+    "category": "categories",
+    "categories": "categories",
+    "lang": "language",
+    "language": "language",
+    "series": "series",
+    "site": "site",
+    "status": "status",
+    "complete": "complete",
+    "summary": "summary",
+    "body": "body",
+    "text": "body",
+    "notes": "notes",
+    "note": "notes",
+    "words": "words",
+    "chapters": "chapters",
+    "kudos": "kudos",
+    "hits": "hits",
+    "published": "published",
+    "updated": "updated",
+    "chapter_title": "chapter_title",
+}
+DEFAULT_FIELDS = [
+    "title",
+    "body",
+    "summary",
+    "authors",
+    "characters",
+    "relationships",
+    "fandoms",
+    "tags",
+]
+# Where free words and phrases look: the story (default), the author notes only,
+# or both. Notes are kept apart so "A/N: thanks for reading" never ranks a story.
+SCOPES = ("story", "notes", "all")
+
+
+def default_fields(scope: str = "story") -> list[str]:
+    if scope not in SCOPES:
+        raise QueryError(f"--in {scope!r} is not one of: {', '.join(SCOPES)}")
+    if scope == "notes":
+        return ["notes"]
+    return DEFAULT_FIELDS + (["notes"] if scope == "all" else [])
+
+
+FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+MAX_QUERY_CHARS = 10_000
+
+
+def check_query(text: str) -> None:
+    """Reject a malformed query before any index is opened, naming what to fix."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced quote in the query: close the "phrase"')
+    outside = re.sub(r'"[^"]*"', " ", text)
+    depth = 0
+    for ch in outside:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise QueryError("unbalanced parentheses in the query: a ')' has no '('")
+    if depth:
+        raise QueryError("unbalanced parentheses in the query: a '(' is never closed")
+    _check_field_values(text)
+    for name in FIELD_RE.findall(outside):
+        if name.lower() not in FIELD_ALIASES:
+            known = ", ".join(sorted({k for k in FIELD_ALIASES if len(k) > 3}))
+            raise QueryError(f"unknown field {name!r} in the query; known fields: {known}")
+    tokens = re.sub(r'"[^"]*"', ' "" ', text).split()  # a phrase is a word here
+    # Operators are upper case only (as Whoosh reads them): "rock and" is two words.
+    if tokens and tokens[-1] in ("AND", "OR", "NOT"):
+        raise QueryError(f"the query ends with {tokens[-1]!r}: say what it applies to")
+    if tokens and tokens[0] in ("AND", "OR"):
+        raise QueryError(f"the query starts with {tokens[0]!r}: put a word before it")
+    for word in tokens:
+        bare = word.strip("()")
+        if "*" in bare or "?" in bare:
+            stem = re.sub(r"^\w+:", "", bare).replace("*", "").replace("?", "")
+            if len(stem) < 2:
+                raise QueryError(
+                    f"the wildcard {bare!r} would match nearly everything; give at least two letters"
+                )
+
+
+NUMERIC_FIELDS = ("words", "chapters", "kudos", "hits")
+DATE_FIELDS = ("updated", "published")
+CHOICES = {"status": ("complete", "in_progress", "gone"), "complete": ("yes", "no")}
+_NUMBER = re.compile(r"(?:[<>]=?|=)?\d+")
+_DATE = re.compile(r"(?:[<>]=?|=)?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_FIELD_VALUE = re.compile(r'(?<![\w"])([A-Za-z_]+):((?:[<>]=?|=)?[^\s()"]*)')
+
+
+def check_field_value(name: str, target: str, value: str) -> None:
+    """A value a field can never hold is a mistake to report, not a search for nothing."""
+    value = value.strip()
+    if target in NUMERIC_FIELDS and not _NUMBER.fullmatch(value):
+        raise QueryError(f"{name}: {value!r} is not a number or a comparison like '>10000'")
+    if target in DATE_FIELDS and not _DATE.fullmatch(value):
+        raise QueryError(f"{name}: {value!r} is not a date like 2024, 2024-03 or '>=2020-01-15'")
+    if target in CHOICES and value.lower() not in CHOICES[target]:
+        raise QueryError(f"{name}: {value!r} is not one of: {', '.join(CHOICES[target])}")
+
+
+def _check_field_values(text: str) -> None:
+    outside = re.sub(r'"[^"]*"', " ", text)
+    for name, value in _FIELD_VALUE.findall(outside):
+        target = FIELD_ALIASES.get(name.lower())
+        if target and value and not value.startswith(("[", "{")):  # ranges: Whoosh's syntax
+            check_field_value(name, target, value)

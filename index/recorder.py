@@ -1,0 +1,153 @@
+"""The one loop every fetching command runs, and the one place outcomes are recorded.
+
+The crawler hands back a Fetch for each work; here it is stored (or the stored
+copy marked gone or locked), its crawl state recorded, the Outcome reported,
+and the work indexed in batches as the run goes, so search sees it soon.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from crawler.frontier import Discovery, Fetch
+from crawler.ports import Known
+from index.backend import SearchBackend
+from index.reports import Outcome, Progress, Report
+from index.store import Store
+
+INDEX_BATCH = 25
+T = TypeVar("T")
+
+
+class StoreState:
+    """The crawler's read-only questions (crawler/ports.py), answered by the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def known(self, work_id: str) -> Known | None:
+        state = self.store.work_state(work_id)
+        if state is None:
+            return None
+        return Known(state.fingerprint, state.gone, state.locked)
+
+    def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
+        return self.store.validators(work_id, url)
+
+
+class Recorder:
+    """Stores what the crawler found, reports it, and keeps the index in step."""
+
+    def __init__(self, store: Store, backend: SearchBackend, progress: Progress) -> None:
+        self.store = store
+        self.backend = backend
+        self.progress = progress
+        self.to_index: list[str] = []
+
+    def run(
+        self,
+        report: Report,
+        label: str,
+        items: Iterable[T],
+        step: Callable[[T], Fetch | Outcome],
+        source: str | None = None,
+    ) -> None:
+        """The loop: each item becomes a Fetch (or an Outcome), recorded and reported."""
+        items = list(items)
+        self.progress.start(len(items), label)
+        for item in items:
+            found = step(item)
+            outcome = found if isinstance(found, Outcome) else self.record(found, source)
+            report.outcomes.append(outcome)
+            self.progress.advance(outcome)
+            self.maybe_index()
+
+    def record(self, found: Fetch, source: str | None) -> Outcome:
+        """Store one Fetch and record its crawl state; the Outcome says what happened."""
+        store = self.store
+        state = {"gone": "gone", "locked": "locked", "skipped": "skipped", "failed": "failed"}
+        if found.kind == "fetched" and found.work is not None:
+            return self._save(found, source)
+        if found.kind == "not_modified":
+            store.touch_fetched(found.work_id, found.fingerprint)
+            self._state(found, "done", "not modified", source)
+            return Outcome(found.work_id, found.url, "unchanged", found.reason, found.title)
+        if found.kind == "unchanged":
+            return Outcome(found.work_id, found.url, "unchanged", found.reason, found.title)
+        reason = found.reason
+        if found.kind == "gone":
+            kept = store.mark_gone(found.work_id)
+            reason = (
+                "gone upstream; the stored copy is kept" if kept else "gone upstream (never stored)"
+            )
+        elif found.kind == "locked":
+            kept = store.mark_locked(found.work_id)
+            reason = "registered users only" + ("; the stored copy is kept" if kept else "")
+        elif found.kind == "skipped":
+            reason = "adult content: set allow_adult = true to archive it"
+        self._state(found, state[found.kind], found.reason, source)
+        return Outcome(found.work_id, found.url, found.kind, reason, found.title)
+
+    def _save(self, found: Fetch, source: str | None) -> Outcome:
+        work = found.work
+        result = self.store.save_work(work, found.pages, found.fingerprint, fetched=found.fetched)
+        self._state(found, "done", result, source)
+        state = self.store.work_state(work.id)
+        if result != "unchanged" or (state is not None and state.indexed_hash is None):
+            self.to_index.append(work.id)
+        return Outcome(work.id, found.url, result, found.reason, work.title)
+
+    def _state(self, found: Fetch, state: str, reason: str, source: str | None) -> None:
+        if found.fetched and found.url:
+            self.store.set_state(found.url, "work", state, reason, source)
+
+    def listings(self, found: Discovery, source: str) -> None:
+        for read in found.listings:
+            self.store.set_state(read.url, "listing", "done" if read.ok else "failed",
+                                 read.reason, source)  # fmt: skip
+
+    # --- index ---------------------------------------------------------------------
+
+    def maybe_index(self, force: bool = False) -> None:
+        if self.to_index and (force or len(self.to_index) >= INDEX_BATCH):
+            ids, self.to_index = self.to_index, []
+            self.backend.index(self.store.iter_works(ids), progress=self.progress.indexing)
+            self.store.mark_indexed(ids)
+
+    def index_pending(self) -> int:
+        """Bring the index to exactly the works in the store, whatever a crash left.
+
+        Works whose text changed since they were indexed, works the index lacks (a
+        rebuild or commit killed half way) and works the store no longer holds.
+        """
+        stored = set(self.store.work_ids())
+        indexed = self.backend.work_ids()
+        self.to_index = sorted(
+            set(self.to_index) | set(self.store.unindexed_ids()) | (stored - indexed)
+        )
+        count = len(self.to_index)
+        self.maybe_index(force=True)
+        stale = indexed - stored
+        if stale:
+            self.backend.index([], remove=sorted(stale))
+        return count
+
+    def rebuild_index(self) -> None:
+        ids = self.store.work_ids()
+        self.progress.start(len(ids), "indexing")
+        self.backend.rebuild(self.store.iter_works(), progress=self.progress.indexing)
+        self.store.mark_indexed(ids)
+        self.to_index = []
+
+
+def finish(report: Report, began: float, client) -> None:
+    """The run's totals: requests, waits, the politeness bound, robots notes."""
+    if client is not None:
+        stats = client.stats
+        report.requests = stats.requests
+        report.waited = stats.waited
+        report.bound = stats.bound
+        report.notes.extend(f"{host}: {why}" for host, why in stats.robots_notes.items())
+    report.elapsed = time.monotonic() - began

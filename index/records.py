@@ -1,0 +1,85 @@
+"""The store's answers as frozen records, so callers read fields, not dict keys.
+
+`ArchiveStats.to_dict()` is the shape of `ficarchive stats --json`, which the
+README promises: keys, their order and their values do not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class WorkState:
+    """What a crawl needs to know of a stored work without loading its text."""
+
+    id: str
+    fingerprint: str | None
+    locked: bool
+    gone_at: str | None
+    content_hash: str
+    indexed_hash: str | None
+    last_fetched: str
+
+    @property
+    def gone(self) -> bool:
+        """Upstream lost it; the text is kept."""
+        return self.gone_at is not None
+
+    @property
+    def indexed(self) -> bool:
+        """The index holds this very content, so there is nothing to re-index."""
+        return self.indexed_hash == self.content_hash
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a stats breakdown (a site, a status or a fandom)."""
+
+    # A status may be missing from a work's metadata, so a group can be unnamed.
+    name: str | None
+    works: int
+    chapters: int
+    words: int
+
+
+@dataclass(frozen=True)
+class SourceCrawl:
+    """When a configured source was last crawled."""
+
+    name: str
+    last_crawled: str
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    """Works, chapters and words by site, status and fandom; size on disk; last crawls."""
+
+    works: int
+    chapters: int
+    words: int
+    by_site: tuple[Group, ...]
+    by_status: tuple[Group, ...]
+    by_fandom: tuple[Group, ...]
+    gone: int
+    locked: int
+    raw_pages: int
+    size_bytes: int
+    sources: tuple[SourceCrawl, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `stats --json` document: written out key by key because its order is a promise."""
+        return {
+            "works": self.works,
+            "chapters": self.chapters,
+            "words": self.words,
+            "by_site": [asdict(g) for g in self.by_site],
+            "by_status": [asdict(g) for g in self.by_status],
+            "by_fandom": [asdict(g) for g in self.by_fandom],
+            "gone": self.gone,
+            "locked": self.locked,
+            "raw_pages": self.raw_pages,
+            "size_bytes": self.size_bytes,
+            "sources": [asdict(s) for s in self.sources],
+        }

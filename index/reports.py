@@ -1,0 +1,78 @@
+"""What a crawl, add, import, update or rebuild reports: one Outcome per work.
+
+The archive makes these in one place (Archive._record); the CLI renders them
+and `--json` prints Report.to_dict(), a promise: extend, never break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler.models import Work
+
+RESULTS = ("new", "updated", "unchanged", "gone", "locked", "skipped", "failed")
+
+
+@dataclass
+class Outcome:
+    """What happened to one work in this run."""
+
+    id: str
+    url: str
+    result: str
+    reason: str = ""
+    title: str = ""
+
+
+@dataclass
+class Report:
+    """The summary of a crawl, add, update or import."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    requests: int = 0
+    waited: float = 0.0
+    bound: float = 0.0  # the politeness bound: the sum of the gaps the rules required
+    elapsed: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)  # --dry-run: what would be fetched
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(RESULTS, 0)
+        for o in self.outcomes:
+            counts[o.result] += 1
+        return counts
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def stored_ids(self) -> list[str]:
+        return [o.id for o in self.outcomes if o.result in ("new", "updated", "unchanged")]
+
+    def to_dict(self) -> dict:
+        return {
+            "counts": self.counts(),
+            "requests": self.requests,
+            "waited_seconds": round(self.waited, 2),
+            "politeness_bound_seconds": round(self.bound, 2),
+            "elapsed_seconds": round(self.elapsed, 2),
+            "notes": self.notes,
+            "planned": self.planned,
+            "works": [o.__dict__ for o in self.outcomes],
+        }
+
+
+class Progress:
+    """What the CLI hears while work goes on; the default hears nothing."""
+
+    def start(self, total: int | None, label: str) -> None: ...
+
+    def advance(self, outcome: Outcome) -> None: ...
+
+    def waiting(self, seconds: float, host: str) -> None: ...
+
+    def indexing(self, work: Work) -> None: ...

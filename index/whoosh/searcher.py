@@ -1,0 +1,129 @@
+"""Search over the Whoosh index: chapter hits grouped into one Hit per work.
+
+Chapters are grouped by work through the work_id column, so stored fields are
+read once per work shown (or per work matched, to sort or count facets), never
+once per matching chapter: a common word matches most chapters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from index.backend import ChapterTexts
+from index.query import Node
+from index.search import FACET_FIELDS, Hit, Match, SearchRequest, SearchResult
+from index.whoosh.compile import compile_query, with_pairs
+from index.whoosh.schema import SEP
+from index.whoosh.scoring import column_values, score_all
+from index.whoosh.snippets import add_note_snippets, add_snippets
+
+
+def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> SearchResult:
+    """One request (its query already parsed to `tree`) against an open Whoosh searcher."""
+    schema = searcher.schema  # ix.schema would re-read the table of contents
+    plain = compile_query(tree, schema, pairs=False)
+    ranked = _works(searcher, score_all(searcher, with_pairs(plain, schema)))
+    start = max(request.page - 1, 0) * request.limit
+    hits: list[_Pending] = []
+    if request.sort != "relevance" or request.facets:  # every matching work's fields
+        hits = [_Pending(*work) for work in ranked]
+        for hit in hits:
+            hit.load(searcher)
+        shown = _sorted(hits, request.sort)[start : start + request.limit]
+    else:
+        shown = [_Pending(*work) for work in ranked[start : start + request.limit]]
+    chapter_col = searcher.reader().column_reader("chapter")
+    out = []
+    for pending in shown:
+        pending.load(searcher)
+        hit = pending.hit
+        hit.matches = sorted((Match(chapter_col[d]) for d in pending.docnums), key=_by_chapter)
+        out.append(hit)
+    if out:
+        if request.scope != "story":
+            add_note_snippets(out, plain, texts)
+        add_snippets(out, plain, texts, request.snippets_per_work)
+    facets = facet_counts([p.hit for p in hits]) if request.facets else {}
+    return SearchResult(len(ranked), out, facets)
+
+
+class _Pending:
+    """A work that matched, its metadata read from its best chapter only when needed."""
+
+    __slots__ = ("hit", "docnum", "docnums", "loaded")
+
+    def __init__(self, work: bytes, score: float, docnum: int, docnums: list[int]) -> None:
+        self.hit = Hit(work.decode("utf-8"), score=score)
+        self.docnum = docnum
+        self.docnums = docnums
+        self.loaded = False
+
+    def load(self, searcher) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
+        f = searcher.stored_fields(self.docnum)
+        h = self.hit
+        h.title = f.get("title", "")
+        h.authors = split(f.get("authors", ""))
+        h.fandoms = split(f.get("fandoms", ""))
+        h.words = f.get("words", 0)
+        h.status = f.get("status", "")
+        h.updated = f.get("updated", "")
+        h.fields = f
+
+
+def split(value: str) -> list[str]:
+    return [v for v in (value or "").split(SEP) if v]
+
+
+def facet_counts(hits: list[Hit], top: int = 15) -> dict[str, list[tuple[str, int]]]:
+    """Counts by fandom, character, relationship and rating over every matched work."""
+    out = {}
+    for name in FACET_FIELDS:
+        counter: Counter[str] = Counter()
+        for h in hits:
+            counter.update(set(split(h.fields.get(name, ""))))
+        out[name] = counter.most_common(top)
+    return out
+
+
+def _by_chapter(match: Match) -> int:
+    return match.chapter
+
+
+def _works(searcher, scores: dict[int, float]) -> list[tuple[bytes, float, int, list[int]]]:
+    """Matching chapters grouped by work, best work first (its best chapter's score):
+    (work id, score, best chapter's document, every matching chapter's document).
+
+    Only the work_id column is read for every matching chapter (in one read when
+    there are many); titles and the like are read later, for the works shown.
+    """
+    work_of = column_values(searcher, "work_id", scores)
+    best: dict[bytes, list] = {}  # work -> [best score, its document, every document]
+    for d, score in scores.items():
+        work = work_of[d]
+        entry = best.get(work)
+        if entry is None:
+            best[work] = [score, d, [d]]
+            continue
+        entry[2].append(d)
+        if score > entry[0] or (score == entry[0] and d < entry[1]):
+            entry[0], entry[1] = score, d
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))
+    return [(work, score, d, docs) for work, (score, d, docs) in ranked]
+
+
+def _sorted(hits: list[_Pending], sort: str) -> list[_Pending]:
+    if sort == "relevance":
+        return hits  # already best first
+    if sort == "title":
+        return sorted(hits, key=lambda p: p.hit.title.casefold())
+
+    def field(p: _Pending) -> Any:
+        return p.hit.fields.get(sort)
+
+    if sort in ("words", "kudos", "hits"):
+        return sorted(hits, key=lambda p: field(p) or 0, reverse=True)
+    return sorted(hits, key=lambda p: field(p) or "", reverse=True)

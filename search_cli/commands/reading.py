@@ -1,0 +1,132 @@
+"""Commands that read the archive: search, list, show, stats."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from crawler.errors import UsageError
+from index.search import SORTS, SearchRequest
+from search_cli import render
+from search_cli.cli import JsonOpt, app, guarded, state_of
+from search_cli.options import Filters, with_filters
+from search_cli.render import print_json
+
+SortOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")]
+NO_FILTERS = Filters()  # a placeholder: with_filters puts the filter options in its place
+
+
+def check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
+
+
+def request_of(query: str, filters: Filters, **options) -> SearchRequest:
+    """The neutral request for a query and the filter options."""
+    return SearchRequest(
+        query=query,
+        filters=filters.fields,
+        in_text=filters.in_text,
+        scope=filters.scope,
+        **options,
+    )
+
+
+@app.command()
+@guarded
+@with_filters
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        str, typer.Argument(help='Words, "phrases", OR, NOT, fields like character:holmes.')
+    ] = "",
+    filters: Filters = NO_FILTERS,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Counts by fandom, character, relationship, rating.")
+    ] = False,
+    sort: SortOpt = "relevance",
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
+    page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """Search the archive: full text (exact phrases too), characters, tags and more."""
+    check_sort(sort)
+    if not query.strip() and not filters:
+        raise UsageError("give a query or a filter, e.g. ficarchive search '\"exact phrase\"'")
+    request = request_of(query, filters, limit=limit, page=page, sort=sort, facets=facets)
+    with state_of(ctx).archive() as archive:
+        result = archive.search(request)
+    if json_out:
+        for hit in result.hits:
+            print_json(hit.to_dict())
+        if facets:
+            print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
+    else:
+        if facets:
+            render.facet_tables(result.facets)
+        render.results_table(result, query or filters.describe(), page=page, limit=limit)
+
+
+@app.command()
+@guarded
+def show(
+    ctx: typer.Context,
+    work_id: Annotated[
+        str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")
+    ],
+    notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Show author notes.")] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one stored work: its metadata, notes and cleaned text."""
+    state = state_of(ctx)
+    with state.archive() as archive:
+        work = archive.get_work(work_id)
+    if work is None:
+        raise UsageError(
+            f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"
+        )
+    if json_out:
+        data = work.to_dict()
+        if not notes:  # the same shape, the notes left empty
+            data["notes"] = []
+            for chapter in data["chapters"]:
+                chapter["notes"] = []
+        print_json(data)
+    else:
+        render.show_work(work, notes)
+
+
+@app.command("list")
+@guarded
+@with_filters
+def list_(
+    ctx: typer.Context,
+    filters: Filters = NO_FILTERS,
+    sort: SortOpt = "title",
+    limit: Annotated[int, typer.Option(min=1, help="Works per page.")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="Page.")] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """List stored works, with the filters and sorts of search and no query."""
+    check_sort(sort)
+    request = request_of("", filters, limit=limit, page=page, sort=sort)
+    with state_of(ctx).archive() as archive:
+        result = archive.search(request)
+    if json_out:
+        for hit in result.hits:
+            print_json(hit.to_dict())
+    else:
+        render.results_table(result, filters.describe(), page=page, limit=limit)
+
+
+@app.command()
+@guarded
+def stats(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Works, chapters and words by site, fandom and status; size on disk; last crawls."""
+    with state_of(ctx).archive() as archive:
+        data = archive.stats().to_dict()
+    if json_out:
+        print_json(data)
+    else:
+        render.stats_tables(data)
