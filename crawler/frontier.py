@@ -15,7 +15,14 @@ from pathlib import Path
 from crawler.clean import clean_work
 from crawler.config import Config, Source
 from crawler.damage import damage
-from crawler.errors import AdultContent, FetchError, Gone, LoginRequired, ParseError
+from crawler.errors import (
+    AdultContent,
+    FetchError,
+    Gone,
+    LoginRequired,
+    ParseError,
+    RobotsDisallowed,
+)
 from crawler.http import PoliteClient
 from crawler.models import FetchedPage, RawWork, Work
 from crawler.ports import StoredState
@@ -24,7 +31,9 @@ from crawler.sites.base import ListingEntry, SiteAdapter
 log = logging.getLogger(__name__)
 
 # What one attempt at a work came to, before the archive stores it.
-KINDS = ("fetched", "not_modified", "unchanged", "gone", "locked", "skipped", "failed")
+KINDS = (
+    "fetched", "not_modified", "unchanged", "gone", "locked", "skipped", "disallowed", "failed",
+)  # fmt: skip
 
 
 @dataclass
@@ -158,8 +167,12 @@ class Frontier:
         work_id = site.work_id(site_id)
         try:
             urls = site.work_urls(site_id)
-            first = self._get(urls[0], **self._validators(work_id, urls[0]))
+            validators = self._validators(work_id, urls[0])
+            first = self._get(urls[0], **validators)
             if first.status == 304:
+                if not validators:  # nothing stored, nothing asked: the server is wrong
+                    why = f"{urls[0]}: answered 304 Not Modified for a page never stored"
+                    return Fetch("failed", work_id, url, title, why)
                 return Fetch(
                     "not_modified",
                     work_id,
@@ -178,6 +191,9 @@ class Frontier:
             return Fetch("locked", work_id, url, title, str(exc))
         except AdultContent as exc:
             return Fetch("skipped", work_id, url, title, str(exc))
+        except RobotsDisallowed as exc:
+            # The politeness rule working, not a failure: said, and left alone.
+            return Fetch("disallowed", work_id, url, title, str(exc))
         except (FetchError, ParseError) as exc:
             return Fetch("failed", work_id, url, title, str(exc))
         return self.cleaned(raw, pages, fingerprint)

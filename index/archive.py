@@ -11,6 +11,7 @@ import contextlib
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crawler.config import Config, Source
 from crawler.errors import ConfigError, FicarchiveError, UsageError
@@ -107,6 +108,7 @@ class Archive:
             found = self.frontier.discover(site, source, limit)
             self.recorder.listings(found, source.name)
             report.notes.extend(found.notes)
+            report.errors.extend(_listing_errors(found, source))
             if dry_run:
                 report.planned.extend(self.frontier.planned(site, found.entries))
                 continue
@@ -257,3 +259,17 @@ class Archive:
         from index.doctor import diagnose
 
         return diagnose(self.store, self.backend, repair=repair)
+
+
+def _listing_errors(found, source: Source) -> list[str]:
+    """A listing that did not answer is a failure to say in one line, not a note."""
+    failed = [read for read in found.listings if not read.ok]
+    if not failed:
+        return []
+    read = failed[0]
+    host = urlsplit(read.url).netloc or read.url
+    why = read.reason.removeprefix(f"{read.url}: ")
+    what = (
+        "nothing crawled" if not found.entries else f"{len(found.entries)} work(s) found before it"
+    )
+    return [f"{host}: {why}; {what} from source {source.name!r}"]

@@ -67,7 +67,8 @@ class Recorder:
     def record(self, found: Fetch, source: str | None) -> Outcome:
         """Store one Fetch and record its crawl state; the Outcome says what happened."""
         store = self.store
-        state = {"gone": "gone", "locked": "locked", "skipped": "skipped", "failed": "failed"}
+        state = {"gone": "gone", "locked": "locked", "skipped": "skipped", "failed": "failed",
+                 "disallowed": "skipped"}  # fmt: skip
         if found.kind == "fetched" and found.work is not None:
             return self._save(found, source)
         if found.kind == "not_modified":
@@ -87,8 +88,11 @@ class Recorder:
             reason = "registered users only" + ("; the stored copy is kept" if kept else "")
         elif found.kind == "skipped":
             reason = "adult content: set allow_adult = true to archive it"
+        elif found.kind == "disallowed":
+            reason = f"robots.txt disallows it; left alone ({found.reason})"
         self._state(found, state[found.kind], found.reason, source)
-        return Outcome(found.work_id, found.url, found.kind, reason, found.title)
+        result = "skipped" if found.kind == "disallowed" else found.kind
+        return Outcome(found.work_id, found.url, result, reason, found.title)
 
     def _save(self, found: Fetch, source: str | None) -> Outcome:
         work = found.work

@@ -35,6 +35,9 @@ class Report:
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)  # --dry-run: what would be fetched
+    # Failures that belong to no one work (a listing or a host that never answered):
+    # each is one line saying what happened, and the run exits 1.
+    errors: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(RESULTS, 0)
@@ -48,7 +51,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.errors else 0
 
     def stored_ids(self) -> list[str]:
         return [o.id for o in self.outcomes if o.result in ("new", "updated", "unchanged")]
@@ -62,6 +65,7 @@ class Report:
             "elapsed_seconds": round(self.elapsed, 2),
             "notes": self.notes,
             "planned": self.planned,
+            "errors": self.errors,
             "works": [o.__dict__ for o in self.outcomes],
         }
 

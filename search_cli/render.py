@@ -151,6 +151,8 @@ def report_table(report: Report, title: str) -> None:
         out.print(detail)
     for note in report.notes:
         out.print(f"[yellow]note:[/] {safe(note)}")
+    for line in report.errors:
+        err.print(f"[red]error:[/] {safe(line)}")
 
 
 STATUS_LABELS = {"complete": "complete", "in_progress": "in progress", "gone": "gone upstream"}

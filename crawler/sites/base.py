@@ -60,9 +60,6 @@ class SiteAdapter(ABC):
     listing_kinds: ClassVar[tuple[str, ...]] = ()  # listing pages a [[sources]] may start from
     # CSS selectors of the site's own menus, header, footer, login box...: never story text.
     chrome: ClassVar[tuple[str, ...]] = ()
-    # One page (or file) is one whole work, its id taken from the content, not the URL:
-    # such a work is refreshed by adding or importing it again, never by `update`.
-    single_page: ClassVar[bool] = False
     # A URL is a whole story and its id comes from the text (a single page, a file):
     # such works are added page by page and never re-checked by `update`.
     single_page: ClassVar[bool] = False

@@ -50,7 +50,6 @@ class TextAdapter(SiteAdapter):
     # could take the story's own title or headings with it.
     chrome = ()
     single_page = True
-    single_page = True
 
     def entry_url(self, site_id: str) -> str:
         """A URL given as the id is its own entry; a content hash has no URL to go back to."""

@@ -52,7 +52,7 @@ def export(
     """Export works (a query, search filters, --id or --all) to EPUB, HTML, Markdown, text or JSON."""
     fmt = fmt.lower()
     if fmt not in format_names():
-        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(format_names())}")
+        raise UsageError(f"--format {fmt!r} is not one of: {format_help()}")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file; give a folder")
     if title is not None and not one_file:
