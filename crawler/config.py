@@ -45,6 +45,9 @@ class Politeness:
     max_page_bytes: int = 20_000_000
     max_redirects: int = 5
     max_listing_pages: int = 10
+    request_deadline_seconds: float = 60.0  # connect + headers + body, robots.txt too
+    give_up_after_failures: int = 5  # consecutive 429/503/network errors; 0 never gives up
+    proxy: str = ""  # "" goes direct; HTTP(S)_PROXY in the environment is never used
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,13 @@ _TYPE_NAMES = {
 }
 
 
+# Bounds a user can read here: every `*_seconds` key (a delay, a timeout, a backoff)
+# is at most a day, and every count at most a billion. Beyond them a value is a typo,
+# and a huge one would overflow the first sleep or socket timeout.
+MAX_SECONDS = 86_400
+MAX_COUNT = 1_000_000_000
+
+
 class _Checker:
     def __init__(self, file: Path | None) -> None:
         self.where = str(file) if file else "built-in config"
@@ -190,6 +200,14 @@ class _Checker:
             raise self.fail(key, f"must be a finite number, got {value!r}")
         if kind in (int, float) and value < 0:
             raise self.fail(key, f"must be 0 or more, got {value!r}")
+        if kind in (int, float) and key.endswith("_seconds") and value > MAX_SECONDS:
+            raise self.fail(
+                key, f"must be at most {MAX_SECONDS:,} (a day), got {value!r}: longer is a mistake"
+            )
+        if kind is int and value > MAX_COUNT:
+            raise self.fail(key, f"must be at most {MAX_COUNT:,}, got {value!r}")
+        if kind is str and "\x00" in value:
+            raise self.fail(key, "must not hold a NUL character")
         return value
 
     def table(self, key: str, data: Any, cls: type) -> dict[str, Any]:
@@ -206,7 +224,10 @@ class _Checker:
 
 
 def _check_base_url(check: _Checker, key: str, url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[::1": an unclosed IPv6 bracket
+        raise check.fail(key, f"is not a URL ({exc}): {url!r}") from None
     if url and (parts.scheme not in ("http", "https") or not parts.netloc):
         raise check.fail(key, f"must be an http(s) URL like https://example.org, got {url!r}")
     if parts.username or parts.password:
@@ -230,6 +251,12 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
     }
     base_dir = file.parent if file else Path.cwd()
     archive = sections["archive"]
+    contact = archive.contact
+    if not (contact.isascii() and contact.isprintable()):
+        raise check.fail(
+            "archive.contact",
+            f"must be plain ASCII (it is sent in the User-Agent header), got {contact!r}",
+        )
     archive = replace(archive, path=(base_dir / archive.path).resolve())
     politeness = sections["politeness"]
     if politeness.jitter > 1:
@@ -351,4 +378,6 @@ def load_config(explicit: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     return parse_config(data, path.resolve())
