@@ -58,6 +58,7 @@ class SampleArchive:
         self._failures: list[_Failure] = []
         self._truncations: list[str] = []
         self._log: list[RequestRecord] = []
+        self._holds: list[tuple[str, threading.Event]] = []
 
     # --- state tests can change -------------------------------------------------
 
@@ -106,6 +107,14 @@ class SampleArchive:
         with self._lock:
             self._failures.append(_Failure(int(status), dict(headers or {}), path))
 
+    def hold(self, path: str) -> threading.Event:
+        """Requests for paths starting with `path` wait (logged) until the returned
+        event is set: a test paces a client by what the server saw, not by the clock."""
+        gate = threading.Event()
+        with self._lock:
+            self._holds.append((path, gate))
+        return gate
+
     def truncate_next(self, path: str) -> None:
         """The next 200 answer to a request whose path starts with `path` carries only the
         first half of its page (as a broken proxy or a dropped connection would leave it)."""
@@ -132,6 +141,9 @@ class SampleArchive:
         with self._lock:
             self._log.append(RequestRecord(time.monotonic(), method, target, dict(headers)))
             failure = self._pop_failure(target)
+            gates = [gate for path, gate in self._holds if target.startswith(path)]
+        for gate in gates:
+            gate.wait(timeout=300)
         if failure is not None:
             response = responses.error(failure.status, failure.headers)
         else:

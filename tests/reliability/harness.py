@@ -118,6 +118,7 @@ def config_text(
     archive: str = "archive",
     delay: float = 0.05,
     max_retries: int = 1,
+    read_timeout: float = 10.0,
     tag: str = sample_works.LISTING_TAG,
     extra: str = "",
 ) -> str:
@@ -133,7 +134,8 @@ max_retries = {max_retries}
 backoff_base_seconds = 0.05
 backoff_cap_seconds = 2.0
 connect_timeout_seconds = 5.0
-read_timeout_seconds = 10.0
+read_timeout_seconds = {read_timeout}
+request_deadline_seconds = {max(60.0, read_timeout * 2)}
 
 [sites.ao3]
 base_url = "{base_url}"

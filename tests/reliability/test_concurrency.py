@@ -28,10 +28,14 @@ def test_while_a_crawl_runs(crawled, tmp_path):
     for n, work in enumerate(server.works):
         if work.state == "ok":
             server.update_work(work.work_id, with_new_chapter(work, n))
-    write_config(tmp_path, server.base_url, delay=0.4)  # every work rewritten, slowly
+    # Every work rewritten; the server holds the crawl's first work request until the
+    # reads below have run, so they overlap it however slow this machine is.
+    write_config(tmp_path, server.base_url, delay=0.05, read_timeout=600.0)
+    gate = server.archive.hold("/works/")
     crawl = start("--config", str(config), "crawl", stderr_path=tmp_path / "crawl.err")
     try:
-        assert wait_for(lambda: lock_holder(archive) == crawl.pid, timeout=30)
+        assert wait_for(lambda: lock_holder(archive) == crawl.pid, timeout=60)
+        assert wait_for(lambda: any(r.path.startswith("/works/") for r in server.requests), 60)
 
         second = ficarchive("--config", str(config), "crawl")
         assert second.code == 1
@@ -46,14 +50,15 @@ def test_while_a_crawl_runs(crawled, tmp_path):
         assert not agree["ok"] and not agree["repaired"]
         assert f"pid {crawl.pid}" in agree["detail"]
 
-        rounds = overlapped = 0
-        while crawl.poll() is None or rounds < 2:
-            running = crawl.poll() is None
+        read_everything(config, tmp_path / "export-held")  # the crawl is waiting on the server
+        assert crawl.poll() is None
+        gate.set()
+        rounds = 0
+        while crawl.poll() is None or rounds < 1:
             read_everything(config, tmp_path / f"export-{rounds}")
-            overlapped += running and crawl.poll() is None
             rounds += 1
-        assert overlapped >= 1, "the crawl ended before reads could overlap it"
     finally:
+        gate.set()  # never leave the shared server holding requests
         if crawl.poll() is None:
             kill(crawl)
     assert crawl.returncode == 0, (tmp_path / "crawl.err").read_text()
