@@ -49,6 +49,8 @@ class Fetch:
     pages: list[FetchedPage] = field(default_factory=list)
     fingerprint: str | None = None
     fetched: bool = True  # False for a local file or a re-clean: no crawl state, no fetch time
+    origin: str = "fetch"  # what made this text: fetch, import or reclean (a version says it)
+    moved_from: str | None = None  # the id asked for, when upstream answered with another work
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,12 @@ class Frontier:
                     "not modified (304)",
                     fingerprint=fingerprint,
                 )
+            seen = _page_fingerprint(site, first)
+            if seen is not None:
+                fingerprint = seen
+                if self._unchanged(work_id, seen):
+                    why = "its first page shows no change"
+                    return Fetch("not_modified", work_id, url, title, why, fingerprint=seen)
             pages = [first] + [self._get(u) for u in urls[1:]]
             if pages and pages[0].status < 400:
                 pages += [self._get(u) for u in site.more_urls(pages[0])]
@@ -196,7 +204,21 @@ class Frontier:
             return Fetch("disallowed", work_id, url, title, str(exc))
         except (FetchError, ParseError) as exc:
             return Fetch("failed", work_id, url, title, str(exc))
-        return self.cleaned(raw, pages, fingerprint)
+        found = self.cleaned(raw, pages, fingerprint if raw.id == work_id else None)
+        if raw.id != work_id:
+            # Moved or merged upstream: the other work is stored under its own id, and
+            # never written into this one.
+            found.moved_from = work_id
+        return found
+
+    def _unchanged(self, work_id: str, fingerprint: str) -> bool:
+        known = self.stored.known(work_id)
+        return (
+            known is not None
+            and known.fingerprint == fingerprint
+            and not known.gone
+            and not known.locked
+        )
 
     def _validators(self, work_id: str, url: str) -> dict[str, str | None]:
         if self.stored.known(work_id) is None:
@@ -236,7 +258,7 @@ class Frontier:
         except ParseError as exc:
             return Fetch("failed", "", where, reason=str(exc), fetched=False)
         found = self.cleaned(raw, [page], None)
-        found.fetched = False
+        found.fetched, found.origin = False, "import"
         return found
 
     def reclean(self, site: SiteAdapter, pages: list[FetchedPage]) -> Fetch:
@@ -246,7 +268,8 @@ class Frontier:
             work = self._clean(raw)
         except (ParseError, FetchError) as exc:
             return Fetch("failed", "", pages[0].url, reason=f"kept the stored copy: {exc}")
-        return Fetch("fetched", work.id, pages[0].url, work.title, work=work, fetched=False)
+        return Fetch("fetched", work.id, pages[0].url, work.title, work=work, fetched=False,
+                     origin="reclean")  # fmt: skip
 
     def _clean(self, raw: RawWork) -> Work:
         return clean_work(raw, detect_body_notes=self.config.cleaning.detect_body_notes)
@@ -262,3 +285,13 @@ class Frontier:
             return Fetch("failed", work.id, raw.url, work.title, reason)
         return Fetch("fetched", work.id, raw.url, work.title, work=work, pages=pages,
                      fingerprint=fingerprint)  # fmt: skip
+
+
+def _page_fingerprint(site: SiteAdapter, first: FetchedPage) -> str | None:
+    """What a work's first page says must differ for it to have changed (XenForo's
+    threadmarks index, Royal Road's fiction page), or None when the page cannot tell.
+
+    SiteAdapter.page_fingerprint where an adapter has one.
+    """
+    read = getattr(site, "page_fingerprint", None)
+    return read(first) if read is not None and first.status < 400 else None

@@ -154,6 +154,8 @@ class Mark:
 
 # Blocks that hold story words; an image's text is its address, a break has none.
 TEXT_BLOCKS = ("paragraph", "heading", "quote", "list_item", "preformatted")
+# Blocks that never hold story words, whatever their text.
+NON_TEXT_BLOCKS = ("image", "scene_break", "media")
 
 
 @dataclass
@@ -162,22 +164,27 @@ class Block:
 
     `text` is always plain (what is indexed, counted and printed as JSON); `marks`
     say which spans were emphasised or linked, so exports can restore them.
+    A `media` block is a placeholder for embedded media (a podfic's player, a
+    video): `kind` is its element (embed, object, video, audio, iframe, svg,
+    canvas) and `src` its http(s) address, or "" when it had none worth keeping.
     """
 
     type: str
     text: str = ""
     marks: tuple[Mark, ...] = field(default=(), compare=False)
+    kind: str = ""
+    src: str = ""
 
     @property
     def is_text(self) -> bool:
-        return self.type in TEXT_BLOCKS or (
-            self.type not in ("image", "scene_break") and bool(self.text)
-        )
+        return self.type in TEXT_BLOCKS or (self.type not in NON_TEXT_BLOCKS and bool(self.text))
 
     def to_dict(self) -> dict[str, Any]:
         if self.type == "scene_break":
             return {"type": "scene_break"}
         d: dict[str, Any] = {"type": self.type, "text": self.text}
+        if self.type == "media":
+            d |= {"kind": self.kind, "src": self.src}
         if self.marks:
             d["marks"] = [m.to_dict() for m in self.marks]
         return d
@@ -185,7 +192,9 @@ class Block:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Block:
         marks = tuple(Mark.from_dict(m) for m in d.get("marks", ()))
-        return cls(d["type"], d.get("text", ""), marks)
+        return cls(
+            d["type"], d.get("text", ""), marks, str(d.get("kind", "")), str(d.get("src", ""))
+        )
 
 
 @dataclass
@@ -208,6 +217,8 @@ class Chapter:
     title: str
     blocks: list[Block] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # The day this chapter was found gone upstream; the archive keeps it (ISO date).
+    removed_at: str | None = None
 
     @property
     def text(self) -> str:
@@ -224,6 +235,8 @@ class Chapter:
             "title": self.title,
             "notes": [n.to_dict() for n in self.notes],
             "blocks": [b.to_dict() for b in self.blocks],
+            # Only a chapter gone upstream carries the key (so fresh text hashes as before).
+            **({"removed_upstream": self.removed_at} if self.removed_at else {}),
         }
 
 
@@ -329,6 +342,7 @@ class Work:
                 title=c.get("title", ""),
                 blocks=[Block.from_dict(b) for b in c.get("blocks", [])],
                 notes=[Note(n["kind"], n["position"], n["text"]) for n in c.get("notes", [])],
+                removed_at=c.get("removed_upstream"),
             )
             for c in d.get("chapters", [])
         ]

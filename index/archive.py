@@ -21,13 +21,15 @@ from crawler.models import Work
 from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
 from crawler.sites.base import ListingEntry
 from index.backend import SearchBackend, open_backend
+from index.history import Version
 from index.lock import LockInfo, crawl_lock
 from index.recorder import Recorder, StoreState, finish
-from index.records import ArchiveStats
+from index.records import ArchiveStats, VersionDiff
 from index.reports import Outcome, Progress, Report
 from index.search import SearchRequest, SearchResult
 from index.stats import archive_stats
 from index.store import Store
+from index.versions import Change, diff_works
 
 
 class Archive:
@@ -163,13 +165,7 @@ class Archive:
             why = "a local file: import it again to refresh"
             return Outcome(work_id, before.url, "skipped", why, before.title)
         found = self.frontier.fetch(site, site_id, before.url, None, before.title)
-        outcome = self.recorder.record(found, "update")
-        after = self.store.get_work(work_id)
-        if outcome.result == "updated" and after is not None:
-            added = len(after.chapters) - len(before.chapters)
-            if added > 0:
-                outcome.reason = f"{added} new chapter(s)"
-        return outcome
+        return self.recorder.record(found, "update")
 
     def rebuild(self) -> Report:
         """Re-parse every stored raw page, re-clean, and rebuild the index: no network."""
@@ -205,8 +201,39 @@ class Archive:
     def search(self, request: SearchRequest) -> SearchResult:
         return self.backend.search(request, self.store)
 
-    def get_work(self, work_id: str) -> Work | None:
-        return self.store.get_work(work_id)
+    def get_work(self, work_id: str, version: int | None = None) -> Work | None:
+        """What readers see of a work, or (asked) one of its versions exactly as it came."""
+        if version is None:
+            return self.store.get_work(work_id)
+        return self.store.get_version(work_id, version)
+
+    def versions(self, work_id: str) -> list[Version]:
+        return self.store.versions(work_id)
+
+    def use_version(self, work_id: str, number: int) -> Change:
+        """Readers see version `number` from now on (the index follows)."""
+        self._need_version(work_id, number)
+        change = self.store.use_version(work_id, number)
+        self.recorder.to_index.append(work_id)
+        self.recorder.maybe_index(force=True)
+        return change
+
+    def diff(self, work_id: str, a: int | None = None, b: int | None = None) -> VersionDiff:
+        """What changed between two versions (default: the newest and the one before)."""
+        numbers = [v.number for v in self.versions(work_id)]
+        if not numbers:
+            raise UsageError(f"no work {work_id!r} in {self.dir}; `ficarchive search` finds ids")
+        b = b if b is not None else numbers[-1]
+        a = a if a is not None else (numbers[-2] if len(numbers) > 1 else numbers[-1])
+        old, new = self._need_version(work_id, a), self._need_version(work_id, b)
+        return VersionDiff(work_id, a, b, diff_works(old, new))
+
+    def _need_version(self, work_id: str, number: int) -> Work:
+        work = self.store.get_version(work_id, number)
+        if work is None:
+            known = ", ".join(str(v.number) for v in self.versions(work_id)) or "none"
+            raise UsageError(f"{work_id} has no version {number}; its versions: {known}")
+        return work
 
     def iter_works(self, ids: list[str] | None = None) -> Iterator[Work]:
         return self.store.iter_works(ids)

@@ -96,12 +96,20 @@ class Recorder:
 
     def _save(self, found: Fetch, source: str | None) -> Outcome:
         work = found.work
-        result = self.store.save_work(work, found.pages, found.fingerprint, fetched=found.fetched)
+        saved = self.store.save(work, found.pages, found.fingerprint, fetched=found.fetched,
+                                origin=found.origin)  # fmt: skip
+        result = saved.result
         self._state(found, "done", result, source)
         state = self.store.work_state(work.id)
         if result != "unchanged" or (state is not None and state.indexed_hash is None):
             self.to_index.append(work.id)
-        return Outcome(work.id, found.url, result, found.reason, work.title)
+        change = saved.change.to_dict() if saved.change and result == "updated" else None
+        reason = change["summary"] if change else found.reason
+        if found.moved_from:
+            reason = (f"{found.moved_from} moved or merged upstream into {work.id}; stored"
+                      f" under its own id, and {found.moved_from} is kept as it was")  # fmt: skip
+            self.store.set_state(f"moved:{found.moved_from}", "work", "moved", work.id, source)
+        return Outcome(work.id, found.url, result, reason, work.title, change)
 
     def _state(self, found: Fetch, state: str, reason: str, source: str | None) -> None:
         if found.fetched and found.url:

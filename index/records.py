@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from index.versions import Change, ChapterDiff
+
 
 @dataclass(frozen=True)
 class WorkState:
@@ -82,4 +84,30 @@ class ArchiveStats:
             "raw_pages": self.raw_pages,
             "size_bytes": self.size_bytes,
             "sources": [asdict(s) for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What storing a work came to: new, updated or unchanged, and how it changed."""
+
+    result: str
+    change: Change | None = None
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """`ficarchive diff`: which chapters changed between versions `old` and `new`."""
+
+    work_id: str
+    old: int
+    new: int
+    chapters: list[ChapterDiff]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.work_id,
+            "old_version": self.old,
+            "new_version": self.new,
+            "chapters": [c.to_dict() for c in self.chapters if c.kind != "same"],
         }

@@ -22,6 +22,15 @@ class Outcome:
     result: str
     reason: str = ""
     title: str = ""
+    # How a stored work changed (chapters added, removed upstream, rewritten; words
+    # before and after; held back): `index.versions.Change.to_dict()`, else None.
+    change: dict | None = None
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items() if k != "change"}
+        if self.change is not None:
+            out["change"] = self.change
+        return out
 
 
 @dataclass
@@ -66,7 +75,7 @@ class Report:
             "notes": self.notes,
             "planned": self.planned,
             "errors": self.errors,
-            "works": [o.__dict__ for o in self.outcomes],
+            "works": [o.to_dict() for o in self.outcomes],
         }
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crawler.errors import StoreError
+from index.history import MIGRATION as HISTORY_MIGRATION
 
 MIGRATIONS: list[str] = [
     # 1: works, chapters (cleaned blocks), typed notes, raw pages, crawl state.
@@ -75,6 +76,8 @@ MIGRATIONS: list[str] = [
         last_crawled TEXT NOT NULL
     );
     """,
+    # 2: versions (append-only), chapter texts and raw page bodies once per hash.
+    HISTORY_MIGRATION,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,21 +8,20 @@ deleted because upstream lost them: they are marked gone and kept.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.errors import StoreError
 from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
-from index.records import WorkState
+from index import history, pages, views
+from index.records import Saved, WorkState
 from index.schema import connect
+from index.versions import Change, content_hash, view_after
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +40,6 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def content_hash(work: Work) -> str:
-    data = work.to_dict()
-    data.pop("status", None)
-    for key in ("kudos", "hits", "bookmarks", "comments"):
-        data.pop(key, None)
-    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
 class Store:
     """Open (creating and migrating) the store in an archive folder."""
 
@@ -58,12 +49,31 @@ class Store:
             self.dir.mkdir(parents=True, exist_ok=True)
             self.path = self.dir / STORE_FILE
             self.db = connect(self.path)
+            self._first_versions()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.dir / STORE_FILE}: cannot open the archive store: {exc}"
             ) from None
         except OSError as exc:
             raise StoreError(f"{self.dir}: cannot create the archive folder: {exc}") from None
+
+    def _first_versions(self) -> None:
+        """An archive from before versions: each work's text becomes its version 1."""
+        try:
+            rows = self.db.execute("SELECT * FROM works WHERE shown_version IS NULL").fetchall()
+        except StoreError:  # a damaged file: `doctor` says what is left; nothing is written
+            return
+        if not rows:
+            return
+        with self.transaction("keep each work's text as its first version") as db:
+            for row in rows:
+                work = self._work_from_row(row)
+                number = history.record(db, work, row["content_hash"], origin="migrated",
+                                        made_at=row["last_changed"], pages=[], change=None)  # fmt: skip
+                db.execute(
+                    "UPDATE works SET shown_version = ?, latest_hash = content_hash WHERE id = ?",
+                    (number, row["id"]),
+                )
 
     def close(self) -> None:
         self.db.close()
@@ -111,82 +121,66 @@ class Store:
         fingerprint: str | None = None,
         *,
         fetched: bool = True,
+        origin: str = "fetch",
     ) -> str:
-        """Store a cleaned work and the raw pages it came from; say new, updated or unchanged.
+        """Store a cleaned work and the raw pages it came from; say new, updated or unchanged."""
+        return self.save(work, pages, fingerprint, fetched=fetched, origin=origin).result
 
-        `fetched=False` (a re-clean from stored pages) keeps the gone/locked marks.
+    def save(
+        self,
+        work: Work,
+        pages_read: list[FetchedPage] = (),
+        fingerprint: str | None = None,
+        *,
+        fetched: bool = True,
+        origin: str = "fetch",
+    ) -> Saved:
+        """Store a cleaned work as a new version when its text changed, keeping every
+        version; readers see it unless it would leave them far fewer words (held).
+
+        `fetched=False` (a re-clean from stored pages, a local file) keeps the
+        gone/locked marks and the time of the last fetch.
         """
         digest = content_hash(work)
         stamp = now_iso()
         with self.transaction(f"store {work.id}") as db:
-            row = db.execute("SELECT content_hash FROM works WHERE id = ?", (work.id,)).fetchone()
-            for page in pages:
-                self._save_page(db, work.id, page)
-            if row is not None and row["content_hash"] == digest:
-                if fetched:
+            row = db.execute("SELECT * FROM works WHERE id = ?", (work.id,)).fetchone()
+            page_ids = [pages.save_page(db, work.id, page) for page in pages_read]
+            if row is not None and digest in views.known_hashes(db, row):
+                views.touch(db, work, fingerprint, stamp, fetched)
+                if digest != (row["latest_hash"] or row["content_hash"]):
+                    # upstream is back to what readers see: nothing is held any more
                     db.execute(
-                        "UPDATE works SET gone_at = NULL, locked = 0, last_fetched = ?,"
-                        " meta = ?, fingerprint = COALESCE(?, fingerprint),"
-                        " indexed_hash = NULL WHERE id = ?",
-                        (stamp, json.dumps(asdict(work.meta)), fingerprint, work.id),
+                        "UPDATE works SET latest_hash = ?, held_version = NULL WHERE id = ?",
+                        (digest, work.id),
                     )
-                return "unchanged"
-            db.execute("DELETE FROM chapters WHERE work_id = ?", (work.id,))
-            db.execute("DELETE FROM notes WHERE work_id = ?", (work.id,))
+                return Saved("unchanged")
+            shown = self._work_from_row(row) if row is not None else None
+            view, change = view_after(shown, work, stamp[:10])
+            if not change.held:
+                views.write_view(db, view, fingerprint, stamp, fetched)
+            number = history.record(db, work, digest, origin=origin, made_at=stamp,
+                                    pages=page_ids, change=None)  # fmt: skip
+            change.version = number
+            change.shown = row["shown_version"] or 0 if change.held else number
             db.execute(
-                """INSERT INTO works (id, site, url, title, words, meta, summary, fingerprint,
-                     content_hash, locked, gone_at, first_stored, last_fetched, last_changed)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)
-                   ON CONFLICT (id) DO UPDATE SET site = excluded.site, url = excluded.url,
-                     title = excluded.title, words = excluded.words, meta = excluded.meta,
-                     summary = excluded.summary,
-                     fingerprint = COALESCE(excluded.fingerprint, works.fingerprint),
-                     content_hash = excluded.content_hash,
-                     locked = CASE WHEN ? THEN 0 ELSE works.locked END,
-                     gone_at = CASE WHEN ? THEN NULL ELSE works.gone_at END,
-                     last_fetched = CASE WHEN ? THEN excluded.last_fetched
-                                    ELSE works.last_fetched END,
-                     last_changed = excluded.last_changed""",
-                (
-                    work.id, work.site, work.url, work.title, work.words,
-                    json.dumps(asdict(work.meta)), work.summary, fingerprint, digest,
-                    stamp, stamp, stamp, fetched, fetched, fetched,
-                ),
-            )  # fmt: skip
-            for ch in work.chapters:
+                "UPDATE versions SET change = ? WHERE work_id = ? AND number = ?",
+                (json.dumps(change.to_dict(), ensure_ascii=False), work.id, number),
+            )
+            if change.held:
                 db.execute(
-                    "INSERT INTO chapters VALUES (?, ?, ?, ?, ?)",
-                    (
-                        work.id, ch.number, ch.title,
-                        json.dumps([b.to_dict() for b in ch.blocks], ensure_ascii=False),
-                        ch.words,
-                    ),
-                )  # fmt: skip
-                self._save_notes(db, work.id, ch.number, ch.notes)
-            self._save_notes(db, work.id, 0, work.notes)
-            return "new" if row is None else "updated"
-
-    @staticmethod
-    def _save_notes(db: sqlite3.Connection, work_id: str, chapter: int, notes: list[Note]) -> None:
-        db.executemany(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)",
-            [(work_id, chapter, i, n.kind, n.position, n.text) for i, n in enumerate(notes)],
-        )
-
-    @staticmethod
-    def _save_page(db: sqlite3.Connection, work_id: str, page: FetchedPage) -> None:
-        db.execute(
-            "INSERT INTO raw_pages (url, work_id, status, headers, body, fetched_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                page.final_url or page.url,
-                work_id,
-                page.status,
-                json.dumps(page.headers),
-                zlib.compress(page.body, 6),
-                page.fetched_at.isoformat(),
-            ),
-        )
+                    "UPDATE works SET latest_hash = ?, held_version = ?, fingerprint ="
+                    " COALESCE(?, fingerprint), last_fetched = CASE WHEN ? THEN ? ELSE"
+                    " last_fetched END WHERE id = ?",
+                    (digest, number, fingerprint, fetched, stamp, work.id),
+                )
+                return Saved("updated", change)
+            db.execute(
+                "UPDATE works SET latest_hash = ?, shown_version = ?, held_version = NULL"
+                " WHERE id = ?",
+                (digest, number, work.id),
+            )
+            return Saved("new" if row is None else "updated", change)
 
     def get_work(self, work_id: str) -> Work | None:
         row = self.db.execute("SELECT * FROM works WHERE id = ?", (work_id,)).fetchone()
@@ -207,6 +201,7 @@ class Store:
                 c["title"],
                 [Block.from_dict(b) for b in json.loads(c["blocks"])],
                 notes.get(c["number"], []),
+                c["removed_at"],
             )
             for c in self.db.execute(
                 "SELECT * FROM chapters WHERE work_id = ? ORDER BY number", (row["id"],)
@@ -293,29 +288,48 @@ class Store:
         """Only the user removes a work (never a crawl): text, notes and raw pages go."""
         with self.transaction(f"remove {work_id}") as db:
             db.execute("DELETE FROM raw_pages WHERE work_id = ?", (work_id,))
-            return db.execute("DELETE FROM works WHERE id = ?", (work_id,)).rowcount > 0
+            gone = db.execute("DELETE FROM works WHERE id = ?", (work_id,)).rowcount > 0
+            history.drop_unused_texts(db)  # its versions went with it (ON DELETE CASCADE)
+            pages.drop_unused_bodies(db)
+            return gone
 
     # --- raw pages --------------------------------------------------------------
 
     def raw_pages(self, work_id: str) -> list[FetchedPage]:
-        """The newest stored page of each URL of a work, oldest URL first."""
-        rows = self.db.execute(
-            """SELECT * FROM raw_pages WHERE id IN (
-                   SELECT MAX(id) FROM raw_pages WHERE work_id = ? GROUP BY url)
-               ORDER BY id""",
-            (work_id,),
-        ).fetchall()
-        return [
-            FetchedPage(
-                url=r["url"],
-                status=r["status"],
-                headers=json.loads(r["headers"]),
-                body=zlib.decompress(r["body"]),
-                fetched_at=datetime.fromisoformat(r["fetched_at"]),
-                final_url=r["url"],
+        """The pages the newest version was cleaned from (what a rebuild re-cleans), or,
+        for a version from before versions were kept, the newest reading of the work."""
+        number = history.newest(self.db, work_id)
+        found = pages.pages_by_id(self.db, history.pages_of(self.db, work_id, number))
+        return found or pages.newest_reading(self.db, work_id)
+
+    # --- versions ------------------------------------------------------------------
+
+    def versions(self, work_id: str) -> list[history.Version]:
+        return history.listing(self.db, work_id)
+
+    def get_version(self, work_id: str, number: int) -> Work | None:
+        base = self.get_work(work_id)
+        return history.load(self.db, base, number) if base is not None else None
+
+    def use_version(self, work_id: str, number: int) -> Change:
+        """Make version `number` what readers see (chapters gone since are kept)."""
+        with self.transaction(f"show version {number} of {work_id}") as db:
+            row = db.execute("SELECT * FROM works WHERE id = ?", (work_id,)).fetchone()
+            chosen = history.load(db, self._work_from_row(row), number)
+            view, change = view_after(self._work_from_row(row), chosen, now_iso()[:10])
+            if change.held:  # the reader asked for it: show it whole
+                view = chosen
+            views.write_view(db, view, None, now_iso(), False)
+            db.execute(
+                "UPDATE works SET shown_version = ?, held_version = CASE WHEN held_version = ?"
+                " THEN NULL ELSE held_version END WHERE id = ?",
+                (number, number, work_id),
             )
-            for r in rows
-        ]
+            change.version = change.shown = number
+            return change
+
+    def history_texts(self, work_id: str):
+        return history.history_texts(self.db, work_id)
 
     def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the newest stored copy of this URL, for a conditional GET."""

@@ -149,6 +149,10 @@ def report_table(report: Report, title: str) -> None:
                 safe(o.title or o.id or o.url), f"[{style}]{o.result}[/]", safe(o.reason)
             )
         out.print(detail)
+    for o in report.outcomes:
+        if o.result == "updated" and o.change:  # what changed, said: never hidden
+            held = "[yellow]" if o.change.get("held") else ""
+            out.print(f'{held}{safe(o.id)} "{safe(o.title)}": {safe(o.reason)}')
     for note in report.notes:
         out.print(f"[yellow]note:[/] {safe(note)}")
     for line in report.errors:
@@ -245,8 +249,10 @@ def show_work(work: Work, notes: bool = True) -> None:
     if notes:
         _notes(work.notes, "before")
     for ch in work.chapters:
-        heading = f"Chapter {ch.number}" + (f": {ch.title}" if ch.title else "")
-        out.rule(safe(heading), style="dim")
+        heading = safe(f"Chapter {ch.number}" + (f": {ch.title}" if ch.title else ""))
+        if ch.removed_at:
+            heading += f" [yellow](removed upstream on {safe(ch.removed_at)}; kept)[/]"
+        out.rule(heading, style="dim")
         if notes:
             _notes(ch.notes, "before")
         for block in ch.blocks:
@@ -342,3 +348,39 @@ def export_summary(report: ExportReport) -> None:
         out.print(f"… and {len(written) - EXPORT_ROWS_SHOWN} more written (--json lists all)")
     if report.files():
         out.print(f"files in {safe(report.out_dir)}")
+
+
+def versions_table(work_id: str, versions) -> None:
+    table = Table(title=f"versions of {safe(work_id)}", box=box.SIMPLE_HEAD)
+    for column in ("version", "kept on", "from", "chapters", "words", "what changed"):
+        table.add_column(column, justify="right" if column in ("chapters", "words") else "left")
+    for v in versions:
+        mark = " [green](shown)[/]" if v.shown else (" [yellow](held back)[/]" if v.held else "")
+        table.add_row(
+            f"{v.number}{mark}",
+            v.made_at[:10],
+            v.origin,
+            str(v.chapters),
+            f"{v.words:,}",
+            safe(v.change.get("summary", "") if v.number > 1 else "first kept"),
+        )
+    out.print(table)
+
+
+def version_diff(found) -> None:
+    changed = [c for c in found.chapters if c.kind != "same"]
+    out.print(f"[bold]{safe(found.work_id)}[/]: version {found.old} → {found.new}")
+    if not changed:
+        out.print("the chapters are the same (metadata may differ)")
+    for c in changed:
+        where = c.new if c.new is not None else c.old
+        words = f"{c.words_old:,} → {c.words_new:,} words"
+        out.print(f"[bold]chapter {where}[/] {safe(c.title)}: {c.kind} ({words})")
+        for line in c.diff:
+            text = safe(line)
+            if line.startswith("[-"):
+                out.print(f"  [red]{text}[/]")
+            elif line.startswith("{+"):
+                out.print(f"  [green]{text}[/]")
+            else:
+                out.print(f"  [dim]{text}[/]")

@@ -63,7 +63,7 @@ def test_round_trip_and_change_detection(tmp_path):
         assert store.work_state("ao3:1").fingerprint == "2020-01-01|1/1"
         assert [p.body for p in store.raw_pages("ao3:1")] == [b"v2"]  # newest page per URL
         total = store.db.execute("SELECT COUNT(*) FROM raw_pages").fetchone()[0]
-        assert total == 3  # every raw page is kept
+        assert total == 2  # every raw page is kept; an identical re-fetch only once
 
 
 def test_gone_keeps_text_and_refetch_clears(tmp_path):
@@ -80,14 +80,23 @@ def test_gone_keeps_text_and_refetch_clears(tmp_path):
         assert store.get_work("ao3:1").meta.status == "complete"
 
 
-def test_failed_write_leaves_old_work(tmp_path):
+def test_failed_write_leaves_old_work(tmp_path, monkeypatch):
+    import sqlite3
+
+    from index import history
+
     with Store(tmp_path) as store:
         store.save_work(make_work(), [page()])
         broken = make_work("New text")
-        broken.chapters.append(broken.chapters[0])  # duplicate chapter number: constraint error
+
+        def fail(*args, **kwargs):  # the view is written, then the version fails
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(history, "record", fail)
         with pytest.raises(StoreError):
-            store.save_work(broken, [page()])
+            store.save_work(broken, [page(b"v2")])
         assert store.get_work("ao3:1").chapters[0].blocks[0].text.startswith("The fog")
+        assert [p.body for p in store.raw_pages("ao3:1")] != [b"v2"]
 
 
 def test_crawl_lock_names_the_holder(tmp_path):

@@ -150,7 +150,8 @@ class AO3Adapter(SiteAdapter):
         page = pages[0]
         url = page.final_url or page.url
         doc = soup(page.body)
-        site_id = self.work_id_from_url(page.url) or ""
+        # The id of the page that answered: a work redirected to another is that other work.
+        site_id = self.work_id_from_url(url) or self.work_id_from_url(page.url) or ""
         work_id = self.work_id(site_id)
         if page.status in (404, 410) or (doc.select_one("div#main.error-404") is not None):
             raise Gone(f"{work_id} is gone upstream (HTTP {page.status})", url, page.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,17 @@ def export(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace existing files (else they are kept).")
     ] = False,
+    removed: Annotated[
+        bool,
+        typer.Option(
+            "--removed/--no-removed",
+            help="Keep chapters removed upstream (marked so) or leave them out.",
+        ),
+    ] = True,
+    version: Annotated[
+        int | None,
+        typer.Option("--version", metavar="N", help="Export version N of the one --id work."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Export works (a query, search filters, --id or --all) to EPUB, HTML, Markdown, text or JSON."""
@@ -59,9 +71,12 @@ def export(
         raise UsageError("--title names the --one-file anthology; add --one-file")
     with state_of(ctx).archive() as archive:
         wanted = archive.select(request_of(query, filters), ids or [], everything=all_works)
+        if version is not None and len(wanted) != 1:
+            raise UsageError("--version N exports one work: give exactly one --id")
         archived = {i: d for i in wanted if (d := archive.archived_on(i))}
+        works = _reader(archive, version, removed)
         with RichProgress(not json_out) as progress:
-            report = _write(archive, wanted, fmt, out_dir, progress, archived,
+            report = _write(works, wanted, fmt, out_dir, progress, archived,
                             notes=notes, overwrite=overwrite, one_file=one_file, title=title)  # fmt: skip
     if json_out:
         print_json(report.to_dict())
@@ -72,14 +87,33 @@ def export(
     raise typer.Exit(report.exit_code)
 
 
-def _write(archive, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, one_file, title):
+def _reader(archive, version: int | None, removed: bool):
+    """The works to write: as readers see them (chapters removed upstream kept, or not),
+    or one exact version."""
+
+    def works(ids: list[str]):
+        if version is not None:
+            archive.diff(ids[0], version, version)  # refuses a version that is not there
+            yield archive.get_work(ids[0], version)
+            return
+        for work in archive.iter_works(ids):
+            if not removed:
+                work = dataclasses.replace(
+                    work, chapters=[c for c in work.chapters if not c.removed_at]
+                )
+            yield work
+
+    return works
+
+
+def _write(works, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, one_file, title):
     """Each work in its own file, or (--one-file) all of them in one."""
     from search_cli.export.batch import export_each, export_one_file
 
     if one_file and wanted:
         progress.start(len(wanted), "reading")
         works = []
-        for work in archive.iter_works(wanted):
+        for work in works(wanted):
             works.append(work)
             progress.step(work.title)
         progress.start(None, f"writing {fmt}")
@@ -95,7 +129,7 @@ def _write(archive, wanted, fmt, out_dir, progress, archived, *, notes, overwrit
         )
     progress.start(len(wanted), f"exporting {fmt}")
     return export_each(
-        archive.iter_works(wanted),
+        works(wanted),
         fmt,
         out_dir,
         notes=notes,

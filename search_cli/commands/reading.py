@@ -76,12 +76,20 @@ def show(
         str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")
     ],
     notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Show author notes.")] = True,
+    version: Annotated[
+        int | None,
+        typer.Option(
+            "--version", metavar="N", help="Version N exactly as it came (see `versions`)."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one stored work: its metadata, notes and cleaned text."""
     state = state_of(ctx)
     with state.archive() as archive:
-        work = archive.get_work(work_id)
+        if version is not None:
+            archive.diff(work_id, version, version)  # refuses a version that is not there
+        work = archive.get_work(work_id, version)
     if work is None:
         raise UsageError(
             f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"

@@ -115,11 +115,12 @@ def note_label(kind: str) -> str:
 def chapter_heading(chapter: Chapter) -> str:
     """ "Chapter N: Title", or the title alone when it already names itself a chapter."""
     title = " ".join(clean_text(chapter.title).split())
+    gone = f" (removed upstream on {chapter.removed_at})" if chapter.removed_at else ""
     if not title:
-        return f"Chapter {chapter.number}"
+        return f"Chapter {chapter.number}{gone}"
     if re.match(r"(?i)\s*(chapter|ch\.?)\s*\w", title):
-        return title
-    return f"Chapter {chapter.number}: {title}"
+        return title + gone
+    return f"Chapter {chapter.number}: {title}{gone}"
 
 
 def byline(work: Work) -> str:

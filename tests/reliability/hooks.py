@@ -81,16 +81,17 @@ def patch_pause(point: str, flag: Path, setattr_: Setter = setattr, nth: int = 1
 
         setattr_(whoosh.index, "clean_files", clean)
     elif point == "store-in-transaction":
-        from index.store import Store
+        from index import pages
 
-        original_page = Store._save_page
+        original_page = pages.save_page
 
         def save_page(db, work_id, page):
-            original_page(db, work_id, page)
+            found = original_page(db, work_id, page)
             if reached():
                 _pause(flag)
+            return found
 
-        setattr_(Store, "_save_page", staticmethod(save_page))
+        setattr_(pages, "save_page", save_page)
     else:
         raise ValueError(f"unknown pause point {point!r}; known: {', '.join(PAUSES)}")
 
