@@ -37,7 +37,7 @@ def machine() -> str:
 
 def _sections() -> list[tuple[str, object]]:
     sections: list[tuple[str, object]] = [("index", index_bench.run)]
-    for name in ("crawl", "clean"):
+    for name in ("crawl", "clean", "versions"):
         try:
             module = importlib.import_module(f"bench.{name}_bench")
         except ImportError:

@@ -189,9 +189,11 @@ class Archive:
         return found
 
     def index_pending(self) -> int:
+        self._finish_removals()
         return self.recorder.index_pending()
 
     def _finish(self, report: Report, began: float) -> Report:
+        self._finish_removals()
         self.recorder.index_pending()
         finish(report, began, self._client)
         return report
@@ -199,7 +201,13 @@ class Archive:
     # --- reading ---------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        return self.backend.search(request, self.store)
+        result = self.backend.search(request, self.store)
+        gone = set(self.store.removing())
+        if gone:  # a removal was interrupted: those works are gone for readers already
+            kept = [h for h in result.hits if h.id not in gone]
+            result.total -= len(result.hits) - len(kept)
+            result.hits = kept
+        return result
 
     def get_work(self, work_id: str, version: int | None = None) -> Work | None:
         """What readers see of a work, or (asked) one of its versions exactly as it came."""
@@ -277,14 +285,24 @@ class Archive:
     # --- removing and repairing --------------------------------------------------------
 
     def remove(self, ids: list[str]) -> int:
-        """Remove works for good: from the store, then from the index."""
-        removed = [i for i in ids if self.store.remove_work(i)]
-        self.backend.index([], remove=ids)
-        return len(removed)
+        """Remove works for good, all or nothing as readers see it: each is first marked
+        (so no search or list shows it again, whatever interrupts), then taken out of
+        the index, then out of the store. An interrupted removal finishes next time."""
+        self.store.mark_removing(ids)
+        return self._finish_removals()
+
+    def _finish_removals(self) -> int:
+        pending = self.store.removing()
+        if not pending:
+            return 0
+        self.backend.index([], remove=pending)
+        return sum(self.store.remove_work(i) for i in pending)
 
     def doctor(self, repair: bool = True):
         from index.doctor import diagnose
 
+        if repair:
+            self._finish_removals()
         return diagnose(self.store, self.backend, repair=repair)
 
 

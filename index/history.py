@@ -39,7 +39,8 @@ MIGRATION = """
     );
     CREATE TABLE bodies (
         hash TEXT PRIMARY KEY,            -- sha1 of the raw page body
-        body BLOB NOT NULL                -- zlib-compressed
+        body BLOB NOT NULL,               -- zlib-compressed: the page, or its delta
+        base TEXT                         -- NULL, or the newer body the delta is against
     );
     -- works: the content of the newest version, the version readers see, and a newer
     -- one held back (it loses most of the words); chapters: the day one went upstream.

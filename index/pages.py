@@ -3,13 +3,17 @@
 A re-fetch of a page whose bytes did not change (a site without ETag or
 Last-Modified) adds no copy: the newest row of that URL is brought up to date.
 Bodies are kept by their hash, zlib-compressed, so an identical page costs one
-row of metadata, never a second body.
+row of metadata, never a second body. When a page changes, the newest body is
+kept whole and the one before it becomes a delta against it (as RCS keeps
+files): an edited chapter costs the lines that changed, not a second page.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import marshal
 import sqlite3
 import zlib
 from datetime import datetime
@@ -39,6 +43,8 @@ def save_page(db: sqlite3.Connection, work_id: str, page: FetchedPage) -> int:
         "INSERT OR IGNORE INTO bodies (hash, body) VALUES (?, ?)",
         (digest, zlib.compress(page.body, 6)),
     )
+    if newest is not None and newest["body_hash"]:
+        _as_delta(db, newest["body_hash"], digest, page.body)
     cur = db.execute(
         "INSERT INTO raw_pages (url, work_id, status, headers, body, fetched_at, body_hash)"
         " VALUES (?, ?, ?, ?, x'', ?, ?)",
@@ -47,19 +53,59 @@ def save_page(db: sqlite3.Connection, work_id: str, page: FetchedPage) -> int:
     return int(cur.lastrowid)
 
 
+def _lines(body: bytes) -> list[bytes]:
+    return body.splitlines(keepends=True)
+
+
+def _as_delta(db: sqlite3.Connection, old_hash: str, new_hash: str, new_body: bytes) -> None:
+    """Re-keep the older body as the lines that differ from the newer one, when smaller."""
+    row = db.execute("SELECT body, base FROM bodies WHERE hash = ?", (old_hash,)).fetchone()
+    if row is None or row["base"] is not None or old_hash == new_hash:
+        return
+    old = zlib.decompress(row["body"])
+    base = _lines(new_body)
+    ops: list[tuple[int, int] | bytes] = []
+    matcher = difflib.SequenceMatcher(None, base, _lines(old))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append((i1, i2))
+        elif j2 > j1:
+            ops.append(b"".join(_lines(old)[j1:j2]))
+    delta = zlib.compress(marshal.dumps(ops), 6)
+    if len(delta) < len(row["body"]):
+        db.execute(
+            "UPDATE bodies SET body = ?, base = ? WHERE hash = ?", (delta, new_hash, old_hash)
+        )
+
+
+def body_of(db: sqlite3.Connection, digest: str, depth: int = 0) -> bytes:
+    """A stored body, whole: a delta is applied to the (newer) body it is against."""
+    row = db.execute("SELECT body, base FROM bodies WHERE hash = ?", (digest,)).fetchone()
+    if row is None:
+        raise KeyError(digest)
+    if row["base"] is None:
+        return zlib.decompress(row["body"])
+    if depth > 10_000:
+        raise ValueError(f"raw page {digest}: a delta chain that never ends")
+    base = _lines(body_of(db, row["base"], depth + 1))
+    out = []
+    for op in marshal.loads(zlib.decompress(row["body"])):
+        out.append(b"".join(base[op[0] : op[1]]) if isinstance(op, tuple) else op)
+    return b"".join(out)
+
+
 _SELECT = (
-    "SELECT r.id, r.url, r.status, r.headers, r.fetched_at,"
-    " COALESCE(b.body, r.body) AS body FROM raw_pages r"
-    " LEFT JOIN bodies b ON b.hash = r.body_hash"
+    "SELECT r.id, r.url, r.status, r.headers, r.fetched_at, r.body, r.body_hash FROM raw_pages r"
 )
 
 
-def _page(row: sqlite3.Row) -> FetchedPage:
+def _page(db: sqlite3.Connection, row: sqlite3.Row) -> FetchedPage:
+    body = body_of(db, row["body_hash"]) if row["body_hash"] else zlib.decompress(row["body"])
     return FetchedPage(
         url=row["url"],
         status=row["status"],
         headers=json.loads(row["headers"]),
-        body=zlib.decompress(row["body"]),
+        body=body,
         fetched_at=datetime.fromisoformat(row["fetched_at"]),
         final_url=row["url"],
     )
@@ -71,7 +117,7 @@ def pages_by_id(db: sqlite3.Connection, ids: list[int]) -> list[FetchedPage]:
         return []
     marks = ",".join("?" * len(ids))
     rows = {r["id"]: r for r in db.execute(f"{_SELECT} WHERE r.id IN ({marks})", ids)}
-    return [_page(rows[i]) for i in ids if i in rows]
+    return [_page(db, rows[i]) for i in ids if i in rows]
 
 
 def newest_reading(db: sqlite3.Connection, work_id: str) -> list[FetchedPage]:
@@ -92,11 +138,14 @@ def newest_reading(db: sqlite3.Connection, work_id: str) -> list[FetchedPage]:
         for r in rows
         if (last - datetime.fromisoformat(r["fetched_at"])).total_seconds() <= SAME_READING_SECONDS
     ]
-    return [_page(r) for r in recent]
+    return [_page(db, r) for r in recent]
 
 
 def drop_unused_bodies(db: sqlite3.Connection) -> None:
-    db.execute(
+    """Bodies no page refers to, and that no kept delta is against."""
+    while db.execute(
         "DELETE FROM bodies WHERE hash NOT IN"
         " (SELECT body_hash FROM raw_pages WHERE body_hash IS NOT NULL)"
-    )
+        " AND hash NOT IN (SELECT base FROM bodies WHERE base IS NOT NULL)"
+    ).rowcount:
+        pass

@@ -180,3 +180,25 @@ def test_work_state_is_a_record_of_the_marks(tmp_path):
         state = store.work_state("ao3:1")
         assert state.locked is True and state.gone and state.gone_at
         assert not state.indexed  # gone changes the status, so the index must hear of it
+
+
+def test_an_older_page_is_kept_as_a_delta_and_read_back_exactly(tmp_path):
+    from index.pages import pages_by_id
+
+    lines = [f"<p>Line {i} of a long page about lamps and ledgers.</p>\n" for i in range(400)]
+    bodies = [
+        ("".join(lines)).encode(),
+        ("".join(lines[:200] + ["<p>An edit in the middle.</p>\n"] + lines[200:])).encode(),
+        ("".join(lines[:200] + lines[250:]) + "<p>The end, rewritten.</p>").encode(),
+    ]
+    with Store(tmp_path) as store:
+        for n, body in enumerate(bodies):
+            store.save_work(make_work(f"Version {n}."), [page(body)])
+        db = store.db
+        ids = [r[0] for r in db.execute("SELECT id FROM raw_pages ORDER BY id")]
+        assert [p.body for p in pages_by_id(db, ids)] == bodies
+        kinds = [r[0] for r in db.execute("SELECT base IS NULL FROM bodies ORDER BY rowid")]
+        assert kinds == [0, 0, 1]  # the two older ones are deltas, the newest whole
+        whole = len(__import__("zlib").compress(bodies[0], 6))
+        deltas = db.execute("SELECT SUM(LENGTH(body)) FROM bodies WHERE base IS NOT NULL")
+        assert deltas.fetchone()[0] < whole / 2

@@ -297,3 +297,23 @@ def test_rebuild_after_a_second_url_never_reverts(tmp_path):
         assert [o.result for o in report.outcomes] == ["unchanged"]
         assert len(archive.get_work(ID).chapters) == 5
         assert len(archive.versions(ID)) == 2
+
+
+def test_an_interrupted_remove_never_shows_the_work_again(served, monkeypatch):
+    server, archive = served
+    assert found(archive, "lamplighter") == [ID]
+
+    def interrupted(work_id):  # killed after the index lost it, before the store did
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(archive.store, "remove_work", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        archive.remove([ID])
+    monkeypatch.undo()
+    assert found(archive, "lamplighter") == []  # marked: gone for readers already
+    assert archive.index_pending() == 0  # the next run finishes the removal
+    assert archive.get_work(ID) is None and found(archive, "lamplighter") == []
+    db = archive.store.db
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM texts").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0] == 0
