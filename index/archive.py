@@ -25,6 +25,7 @@ from index.history import Version
 from index.lock import LockInfo, crawl_lock
 from index.recorder import Recorder, StoreState, finish
 from index.records import ArchiveStats, VersionDiff
+from index.removals import Removals
 from index.reports import Outcome, Progress, Report
 from index.search import SearchRequest, SearchResult
 from index.stats import archive_stats
@@ -49,6 +50,7 @@ class Archive:
         self.store = Store(self.dir)
         self.backend: SearchBackend = open_backend(self.dir, backend)
         self.recorder = Recorder(self.store, self.backend, self.progress)
+        self.removals = Removals(self.store)
         self._client = client
 
     @property
@@ -116,7 +118,15 @@ class Archive:
                 continue
             frontier = self.frontier
 
-            def step(entry: ListingEntry, site=site, frontier=frontier) -> Fetch:
+            removed = set(self.removals.removed())
+
+            def step(
+                entry: ListingEntry, site=site, frontier=frontier, removed=removed
+            ) -> Fetch | Outcome:
+                work_id = site.work_id(entry.site_id)
+                if work_id in removed:  # the reader removed it: a listing never brings it back
+                    why = "you removed it; `ficarchive add URL` brings it back"
+                    return Outcome(work_id, entry.url, "skipped", why, entry.title)
                 return frontier.check(site, entry)
 
             self.recorder.run(report, f"crawling {source.name}", found.entries, step, source.name)
@@ -125,12 +135,15 @@ class Archive:
 
     def add(self, urls: Iterable[str]) -> Report:
         """Fetch works by URL (a stored work is refreshed, never duplicated)."""
-        report, began = Report(), time.monotonic()
+        report, began = Report(explicit=True), time.monotonic()
         self.recorder.run(report, "adding", urls, self._add_one)
         return self._finish(report, began)
 
     def _add_one(self, url: str) -> Fetch | Outcome:
         site = adapter_for_url(self.config, url)
+        site_id = site.work_id_from_url(url)
+        if site_id is not None:
+            self.removals.forget(site.work_id(site_id))  # asked for again, by name
         if site.single_page:
             return self.frontier.page(site, url)
         site_id = site.work_id_from_url(url)
@@ -202,7 +215,7 @@ class Archive:
 
     def search(self, request: SearchRequest) -> SearchResult:
         result = self.backend.search(request, self.store)
-        gone = set(self.store.removing())
+        gone = set(self.removals.pending())
         if gone:  # a removal was interrupted: those works are gone for readers already
             kept = [h for h in result.hits if h.id not in gone]
             result.total -= len(result.hits) - len(kept)
@@ -252,6 +265,18 @@ class Archive:
     def has(self, work_id: str) -> bool:
         return self.store.work_state(work_id) is not None
 
+    def resolve(self, text: str) -> str:
+        """A work id as a reader may paste it: `ao3:123`, or the `(ao3-123)` form of an
+        exported file's name (`efiction-host-42` too)."""
+        text = text.strip().strip("()")
+        if ":" in text or self.has(text):
+            return text
+        for n in (1, 2):
+            candidate = text.replace("-", ":", n)
+            if self.has(candidate):
+                return candidate
+        return text
+
     def archived_on(self, work_id: str) -> str | None:
         """The date the archive last took this work's text from its source."""
         state = self.store.work_state(work_id)
@@ -288,11 +313,11 @@ class Archive:
         """Remove works for good, all or nothing as readers see it: each is first marked
         (so no search or list shows it again, whatever interrupts), then taken out of
         the index, then out of the store. An interrupted removal finishes next time."""
-        self.store.mark_removing(ids)
+        self.removals.mark(ids)
         return self._finish_removals()
 
     def _finish_removals(self) -> int:
-        pending = self.store.removing()
+        pending = self.removals.pending()
         if not pending:
             return 0
         self.backend.index([], remove=pending)

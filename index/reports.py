@@ -47,6 +47,9 @@ class Report:
     # Failures that belong to no one work (a listing or a host that never answered):
     # each is one line saying what happened, and the run exits 1.
     errors: list[str] = field(default_factory=list)
+    # The user named these works (add URL): one not carried out (an adult work, a work
+    # robots.txt disallows) is a failure of the command, not a skip.
+    explicit: bool = False
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(RESULTS, 0)
@@ -60,7 +63,8 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed or self.errors else 0
+        skipped = self.explicit and any(o.result == "skipped" for o in self.outcomes)
+        return 1 if self.failed or self.errors or skipped else 0
 
     def stored_ids(self) -> list[str]:
         return [o.id for o in self.outcomes if o.result in ("new", "updated", "unchanged")]

@@ -284,31 +284,14 @@ class Store:
             )
         ]
 
-    def mark_removing(self, work_ids: list[str]) -> None:
-        """The user removes these works: marked first, in one write (see Archive.remove)."""
-        with self.transaction("mark works for removal") as db:
-            db.executemany(
-                "INSERT INTO crawl_state (url, kind, state, reason, attempts, updated_at)"
-                " VALUES (?, 'remove', 'pending', '', 0, ?) ON CONFLICT (url) DO UPDATE SET"
-                " kind = 'remove', state = 'pending'",
-                [(f"remove:{i}", now_iso()) for i in work_ids],
-            )
-
-    def removing(self) -> list[str]:
-        """Works marked for removal whose removal has not finished."""
-        return [
-            r[0][len("remove:") :]
-            for r in self.db.execute(
-                "SELECT url FROM crawl_state WHERE kind = 'remove' AND state = 'pending'"
-            )
-        ]
-
     def remove_work(self, work_id: str) -> bool:
         """Only the user removes a work (never a crawl): text, notes and raw pages go."""
         with self.transaction(f"remove {work_id}") as db:
             db.execute("DELETE FROM raw_pages WHERE work_id = ?", (work_id,))
             gone = db.execute("DELETE FROM works WHERE id = ?", (work_id,)).rowcount > 0
-            db.execute("DELETE FROM crawl_state WHERE url = ?", (f"remove:{work_id}",))
+            db.execute(  # remembered, so a listing that holds it never brings it back
+                "UPDATE crawl_state SET state = 'done' WHERE url = ?", (f"remove:{work_id}",)
+            )
             history.drop_unused_texts(db)  # its versions went with it (ON DELETE CASCADE)
             pages.drop_unused_bodies(db)
             return gone

@@ -317,3 +317,26 @@ def test_an_interrupted_remove_never_shows_the_work_again(served, monkeypatch):
     assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM texts").fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0] == 0
+
+
+def test_a_removed_work_stays_removed_until_added_again_by_url(tmp_path):
+    with SampleArchiveServer((story(),)) as server:
+        tag = "/tags/Original%20Work/works"
+        config = parse_config(
+            {
+                "archive": {"path": str(tmp_path / "archive"), "contact": "t@example.org"},
+                "politeness": {"delay_seconds": 0, "jitter": 0.0, "max_retries": 0},
+                "sites": {"ao3": {"base_url": server.base_url, "delay_seconds": 0}},
+                "sources": [{"name": "s", "site": "ao3", "start": [tag]}],
+            }
+        )
+        with Archive(config) as archive:
+            assert [o.result for o in archive.crawl(config.sources).outcomes] == ["new"]
+            archive.remove([ID])
+            again = archive.crawl(config.sources)
+            assert [(o.id, o.result) for o in again.outcomes] == [(ID, "skipped")]
+            assert "you removed it" in again.outcomes[0].reason and again.exit_code == 0
+            assert archive.get_work(ID) is None
+            assert archive.add([f"{server.base_url}/works/{WORK_ID}"]).outcomes[0].result == "new"
+            assert archive.crawl(config.sources).outcomes[0].result == "unchanged"
+            assert archive.resolve(f"(ao3-{WORK_ID})") == ID  # the id in exported file names

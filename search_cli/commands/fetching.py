@@ -119,5 +119,6 @@ def update(
     if not ids and not all_works:
         raise UsageError("name work ids to update, or use --all")
     with archiving(state_of(ctx), json_out) as archive:
-        report = archive.update(archive.work_ids() if all_works else ids)
+        chosen = archive.work_ids() if all_works else [archive.resolve(i) for i in ids]
+        report = archive.update(chosen)
     raise typer.Exit(finish_report(report, json_out, "update"))

@@ -26,6 +26,7 @@ def versions(
 ) -> None:
     """List every kept version of a work; --use N shows readers that one."""
     with state_of(ctx).archive() as archive:
+        work_id = archive.resolve(work_id)
         if use is not None:
             change = archive.use_version(work_id, use)
             if json_out:
@@ -59,7 +60,7 @@ def diff(
 ) -> None:
     """Which chapters were added, removed or changed between two versions, word by word."""
     with state_of(ctx).archive() as archive:
-        found = archive.diff(work_id, old, new)
+        found = archive.diff(archive.resolve(work_id), old, new)
     if json_out:
         print_json(found.to_dict())
     else:

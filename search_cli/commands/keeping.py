@@ -70,7 +70,8 @@ def export(
     if title is not None and not one_file:
         raise UsageError("--title names the --one-file anthology; add --one-file")
     with state_of(ctx).archive() as archive:
-        wanted = archive.select(request_of(query, filters), ids or [], everything=all_works)
+        named = [archive.resolve(i) for i in ids or []]
+        wanted = archive.select(request_of(query, filters), named, everything=all_works)
         if version is not None and len(wanted) != 1:
             raise UsageError("--version N exports one work: give exactly one --id")
         archived = {i: d for i in wanted if (d := archive.archived_on(i))}
@@ -149,7 +150,7 @@ def remove(
     """Remove works from the archive for good (text, notes, raw pages and index entries)."""
     state = state_of(ctx)
     with state.archive() as archive:
-        works = {i: archive.get_work(i) for i in dict.fromkeys(ids)}
+        works = {i: archive.get_work(i) for i in dict.fromkeys(map(archive.resolve, ids))}
         unknown = [i for i, w in works.items() if w is None]
         if unknown:
             raise UsageError(f"no work {unknown[0]!r} in {state.config.archive_dir}")

@@ -87,6 +87,7 @@ def show(
     """Show one stored work: its metadata, notes and cleaned text."""
     state = state_of(ctx)
     with state.archive() as archive:
+        work_id = archive.resolve(work_id)  # `(ao3-123)` from an exported file's name too
         if version is not None:
             archive.diff(work_id, version, version)  # refuses a version that is not there
         work = archive.get_work(work_id, version)

@@ -108,3 +108,20 @@ def test_a_304_for_a_work_never_stored_is_a_failure_not_unchanged(tmp_path):
     assert run.code == 1, run
     (work,) = json.loads(run.out)["works"]
     assert work["result"] == "failed" and "never stored" in work["reason"]
+
+
+def test_add_of_a_named_adult_work_not_archived_is_exit_1(tmp_path):
+    work = next(w for w in sample_works.WORKS if w.state == "adult")
+    from search_cli.demo.server import SampleArchiveServer
+
+    with SampleArchiveServer() as server:
+        path = tmp_path / "config.toml"
+        path.write_text(
+            f'[archive]\npath = "archive"\ncontact = "t@example.org"\n'
+            f"[politeness]\ndelay_seconds = 0\nmax_retries = 0\n"
+            f'[sites.ao3]\nbase_url = "{server.base_url}"\ndelay_seconds = 0\n',
+            encoding="utf-8",
+        )
+        run = ficarchive("--config", str(path), "add", f"{server.base_url}/works/{work.work_id}")
+    assert run.code == 1, run
+    assert "allow_adult" in run.out + run.err
