@@ -10,7 +10,8 @@ The public entry of cleaning; each stage is its own small module.
   3. notes typed into the body at its start/end -> chapter notes
      (`crawler.notes.split_body_notes`), unless the user turned that off.
 Nothing the author wrote is dropped: every character of the body ends up in a
-block or a note, except scene-divider decoration.
+block or a note, except scene-divider decoration; embedded media (a podfic's
+player) become `media` placeholder blocks and their fallback text is kept.
 """
 
 from __future__ import annotations

@@ -51,10 +51,11 @@ def test_loose_text_becomes_paragraphs() -> None:
 def test_removed_elements() -> None:
     html = """
     <div class="userstuff"><h3 class="landmark heading">Chapter Text</h3>
-    <style>p { color: red }</style><script>alert(1)</script><noscript>enable js</noscript>
+    <style>p { color: red }</style><script>alert(1)</script><noscript>Please enable JavaScript</noscript>
     <p>Story.</p><form><input value="x"><button>Kudos</button></form>
-    <iframe src="x"></iframe><ul class="actions"><li>Next Chapter</li></ul>
+    <iframe src="https://ads.example/x"></iframe><ul class="actions"><li>Next Chapter</li></ul>
     <div id="feedback"><p>Leave kudos</p></div><div class="share">Share</div>
+    <form action="/users/login"><label>Username or email:</label><button>Log in</button></form>
     <!-- a comment --></div>"""
     assert clean_html(html) == [Block(P, "Story.")]
 

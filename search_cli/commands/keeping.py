@@ -107,14 +107,14 @@ def _reader(archive, version: int | None, removed: bool):
     return works
 
 
-def _write(works, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, one_file, title):
+def _write(read, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, one_file, title):
     """Each work in its own file, or (--one-file) all of them in one."""
     from search_cli.export.batch import export_each, export_one_file
 
     if one_file and wanted:
         progress.start(len(wanted), "reading")
         works = []
-        for work in works(wanted):
+        for work in read(wanted):
             works.append(work)
             progress.step(work.title)
         progress.start(None, f"writing {fmt}")
@@ -130,7 +130,7 @@ def _write(works, wanted, fmt, out_dir, progress, archived, *, notes, overwrite,
         )
     progress.start(len(wanted), f"exporting {fmt}")
     return export_each(
-        works(wanted),
+        read(wanted),
         fmt,
         out_dir,
         notes=notes,

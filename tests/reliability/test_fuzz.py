@@ -44,7 +44,9 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-BLOCK_TYPES = {"paragraph", "heading", "quote", "list_item", "preformatted", "scene_break", "image"}
+BLOCK_TYPES = {
+    "paragraph", "heading", "quote", "list_item", "preformatted", "scene_break", "image", "media",
+}  # fmt: skip
 
 ADAPTERS = {
     "ao3": (AO3Adapter(SiteConfig("ao3", "http://127.0.0.1:9", 0)), "http://127.0.0.1:9/works/1"),
