@@ -66,10 +66,14 @@ class SiteConfig:
     delay_seconds: float
     allow_adult: bool = False
     adapter: str = ""  # "" means the site is named after its adapter: [sites.ao3]
+    # XenForo: which threadmark categories make the story (the forum's tab names).
+    threadmark_categories: tuple[str, ...] = ("main",)
 
     def __post_init__(self) -> None:
         if not self.adapter:
             object.__setattr__(self, "adapter", self.name)
+        categories = tuple(str(c).strip().lower() for c in self.threadmark_categories)
+        object.__setattr__(self, "threadmark_categories", categories or ("main",))
 
     @property
     def host(self) -> str:

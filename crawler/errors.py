@@ -11,6 +11,8 @@ FicarchiveError
  │    ├── LoginRequired       registered users only / login page
  │    ├── AdultContent        behind the adult-content interstitial (allow_adult is off)
  │    ├── Challenge           Cloudflare or another challenge page
+ │    ├── DeadlineExceeded    no whole answer within request_deadline_seconds
+ │    ├── HostGivenUp         a host that kept failing, left alone for the rest of the run
  │    └── OffsiteURL          a URL or redirect outside the configured hosts
  ├── ParseError           a page that is not what its adapter expects
  ├── StoreError           the archive store cannot be opened or written
@@ -75,6 +77,14 @@ class AdultContent(FetchError):
 
 class Challenge(FetchError):
     """A Cloudflare or other bot challenge: never circumvented."""
+
+
+class DeadlineExceeded(FetchError):
+    """No whole answer (connect, headers and body) within the request deadline."""
+
+
+class HostGivenUp(FetchError):
+    """A host that kept failing this run: nothing more is sent to it until the next run."""
 
 
 class OffsiteURL(FetchError):

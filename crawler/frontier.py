@@ -8,6 +8,8 @@ archived (fingerprints, validators) and returns typed outcomes; the archive
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from crawler.errors import (
     AdultContent,
     FetchError,
     Gone,
+    HostGivenUp,
     LoginRequired,
     ParseError,
     RobotsDisallowed,
@@ -32,7 +35,8 @@ log = logging.getLogger(__name__)
 
 # What one attempt at a work came to, before the archive stores it.
 KINDS = (
-    "fetched", "not_modified", "unchanged", "gone", "locked", "skipped", "disallowed", "failed",
+    "fetched", "not_modified", "unchanged", "gone", "locked", "skipped", "disallowed", "pending",
+    "failed",
 )  # fmt: skip
 
 
@@ -199,6 +203,8 @@ class Frontier:
             return Fetch("locked", work_id, url, title, str(exc))
         except AdultContent as exc:
             return Fetch("skipped", work_id, url, title, str(exc))
+        except HostGivenUp as exc:
+            return Fetch("pending", work_id, url, title, str(exc))
         except RobotsDisallowed as exc:
             # The politeness rule working, not a failure: said, and left alone.
             return Fetch("disallowed", work_id, url, title, str(exc))
@@ -236,18 +242,37 @@ class Frontier:
         return self.cleaned(raw, [page], None)
 
     def local(self, site: SiteAdapter, path: Path) -> Fetch:
-        """A story file on this machine: no network, no crawl state."""
+        """A story file on this machine: no network, no crawl state.
+
+        Only a regular file is read, and never more than the page cap: a FIFO would
+        block the import forever and /dev/zero would fill memory. It is opened without
+        blocking and checked on the open descriptor, so nothing can swap it in between.
+        """
         cap = self.config.politeness.max_page_bytes
         where = str(path)
+        over = f"over the {cap:,} byte limit (politeness.max_page_bytes)"
         try:
-            size = path.stat().st_size
-            if size > cap:
-                # The same cap as a fetched page: parsing a huge page takes minutes and
-                # gigabytes, and no story is one 20 MB page.
-                why = f"{path} is {size:,} bytes, over the {cap:,} byte limit"
-                why = f"{why} (politeness.max_page_bytes)"
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode):
+                    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe")]
+                    kinds += [(stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
+                    kind = next((n for is_it, n in kinds if is_it(info.st_mode)), "a special file")
+                    why = f"{path} is {kind}; only a regular file can be imported"
+                    return Fetch("failed", "", where, reason=why, fetched=False)
+                if info.st_size > cap:
+                    # The same cap as a fetched page: parsing a huge page takes minutes and
+                    # gigabytes, and no story is one 20 MB page.
+                    why = f"{path} is {info.st_size:,} bytes, {over}"
+                    return Fetch("failed", "", where, reason=why, fetched=False)
+                with open(fd, "rb", closefd=False) as f:
+                    body = f.read(cap + 1)  # a file still growing stops at the cap too
+            finally:
+                os.close(fd)
+            if len(body) > cap:
+                why = f"{path} holds more than its size said, {over}"
                 return Fetch("failed", "", where, reason=why, fetched=False)
-            body = path.read_bytes()
         except OSError as exc:
             why = f"cannot read {path}: {exc.strerror or exc}"
             return Fetch("failed", "", where, reason=why, fetched=False)
@@ -293,5 +318,4 @@ def _page_fingerprint(site: SiteAdapter, first: FetchedPage) -> str | None:
 
     SiteAdapter.page_fingerprint where an adapter has one.
     """
-    read = getattr(site, "page_fingerprint", None)
-    return read(first) if read is not None and first.status < 400 else None
+    return site.page_fingerprint(first) if first.status < 400 else None

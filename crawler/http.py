@@ -1,38 +1,66 @@
 """The polite fetcher: every request ficarchive sends goes through PoliteClient.
 
-It enforces, in this order: configured hosts only (by link and by redirect),
-http(s) only, robots.txt, one request at a time per host with a jittered
-delay, Retry-After and backoff on 429/503, a size cap, and timeouts. It never
-solves challenges or logs in: those are reported, not circumvented, and a host
-that answered with a challenge is sent nothing more for the rest of the run.
+It enforces, in this order: configured sites only (scheme, host and port, by link
+and by redirect), http(s) only, robots.txt, one request at a time per host with a
+jittered delay, Retry-After and backoff on 429/503, a total deadline per request,
+a size cap after every decoding layer (crawler/transport.py), and timeouts. It
+never solves challenges or logs in: those are reported, not circumvented. A host
+that answered with a challenge, kept failing, or asks for a longer Crawl-delay
+than the crawl will wait is sent nothing more for the rest of the run
+(crawler/hosts.py).
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.cookiejar import CookieJar, DefaultCookiePolicy
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from crawler.config import Config, SiteConfig
-from crawler.errors import Challenge, FetchError, OffsiteURL, RateLimited, RobotsDisallowed
+from crawler.answers import (
+    REDIRECT_STATUSES,
+    RETRY_STATUSES,
+    looks_like_challenge,
+    parse_retry_after,
+)
+from crawler.config import Config
+from crawler.errors import (
+    Challenge,
+    DeadlineExceeded,
+    FetchError,
+    HostGivenUp,
+    RateLimited,
+    RobotsDisallowed,
+)
+from crawler.hosts import (
+    DEFAULT_PORTS,
+    Hosts,
+    configured_site,
+    host_key,
+    origin,
+    redirect_target,
+)
 from crawler.models import FetchedPage
-from crawler.robots import RobotsRules, rules_from_response, user_agent
+from crawler.robots import MAX_CRAWL_DELAY, RobotsRules, rules_from_response, user_agent
 from crawler.throttle import Throttle
+from crawler.transport import Wire, shown_proxy
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "FetchStats",
+    "PoliteClient",
+    "host_key",
+    "looks_like_challenge",
+    "origin",
+    "parse_retry_after",
+]
 
 log = logging.getLogger(__name__)
-
-RETRY_STATUSES = (429, 503)
-REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass
@@ -41,7 +69,9 @@ class FetchStats:
 
     `bound` is the politeness bound: the sum of the gaps the rules required
     between requests (see Throttle.bound); wall time / bound shows how close to
-    the rules' own limit a crawl ran.
+    the rules' own limit a crawl ran. `given_up` holds, per host, why it was sent
+    nothing more this run; `proxy` the proxy every request went through ("" when
+    none), without credentials.
     """
 
     requests: int = 0
@@ -49,52 +79,14 @@ class FetchStats:
     bound: float = 0.0
     retries: int = 0
     robots_notes: dict[str, str] = field(default_factory=dict)
+    given_up: dict[str, str] = field(default_factory=dict)
+    proxy: str = ""
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After in either form: delta-seconds or an HTTP-date (RFC 9110 10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def looks_like_challenge(status: int, headers: httpx.Headers, body: bytes) -> bool:
-    """Cloudflare and similar bot walls: detect and report, never solve."""
-    if headers.get("cf-mitigated") == "challenge":
-        return True
-    if status in (403, 429, 503):
-        head = body[:20_000].lower()
-        return b"just a moment" in head or b"cf-chl" in head or b"challenge-platform" in head
-    return False
-
-
-def host_key(url: str) -> str:
-    """The host a URL talks to, normalised: lowercase, default port dropped.
-
-    Pacing, robots.txt and the configured-hosts check all key on this, so
-    `example.org` and `example.org:443` are one host, never two queues.
-    """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        return parts.netloc.lower()
-    if port is None or port == DEFAULT_PORTS.get(parts.scheme.lower()):
-        return host
-    return f"{host}:{port}"
+def _network_reason(error: Exception) -> str:
+    if isinstance(error, DeadlineExceeded):
+        return str(error).partition(": ")[2]
+    return f"network error: {type(error).__name__}"
 
 
 class PoliteClient:
@@ -115,30 +107,20 @@ class PoliteClient:
         self.throttle = Throttle(self.pol.jitter, sleep=sleep, rng=self.rng)
         self.sleep = sleep
         self.on_wait = on_wait
-        self.stats = FetchStats()
         self.allowed_hosts = {host_key(s.base_url): s for s in config.sites.values() if s.base_url}
         self.robots: dict[str, RobotsRules] = {}
-        self.held_until: dict[str, float] = {}
-        # A host that answered with a bot challenge gets nothing more this run:
-        # asking again would only look more like the bot it suspects.
-        self.challenged: dict[str, str] = {}
-        self._host_locks: dict[str, threading.Lock] = {}
-        self._robots_locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-        self.client = httpx.Client(
-            headers={"User-Agent": user_agent(config.archive.contact)},
-            # No cookies kept: ficarchive never logs in, and a jar keyed by host name
-            # (RFC 6265 ignores ports) would hand one archive's session to another.
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-            timeout=httpx.Timeout(
-                self.pol.read_timeout_seconds, connect=self.pol.connect_timeout_seconds
-            ),
-            follow_redirects=False,
+        self.hosts = Hosts(self.pol.give_up_after_failures)
+        self.wire = Wire(
+            self.pol,
+            user_agent(config.archive.contact),
+            where=str(config.file) if config.file else "built-in config",
             transport=transport,
         )
+        self.client = self.wire.client
+        self.stats = FetchStats(proxy=shown_proxy(self.wire.proxy))
 
     def close(self) -> None:
-        self.client.close()
+        self.wire.close()
 
     def __enter__(self) -> PoliteClient:
         return self
@@ -154,7 +136,8 @@ class PoliteClient:
         """Fetch one URL politely; 4xx/5xx pages are returned, not raised (but see below).
 
         Raises OffsiteURL, RobotsDisallowed, RateLimited (429/503 beyond the
-        retries), Challenge, or FetchError (network, size, redirects).
+        retries), Challenge, HostGivenUp, DeadlineExceeded, or FetchError
+        (network, size, redirects).
         """
         headers = {}
         if etag:
@@ -165,18 +148,12 @@ class PoliteClient:
         for _ in range(self.pol.max_redirects + 1):
             self._check_allowed(current)
             host = host_key(current)
-            if host in self.challenged:
-                raise Challenge(
-                    f"{current}: not asked; {host} answered an earlier request with a bot "
-                    "challenge, so ficarchive leaves it alone for the rest of this run",
-                    current,
-                )
             status, resp_headers, body = self._request(current, headers)
             if status in REDIRECT_STATUSES and "location" in resp_headers:
-                current = urljoin(current, resp_headers["location"])
+                current = redirect_target(current, resp_headers["location"])
                 continue
             if looks_like_challenge(status, resp_headers, body):
-                self.challenged[host] = current
+                self.hosts[host].challenged = current
                 raise Challenge(
                     f"{current}: the site answered with a bot challenge (HTTP {status}); "
                     "ficarchive does not get past challenges, and sends this host nothing "
@@ -198,38 +175,44 @@ class PoliteClient:
         rules = self.robots.get(host)
         return rules.reason if rules else ""
 
-    # --- internals --------------------------------------------------------
-
-    def _site_for(self, url: str) -> SiteConfig:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https"):
-            raise OffsiteURL(f"{url}: only http(s) URLs are fetched", url)
-        if parts.username is not None or parts.password is not None:
-            raise OffsiteURL(f"{url}: URLs with credentials in them are not fetched", url)
-        site = self.allowed_hosts.get(host_key(url))
-        if site is None:
-            raise OffsiteURL(
-                f"{url}: host {parts.netloc or '(none)'} is not a configured archive "
-                "(add it as base_url under [sites.NAME] in config.toml)",
-                url,
-            )
-        return site
+    # --- where a request may go -------------------------------------------
 
     def _check_allowed(self, url: str) -> None:
-        self._site_for(url)
+        configured_site(url, self.allowed_hosts)
+        host = host_key(url)
+        self._refuse_left_alone(url, host)
         if not self.pol.respect_robots:
             return
-        rules = self._robots_for(host_key(url), url)
+        rules = self._robots_for(host, url)
+        self._refuse_left_alone(url, host)  # robots.txt may ask for too long a Crawl-delay
         if not rules.allowed(url):
             why = rules.reason or "robots.txt disallows it"
             raise RobotsDisallowed(f"{url}: {why} for ficarchive", url)
+
+    def _refuse_left_alone(self, url: str, host: str) -> None:
+        state = self.hosts[host]
+        if state.challenged:
+            raise Challenge(
+                f"{url}: not asked; {host} answered an earlier request with a bot "
+                "challenge, so ficarchive leaves it alone for the rest of this run",
+                url,
+            )
+        if state.given_up:
+            raise HostGivenUp(f"{url}: not asked; {host} {state.given_up}", url)
+
+    def _give_up(self, host: str, why: str) -> None:
+        self.hosts.give_up(host, why)
+        self.stats.given_up[host] = why
+        log.warning("%s: %s", host, why)
+
+    # --- robots.txt -------------------------------------------------------
 
     def _robots_for(self, host: str, url: str) -> RobotsRules:
         rules = self.robots.get(host)
         if rules is not None and rules.fresh:
             return rules
         # One fetch per host even when several threads arrive at once.
-        with self._named_lock(self._robots_locks, host):
+        with self.hosts[host].robots_lock:
             rules = self.robots.get(host)
             if rules is not None and rules.fresh:
                 return rules
@@ -238,33 +221,53 @@ class PoliteClient:
         if rules.reason:
             self.stats.robots_notes[host] = rules.reason
             log.warning("%s: %s", host, rules.reason)
+        self._check_crawl_delay(host, rules)
         return rules
 
+    def _check_crawl_delay(self, host: str, rules: RobotsRules) -> None:
+        """A Crawl-delay longer than the crawl will wait: leave the host, never go faster."""
+        asked = rules.asked_crawl_delay
+        most = self._longest_wait(host)
+        if asked is None or asked <= most:
+            return
+        note = (
+            f"robots.txt asks for a Crawl-delay of {asked:g} s, more than this crawl will "
+            f"wait between requests ({most:g} s: [politeness] backoff_cap_seconds)"
+        )
+        self.stats.robots_notes[host] = note
+        self._give_up(host, f"{note}; nothing more is asked of it this run")
+
+    def _longest_wait(self, host: str) -> float:
+        site = self.allowed_hosts.get(host)
+        own = site.delay_seconds if site else self.pol.delay_seconds
+        return min(MAX_CRAWL_DELAY, max(self.pol.backoff_cap_seconds, own))
+
     def _fetch_robots(self, host: str, url: str) -> RobotsRules:
-        """RFC 9309 2.3.1.2: follow redirects, but never off the configured host."""
+        """RFC 9309 2.3.1.2: follow redirects, but never off the configured site."""
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         for _ in range(self.pol.max_redirects + 1):
             try:
                 status, headers, body = self._request(robots_url, {}, retries=1)
-            except FetchError:
-                return rules_from_response(host, None, None)
+            except HostGivenUp:
+                raise
+            except FetchError as exc:
+                why = str(exc).removeprefix(f"{robots_url}: ")
+                return rules_from_response(host, None, None, why)
             if status not in REDIRECT_STATUSES or "location" not in headers:
                 return rules_from_response(host, status, body)
-            target = urljoin(robots_url, headers["location"])
-            if urlsplit(target).scheme.lower() not in ("http", "https") or host_key(target) != host:
+            try:
+                target = redirect_target(robots_url, headers["location"])
+            except FetchError:
+                target = headers["location"]
+            if origin(target) != origin(robots_url):
                 why = f"robots.txt redirects off the host (to {target}): disallowing all"
                 return RobotsRules(host, None, True, why, time.monotonic())
             robots_url = target
         why = f"robots.txt redirects more than {self.pol.max_redirects} times: disallowing all"
         return RobotsRules(host, None, True, why, time.monotonic())
 
-    def _named_lock(self, locks: dict[str, threading.Lock], host: str) -> threading.Lock:
-        with self._guard:
-            return locks.setdefault(host, threading.Lock())
-
-    def _lock(self, host: str) -> threading.Lock:
-        return self._named_lock(self._host_locks, host)
+    # --- pacing, retries, giving up ------------------------------------------
 
     def _delay(self, host: str) -> float:
         site = self.allowed_hosts.get(host)
@@ -276,12 +279,12 @@ class PoliteClient:
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter (AWS architecture blog); attempt counts from 1."""
         ceiling = min(
-            self.pol.backoff_cap_seconds, self.pol.backoff_base_seconds * 2 ** (attempt - 1)
+            self.pol.backoff_cap_seconds, self.pol.backoff_base_seconds * 2 ** min(attempt - 1, 60)
         )
         return self.rng.uniform(0, ceiling)
 
     def _check_held(self, url: str, host: str) -> None:
-        held = self.held_until.get(host, 0.0) - time.monotonic()
+        held = self.hosts[host].held_until - time.monotonic()
         if held > self.pol.backoff_cap_seconds:
             raise RateLimited(f"{url}: {host} asked ficarchive to wait {held:.0f} s more", url, 429)
 
@@ -292,79 +295,73 @@ class PoliteClient:
         retries = self.pol.max_retries if retries is None else retries
         attempt = 0
         while True:
-            status: int | None = None
-            error: Exception | None = None
-            resp_headers = httpx.Headers()
-            body = b""
             self._check_held(url, host)  # fail fast, without queueing for the lock
             # Everything that reads or changes the host's pacing happens under its
             # lock, so a Retry-After seen by one thread holds back all the others.
-            with self._lock(host):
+            with self.hosts[host].lock:
+                self._refuse_left_alone(url, host)
                 self._check_held(url, host)
-                self.stats.waited += self.throttle.wait(
-                    host, self._delay(host), self._report_wait(host)
-                )
-                self.stats.bound = self.throttle.bound
-                try:
-                    status, resp_headers, body = self._send(url, headers)
-                except httpx.TransportError as exc:
-                    error = exc
-                finally:
-                    self.stats.requests += 1
-                    self.throttle.done(host)
-                if error is None and status not in RETRY_STATUSES:
-                    return status, resp_headers, body
-                if error is None and looks_like_challenge(status, resp_headers, body):
+                status, resp_headers, body, error = self._attempt(url, host, headers)
+                if error is None and (
+                    status not in RETRY_STATUSES or looks_like_challenge(status, resp_headers, body)
+                ):
+                    self.hosts.succeeded(host)
                     return status, resp_headers, body
                 attempt += 1
-                reason = (
-                    f"HTTP {status}" if error is None else f"network error: {type(error).__name__}"
-                )
+                reason = f"HTTP {status}" if error is None else _network_reason(error)
+                self._count_failure(url, host, reason, status)
+                if isinstance(error, DeadlineExceeded):
+                    raise error  # it had the whole deadline: asking again costs another
                 if attempt > retries:
                     if error is not None:
                         raise FetchError(f"{url}: {reason} after {retries} retries", url)
                     raise RateLimited(f"{url}: {reason} after {retries} retries", url, status)
-                wait = parse_retry_after(resp_headers.get("retry-after")) if error is None else None
-                if wait is None:
-                    wait = self._backoff(attempt)
-                if status in RETRY_STATUSES:
-                    self.throttle.slow_down(host)
-                self.held_until[host] = max(self.held_until.get(host, 0.0), time.monotonic() + wait)
-                self.throttle.hold(host, wait)
-                if wait > self.pol.backoff_cap_seconds:
-                    raise RateLimited(
-                        f"{url}: {host} asked ficarchive to wait {wait:.0f} s", url, status
-                    )
-                self.stats.retries += 1
-                log.info("%s: %s, retrying in %.1f s", url, reason, wait)
+                self._back_off(url, host, reason, attempt, status, resp_headers)
+
+    def _attempt(
+        self, url: str, host: str, headers: dict[str, str]
+    ) -> tuple[int, httpx.Headers, bytes, Exception | None]:
+        """One paced request (with the host's lock held); network trouble is returned."""
+        self.stats.waited += self.throttle.wait(host, self._delay(host), self._report_wait(host))
+        self.stats.bound = self.throttle.bound
+        try:
+            return (*self.wire.send(url, host, headers), None)
+        except (httpx.TransportError, DeadlineExceeded) as exc:
+            return 0, httpx.Headers(), b"", exc
+        finally:
+            self.stats.requests += 1
+            self.throttle.done(host)
+
+    def _count_failure(self, url: str, host: str, reason: str, status: int) -> None:
+        """One more failure in a row; the Nth gives the host up for the rest of the run."""
+        why = self.hosts.failed(host, reason)
+        if why:
+            self.stats.given_up[host] = why
+            log.warning("%s: %s", host, why)
+            raise HostGivenUp(f"{url}: {reason}; {host} {why}", url, status or None)
+
+    def _back_off(
+        self, url: str, host: str, reason: str, attempt: int, status: int, answer: httpx.Headers
+    ) -> None:
+        """Hold the host for Retry-After (or a backoff) before the next attempt.
+
+        `status` is 0 after a network error (and `answer` empty).
+        """
+        wait = parse_retry_after(answer.get("retry-after")) if status else None
+        if wait is None:
+            wait = self._backoff(attempt)
+        if status in RETRY_STATUSES:
+            self.throttle.slow_down(host)
+        state = self.hosts[host]
+        state.held_until = max(state.held_until, time.monotonic() + wait)
+        self.throttle.hold(host, wait)
+        if wait > self.pol.backoff_cap_seconds:
+            raise RateLimited(f"{url}: {host} asked ficarchive to wait {wait:.0f} s", url, status)
+        self.stats.retries += 1
+        log.info("%s: %s, retrying in %.1f s", url, reason, wait)
 
     def _report_wait(self, host: str) -> Callable[[float], None] | None:
         if self.on_wait is None:
             return None
         callback = self.on_wait
         return lambda seconds: callback(seconds, host)
-
-    def _send(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
-        cap = self.pol.max_page_bytes
-        try:
-            with self.client.stream("GET", url, headers=headers) as resp:
-                declared = resp.headers.get("content-length", "")
-                if declared.isascii() and declared.isdigit() and int(declared) > cap:
-                    raise FetchError(
-                        f"{url}: page of {int(declared):,} bytes is over the {cap:,} byte cap", url
-                    )
-                chunks = []
-                size = 0
-                for chunk in resp.iter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        raise FetchError(f"{url}: page is over the {cap:,} byte cap", url)
-                    chunks.append(chunk)
-                return resp.status_code, resp.headers, b"".join(chunks)
-        except httpx.TransportError:
-            raise  # network trouble: the caller retries
-        except httpx.HTTPError as exc:
-            # e.g. a body that does not decode as its Content-Encoding says
-            raise FetchError(f"{url}: {type(exc).__name__}: {exc}", url) from exc
-        except httpx.InvalidURL as exc:
-            raise FetchError(f"{url}: invalid URL: {exc}", url) from exc

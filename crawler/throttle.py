@@ -8,6 +8,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# The longest single wait: more than any validated config asks for (a day's delay,
+# doubled to 8x), far less than time.sleep() overflows at (about 1e10 s).
+MAX_WAIT_SECONDS = 30 * 24 * 3600.0
+
 
 @dataclass
 class HostPace:
@@ -66,7 +70,7 @@ class Throttle:
         if pace.last_end is not None:
             with self._guard:
                 self.bound += max(0.0, pace.next_allowed - pace.last_end)
-        remaining = pace.next_allowed - self.clock()
+        remaining = min(pace.next_allowed - self.clock(), MAX_WAIT_SECONDS)
         if remaining <= 0:
             return 0.0
         if on_wait:
@@ -85,7 +89,7 @@ class Throttle:
     def hold(self, host: str, seconds: float) -> None:
         """Retry-After or backoff: nothing goes to this host for `seconds`."""
         pace = self.hosts[host]
-        pace.next_allowed = max(pace.next_allowed, self.clock() + seconds)
+        pace.next_allowed = max(pace.next_allowed, self.clock() + min(seconds, MAX_WAIT_SECONDS))
 
     def slow_down(self, host: str) -> None:
         """A 429 run means the host wants less: double its delay, up to 8x."""

@@ -8,13 +8,14 @@ crawler never learns that they exist.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.config import Config, Source
-from crawler.errors import ConfigError, FicarchiveError, UsageError
+from crawler.errors import ConfigError, FicarchiveError, IndexingError, UsageError
 from crawler.frontier import Fetch, Frontier
 from crawler.http import PoliteClient
 from crawler.models import Work
@@ -23,6 +24,7 @@ from crawler.sites.base import ListingEntry
 from index.backend import SearchBackend, open_backend
 from index.history import Version
 from index.lock import LockInfo, crawl_lock
+from index.marks import Marks
 from index.recorder import Recorder, StoreState, finish
 from index.records import ArchiveStats, VersionDiff
 from index.removals import Removals
@@ -67,9 +69,16 @@ class Archive:
     def store_file(self) -> Path:
         return self.store.path
 
+    @functools.cached_property
+    def marks(self) -> Marks:
+        """The reader's own layer: read / reading / to-read and where they stopped."""
+        return Marks(self.store_file)
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+        if "marks" in self.__dict__:
+            self.marks.close()
         self.store.close()
 
     def __enter__(self) -> Archive:
@@ -207,7 +216,10 @@ class Archive:
 
     def _finish(self, report: Report, began: float) -> Report:
         self._finish_removals()
-        self.recorder.index_pending()
+        try:
+            self.recorder.index_pending()
+        except IndexingError as exc:  # what is stored stays stored; `index` catches up
+            report.errors.append(str(exc))
         finish(report, began, self._client)
         return report
 

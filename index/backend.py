@@ -31,13 +31,19 @@ class ChapterTexts(Protocol):
 
     def get_work(self, work_id: str) -> Work | None: ...
 
+    def history_texts(self, work_id: str) -> list:
+        """(version, chapter number, Chapter) of texts found only in older versions."""
+        ...
+
 
 class SearchBackend(Protocol):
     """Index works, find them again, and look after its own files.
 
     `index` replaces the given works' documents (and drops `remove`) in one
     commit; `rebuild` replaces everything; `documents` lists (work id, document
-    id) of what is indexed, reading every part of the index (doctor's check).
+    id) of what is indexed; `verify` reads every part of the index (doctor's
+    check). A damaged index is an IndexingError naming the repair, never the
+    engine's own exception.
     """
 
     name: str
@@ -59,7 +65,16 @@ class SearchBackend(Protocol):
 
     def documents(self) -> list[tuple[str, str]]: ...
 
+    def index_history(self, works: Iterable[tuple[Work, list]], *, rebuild: bool = False) -> None:
+        """Index what only older versions hold (for `search --history`)."""
+        ...
+
     def search(self, request: SearchRequest, texts: ChapterTexts) -> SearchResult: ...
+
+    def verify(self) -> list[str]:
+        """Read every part of the index (every posting, stored field and column) and
+        hold the parts against each other: one line per damage found, [] when whole."""
+        ...
 
     def leftovers(self) -> list[Path]:
         """Files of the backend's no commit refers to (a writer that died)."""

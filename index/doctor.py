@@ -62,6 +62,12 @@ def diagnose(store: Store, backend: SearchBackend, repair: bool = True) -> Docto
         )
         return report
     report.checks.append(_leftovers(backend, repair))
+    files = _index_files(store, backend, repair)
+    report.checks.append(files)
+    if not (files.ok or files.repaired):
+        why = "not checked: the index is damaged (see index files)"
+        report.checks.append(Check("index and store agree", False, why))
+        return report
     report.checks.append(_agreement(store, backend, repair))
     return report
 
@@ -141,6 +147,25 @@ def _leftovers(indexer: SearchBackend, repair: bool) -> Check:
     )
     if found and repair:
         check.repaired = bool(indexer.clean_leftovers())
+    return check
+
+
+def _index_files(store: Store, backend: SearchBackend, repair: bool) -> Check:
+    """Every part of the index read whole: damage a search would trip over, found first."""
+    if not backend.exists():
+        return Check("index files", True, "no index yet")
+    found = backend.verify()
+    if not found:
+        return Check("index files", True, "every part reads whole")
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    check = Check("index files", False, f"the index is damaged: {found[0]}{more}")
+    if not repair:
+        check.detail += "; `ficarchive doctor` rebuilds it from the store"
+        return check
+    backend.rebuild(store.iter_works())
+    store.mark_indexed(sorted(store.work_ids()))
+    check.repaired = True
+    check.detail += "; rebuilt from the store"
     return check
 
 

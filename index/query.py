@@ -20,6 +20,7 @@ from index.querycheck import (
     DATE_FIELDS,
     FIELD_ALIASES,
     FIELD_RE,
+    check_comparisons,
     check_field_value,
     check_query,
     default_fields,
@@ -324,6 +325,7 @@ def parse_query(
     """The user's query plus CLI filters (--character NAME …) as one tree."""
     text = (text or "").strip()
     check_query(text)
+    check_comparisons(text)
     fields = tuple(default_fields(scope))
     parts: list[Node] = []
     for value in REL_FIELD_RE.findall(text):

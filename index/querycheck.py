@@ -114,6 +114,22 @@ def check_query(text: str) -> None:
                 )
 
 
+# A comparison (<5, >=2020, =3) standing alone, with no field before it to compare.
+_BARE_COMPARISON = re.compile(r"^(?:[<>]=?|=[<>]?)[^\s<>=]")
+
+
+def check_comparisons(text: str) -> None:
+    """A query's comparisons each name their field: `<5` alone would quietly look
+    for the word "5"; a filter's value (--words '<5') has its field already."""
+    outside = re.sub(r'"[^"]*"', " ", text)
+    for word in outside.split():
+        bare = word.strip("()")
+        if _BARE_COMPARISON.match(bare):
+            raise QueryError(
+                f"{bare!r} compares no field: put one before it, like words:{bare} or kudos:{bare}"
+            )
+
+
 NUMERIC_FIELDS = ("words", "chapters", "kudos", "hits")
 DATE_FIELDS = ("updated", "published")
 CHOICES = {"status": ("complete", "in_progress", "gone"), "complete": ("yes", "no")}

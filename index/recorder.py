@@ -7,10 +7,12 @@ and the work indexed in batches as the run goes, so search sees it soon.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from crawler.errors import IndexingError, StoreError
 from crawler.frontier import Discovery, Fetch
 from crawler.ports import Known
 from index.backend import SearchBackend
@@ -58,8 +60,13 @@ class Recorder:
         items = list(items)
         self.progress.start(len(items), label)
         for item in items:
-            found = step(item)
-            outcome = found if isinstance(found, Outcome) else self.record(found, source)
+            try:
+                found = step(item)
+                outcome = found if isinstance(found, Outcome) else self.record(found, source)
+            except StoreError:  # a full disk: what was stored before it is indexed, kept
+                with contextlib.suppress(IndexingError, StoreError):
+                    self.maybe_index(force=True)
+                raise
             report.outcomes.append(outcome)
             self.progress.advance(outcome)
             self.maybe_index()
@@ -68,7 +75,7 @@ class Recorder:
         """Store one Fetch and record its crawl state; the Outcome says what happened."""
         store = self.store
         state = {"gone": "gone", "locked": "locked", "skipped": "skipped", "failed": "failed",
-                 "disallowed": "skipped"}  # fmt: skip
+                 "disallowed": "skipped", "pending": "pending"}  # fmt: skip
         if found.kind == "fetched" and found.work is not None:
             return self._save(found, source)
         if found.kind == "not_modified":
@@ -87,7 +94,7 @@ class Recorder:
             kept = store.mark_locked(found.work_id)
             reason = "registered users only" + ("; the stored copy is kept" if kept else "")
         elif found.kind == "skipped":
-            reason = "adult content: set allow_adult = true to archive it"
+            reason = found.reason or "adult content: set allow_adult = true to archive it"
         elif found.kind == "disallowed":
             reason = f"robots.txt disallows it; left alone ({found.reason})"
         self._state(found, state[found.kind], found.reason, source)
@@ -126,7 +133,15 @@ class Recorder:
         if self.to_index and (force or len(self.to_index) >= INDEX_BATCH):
             ids, self.to_index = self.to_index, []
             self.backend.index(self.store.iter_works(ids), progress=self.progress.indexing)
+            self.backend.index_history(self._histories(ids))
             self.store.mark_indexed(ids)
+
+    def _histories(self, ids: list[str]):
+        """Works with more than one version, and what only their older versions hold."""
+        for work_id in self.store.with_history(ids):
+            work = self.store.get_work(work_id)
+            if work is not None:
+                yield work, self.store.history_texts(work_id)
 
     def index_pending(self) -> int:
         """Bring the index to exactly the works in the store, whatever a crash left.
@@ -150,6 +165,7 @@ class Recorder:
         ids = self.store.work_ids()
         self.progress.start(len(ids), "indexing")
         self.backend.rebuild(self.store.iter_works(), progress=self.progress.indexing)
+        self.backend.index_history(self._histories(ids), rebuild=True)
         self.store.mark_indexed(ids)
         self.to_index = []
 
@@ -162,4 +178,13 @@ def finish(report: Report, began: float, client) -> None:
         report.waited = stats.waited
         report.bound = stats.bound
         report.notes.extend(f"{host}: {why}" for host, why in stats.robots_notes.items())
+        left = sum(o.result == "pending" for o in report.outcomes)
+        for host, why in stats.given_up.items():
+            if why in stats.robots_notes.get(host, ""):
+                continue  # said once, as a robots note
+            report.errors.append(
+                f"{host}: {why}; given up for this run, {left} work(s) left for the next"
+            )
+        if stats.proxy:
+            report.notes.append(f"every request went through the proxy {stats.proxy}")
     report.elapsed = time.monotonic() - began

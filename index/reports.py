@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from crawler.models import Work
 
-RESULTS = ("new", "updated", "unchanged", "gone", "locked", "skipped", "failed")
+# "pending": left for the next run (its host was given up in this one).
+RESULTS = ("new", "updated", "unchanged", "gone", "locked", "skipped", "pending", "failed")
 
 
 @dataclass

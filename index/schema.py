@@ -93,6 +93,9 @@ def connect(path: Path) -> sqlite3.Connection:
         db.path = path
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
+        # SQLite's own checkpoints reuse the WAL but never shrink it: once reset, it is
+        # cut back to this, so a large import leaves no megabytes beside the store.
+        db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=NORMAL")
         migrate(db, path)
@@ -100,6 +103,31 @@ def connect(path: Path) -> sqlite3.Connection:
         db.close()  # a file we refuse is not left open behind the error
         raise
     return db
+
+
+# A WAL past this after a commit is checkpointed at once (a large import, a rebuild).
+WAL_LIMIT_BYTES = 1024 * 1024
+# How long closing waits for a reader (`serve`) to let the WAL be truncated.
+CLOSE_WAIT_MS = 500
+
+
+def checkpoint(db: sqlite3.Connection, *, truncate: bool = False) -> None:
+    """Copy the WAL into the store: PASSIVE never waits for anyone; TRUNCATE (when a
+    writing store closes) empties the file, waiting a moment for readers. A full disk
+    or a busy reader leaves the WAL for later, where SQLite finds it: never an error."""
+    try:
+        if truncate:
+            db.execute(f"PRAGMA busy_timeout = {CLOSE_WAIT_MS}")
+        db.execute(f"PRAGMA wal_checkpoint({'TRUNCATE' if truncate else 'PASSIVE'})").fetchall()
+    except (sqlite3.Error, StoreError):
+        pass
+
+
+def wal_size(path: Path) -> int:
+    try:
+        return Path(f"{path}-wal").stat().st_size
+    except OSError:
+        return 0
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:

@@ -30,6 +30,7 @@ class SearchRequest:
     page: int = 1
     snippets_per_work: int = 3
     facets: bool = False
+    history: bool = False  # also text found only in older versions of works
 
     def tree(self) -> Node:
         """The query and filters as the neutral tree (raises QueryError)."""

@@ -20,7 +20,7 @@ from crawler.errors import StoreError
 from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
 from index import history, pages, views
 from index.records import Saved, WorkState
-from index.schema import connect
+from index.schema import WAL_LIMIT_BYTES, checkpoint, connect, wal_size
 from index.versions import Change, content_hash, view_after
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class Store:
             self.dir.mkdir(parents=True, exist_ok=True)
             self.path = self.dir / STORE_FILE
             self.db = connect(self.path)
+            self.wrote = False  # a writing store empties its WAL when it closes
             self._first_versions()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -76,6 +77,8 @@ class Store:
                 )
 
     def close(self) -> None:
+        if self.wrote:
+            checkpoint(self.db, truncate=True)
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -103,12 +106,15 @@ class Store:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             raise self._error(what, exc) from None
+        self.wrote = True
+        if wal_size(self.path) > WAL_LIMIT_BYTES:
+            checkpoint(self.db)
 
     def _error(self, what: str, exc: sqlite3.Error) -> StoreError:
         if is_disk_full(exc):
             return StoreError(
-                f"{self.path}: could not {what}: {DISK_FULL} (nothing of this write was kept;"
-                " the archive is as it was before it); free some space and run it again"
+                f"{self.path}: could not {what}: {DISK_FULL} (nothing of this one write was"
+                " kept; everything stored before it is); free some space and run it again"
             )
         return StoreError(f"{self.path}: could not {what}: {exc}")
 
@@ -333,6 +339,12 @@ class Store:
 
     def history_texts(self, work_id: str):
         return history.history_texts(self.db, work_id)
+
+    def with_history(self, ids: list[str]) -> list[str]:
+        """Those of these works that have more than one version."""
+        many = {r[0] for r in self.db.execute(
+            "SELECT work_id FROM versions GROUP BY work_id HAVING COUNT(*) > 1")}  # fmt: skip
+        return [i for i in ids if i in many]
 
     def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the newest stored copy of this URL, for a conditional GET."""

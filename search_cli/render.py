@@ -28,14 +28,21 @@ if TYPE_CHECKING:  # the exporters pull in ebooklib; only `export` needs them lo
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line
 
-_UNSAFE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# Every bidi control (Unicode's Bidi_Control: U+061C, U+200E/F, U+202A-E, U+2066-9),
+# which reorder what a terminal shows, and the invisible format marks that hide text
+# or split a word unseen (U+180E, U+200B, U+2060-4, U+206A-F, U+FEFF, U+FFF9-B).
+# ZWJ and ZWNJ (U+200D/C) stay: Persian, Indic scripts and emoji need them.
+INVISIBLE = (
+    "\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
+_UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f" + INVISIBLE + "]")
+# Line and paragraph separators: a space, as terminals show them (never a line break).
+_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " "})
 
 
 def clean(text: Any) -> str:
     """Untrusted text made safe for a terminal (no escapes, no bidi tricks)."""
-    return _UNSAFE.sub("", str(text if text is not None else ""))
+    return _UNSAFE.sub("", str(text if text is not None else "")).translate(_SEPARATORS)
 
 
 def safe(text: Any) -> str:
@@ -43,9 +50,10 @@ def safe(text: Any) -> str:
     return escape(clean(text))
 
 
-# JSON already escapes C0 controls; C1 controls (U+009B is a terminal's CSI) and
-# bidi overrides are legal JSON but act on a terminal, so they are escaped too.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# JSON already escapes C0 controls; C1 controls (U+009B is a terminal's CSI), bidi
+# controls and invisible marks are legal JSON but act on a terminal, and the line
+# separators split a line for JavaScript and str.splitlines(): all are escaped too.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029" + INVISIBLE + "]")
 
 
 def print_json(data: Any) -> None:
@@ -116,6 +124,7 @@ RESULT_STYLE = {
     "gone": "magenta",
     "locked": "yellow",
     "skipped": "yellow",
+    "pending": "yellow",
     "failed": "red",
     "written": "green",
 }

@@ -15,14 +15,45 @@ from crawler.clean import TEXT_TYPES, clean_work
 from crawler.config import SiteConfig, default_sites
 from crawler.models import Block, FetchedPage, Work
 from crawler.sites.ao3 import AO3Adapter
+from crawler.sites.base import soup as site_soup
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
+from crawler.sites.royalroad import RoyalRoadAdapter, chapter_rows
 from crawler.sites.text import TextAdapter
+from crawler.sites.xenforo import XenForoAdapter
+from crawler.sites.xenforo_index import parse_index
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 
 AO3_URL = "https://archiveofourown.org/works/41822007"
 FFN_URL = "https://www.fanfiction.net/s/5853866/1/Counting"
 EFICTION_URL = "http://fanfiction.mugglenet.com/viewstory.php?sid=123456&chapter=2"
+# Where each saved forum and Royal Road page was served: (the forum's base URL, the page).
+SB, SV, QQ = (
+    "https://forums.spacebattles.com",
+    "https://forums.sufficientvelocity.com",
+    "https://forum.questionablequesting.com",
+)
+RR = "https://www.royalroad.com"
+PAGE_URLS = {
+    "xenforo/sb_xf2_threadmarks_index_ANONYMIZED.html": (SB, f"{SB}/threads/555/threadmarks"),
+    "xenforo/sb_xf1_threadmarks_index_ANONYMIZED.html": (
+        SB, f"{SB}/threads/my-great-story.555/threadmarks?category_id=16"),
+    "xenforo/sb_xf2_reader_mode_page1_ANONYMIZED.html": (
+        SB, f"{SB}/threads/my-great-story.555/reader/"),
+    "xenforo/sv_xf2_threadmarks_load_range_skitterdoc_2077.html": (
+        SV, f"{SV}/threads/skitterdoc-2077.109765/threadmarks-load-range?threadmark_category_id=1"),
+    "xenforo/sv_xf2_thread_page1_skitterdoc_2077_BLANKLINES_REMOVED.html": (
+        SV, f"{SV}/threads/skitterdoc-2077.109765/"),
+    "xenforo/qq_xf2_threadmarks_index_margin_of_error_TRIMMED.html": (
+        QQ, f"{QQ}/threads/margin-of-error.39359/threadmarks?per_page=100"),
+    "royalroad/rr_fiction_page_worth_the_candle_25137.html": (RR, f"{RR}/fiction/25137"),
+    "royalroad/rr_fiction_page_2020_layout_ANONYMIZED.html": (RR, f"{RR}/fiction/555"),
+    "royalroad/rr_chapter_page_ANONYMIZED.html": (
+        RR, f"{RR}/fiction/555/great-story/chapter/771/chapter-one"),
+    "royalroad/rr_chapter_page_reborn_as_a_demonic_rock_ch1_PARTIAL.html": (
+        RR, f"{RR}/fiction/192682/reborn-as-a-demonic-rock-monster-evolution-litrpg/chapter/"
+        "3966586/chapter-01-buying-new-shoes-and-dying"),
+}  # fmt: skip
 
 # What the gate reads as real pages; robots.txt files are not pages.
 PAGE_SUFFIXES = (".html", ".txt", ".epub")
@@ -90,6 +121,14 @@ def parse(rel: str) -> Work:
         raw = AO3Adapter(default_sites()["ao3"]).parse_work([page(rel, AO3_URL)])
     elif rel.startswith("ffn/"):
         raw = FFNAdapter(default_sites()["ffn"]).parse_work([page(rel, FFN_URL)])
+    elif rel.startswith("xenforo/"):
+        base, url = PAGE_URLS[rel]
+        site = SiteConfig("forum", base, 3.0, adapter="xenforo")
+        raw = XenForoAdapter(site).parse_work([page(rel, url)])
+    elif rel.startswith("royalroad/"):
+        raw = RoyalRoadAdapter(default_sites()["royalroad"]).parse_work(
+            [page(rel, PAGE_URLS[rel][1])]
+        )
     elif rel.startswith("efiction/"):
         site = SiteConfig("efiction", "http://fanfiction.mugglenet.com", 3.0)
         raw = EFictionAdapter(site).parse_work([page(rel, EFICTION_URL)])
@@ -166,3 +205,20 @@ def real_pages() -> set[str]:
         for p in SHARED_FIXTURES.rglob("*")
         if p.suffix in PAGE_SUFFIXES and p.parent.name != "robots"
     }
+
+
+def threadmarks_index(rel: str):
+    """A saved threadmarks index as the XenForo adapter reads it."""
+    base, url = PAGE_URLS[rel]
+    site = XenForoAdapter(SiteConfig("forum", base, 3.0, adapter="xenforo"))
+    first = page(rel, url)
+    doc = site_soup(first.body)
+    return parse_index(first, doc, site.site_name(doc))
+
+
+def fiction_page(rel: str):
+    """A saved Royal Road fiction page: its chapter table and its description's HTML."""
+    url = PAGE_URLS[rel][1]
+    doc = site_soup(page(rel, url).body)
+    description = doc.select_one(".description .hidden-content")
+    return chapter_rows(doc, url), description.decode_contents() if description else ""

@@ -5,14 +5,26 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import httpx
+
 from crawler.config import parse_config
 from crawler.http import PoliteClient
 
 CONTACT = "tester@example.org"
 
 
-def make_client(base_url: str, *, rng: random.Random | None = None, **politeness: Any):
-    """A client for one site at base_url; robots.txt off unless a test turns it on."""
+def make_client(
+    base_url: str,
+    *,
+    rng: random.Random | None = None,
+    transport: httpx.BaseTransport | None = None,
+    **politeness: Any,
+):
+    """A client for one site at base_url; robots.txt off unless a test turns it on.
+
+    `transport` (an httpx.MockTransport) is for the few tests that need a host name
+    or a default port no loopback server can have.
+    """
     pol = {
         "delay_seconds": 0.05,
         "jitter": 0.0,
@@ -31,7 +43,7 @@ def make_client(base_url: str, *, rng: random.Random | None = None, **politeness
             "sites": {"text": {"base_url": base_url, "delay_seconds": pol["delay_seconds"]}},
         }
     )
-    return PoliteClient(config, rng=rng or random.Random(1))
+    return PoliteClient(config, rng=rng or random.Random(1), transport=transport)
 
 
 def gaps(log: list) -> list[float]:

@@ -38,6 +38,9 @@ class Reply:
     reset_mid_body: send the headers and half the body, then reset the connection.
     close: send the body, then close the connection cleanly; the body is delimited by
         the close (HTTP/1.0 style) unless content_length declares a length (which may lie).
+    trickle: seconds between single bytes: the status line, headers and body go out one
+        byte at a time (with trickle_body, only the body does), as slowly as a hostile
+        server likes. `sent` then counts every byte written, headers included.
     """
 
     status: int = 200
@@ -48,6 +51,8 @@ class Reply:
     chunks: Callable[[], Iterable[bytes]] | None = None
     content_length: int | None = None
     close: bool = False
+    trickle: float = 0.0
+    trickle_body: bool = False
 
     @classmethod
     def redirect(cls, location: str, status: int = 302) -> Reply:
@@ -56,6 +61,20 @@ class Reply:
     @classmethod
     def robots(cls, text: str) -> Reply:
         return cls(200, {"Content-Type": "text/plain"}, text.encode())
+
+
+def drip(piece: int = 1024, every: float = 0.01, lasting: float = 8.0):
+    """A body that keeps coming, `piece` bytes every `every` seconds, for `lasting`
+    seconds: endless for any client that does not hang up first."""
+
+    def generate() -> Iterator[bytes]:
+        end = time.monotonic() + lasting
+        block = b"x" * piece
+        while time.monotonic() < end:
+            time.sleep(every)
+            yield block
+
+    return generate
 
 
 def zeros(total: int, piece: int = 64 * 1024) -> Callable[[], Iterator[bytes]]:
@@ -75,7 +94,7 @@ class Request(NamedTuple):
     """One request as the server saw it."""
 
     start: float
-    end: float
+    end: float  # just before the answer's last bytes went out (see _finish)
     method: str
     path: str
     headers: dict[str, str]
@@ -205,16 +224,20 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         headers = {k.lower(): v for k, v in self.headers.items()}
         sent = 0
+        self.finishing: float | None = None
         try:
             sent = self._answer(script._next_reply(path))
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True  # the client hung up: that is the test
         finally:
-            script._record(Request(start, time.monotonic(), self.command, path, headers), sent)
+            end = self.finishing or time.monotonic()
+            script._record(Request(start, end, self.command, path, headers), sent)
 
     def _answer(self, reply: Reply) -> int:
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.trickle:
+            return self._trickle(reply)
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -228,8 +251,15 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
         if reply.status != 304:
             self.send_header("Content-Length", str(length))
         self.end_headers()
-        self.wfile.write(reply.body)
+        self._finish(reply.body)
         return len(reply.body)
+
+    def _finish(self, last: bytes) -> None:
+        """Write the last bytes of an answer, noting the time just before: a Request's
+        `end`, so a client can never have read the whole answer before its `end`, and a
+        gap measured from it is never longer than the one the client kept."""
+        self.finishing = time.monotonic()
+        self.wfile.write(last)
 
     def _stream(self, reply: Reply) -> int:
         assert reply.chunks is not None
@@ -248,9 +278,30 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
                     self.wfile.write(piece)
                 sent += len(piece)
             if chunked:
-                self.wfile.write(b"0\r\n\r\n")
+                self._finish(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True
+        return sent
+
+    def _trickle(self, reply: Reply) -> int:
+        phrase = self.responses.get(reply.status, ("",))[0]
+        fields = {"Content-Length": str(len(reply.body)), **reply.headers}
+        head = f"HTTP/1.1 {reply.status} {phrase}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in fields.items()) + "\r\n"
+        slow = reply.body
+        if reply.trickle_body:
+            self.wfile.write(head.encode("latin-1"))
+        else:
+            slow = head.encode("latin-1") + slow
+        sent = 0
+        self.close_connection = True
+        try:
+            for i in range(len(slow)):
+                time.sleep(reply.trickle)
+                self.wfile.write(slow[i : i + 1])
+                sent += 1
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            pass  # the client hung up: how many bytes it took first is the test
         return sent
 
     def _close(self, reply: Reply) -> int:
@@ -258,7 +309,7 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
         if reply.content_length is not None:
             self.send_header("Content-Length", str(reply.content_length))
         self.end_headers()
-        self.wfile.write(reply.body)
+        self._finish(reply.body)
         self.wfile.flush()
         self.close_connection = True
         return len(reply.body)

@@ -29,6 +29,7 @@ from tests.clean_gate import (
     body_text,
     check_work,
     failures,
+    fiction_page,
     first_words,
     last_words,
     page,
@@ -36,11 +37,17 @@ from tests.clean_gate import (
     real_pages,
     soup,
     summary,
+    threadmarks_index,
     without_lead,
 )
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 
 SEED = "seed/story_with_ornamental_dividers_and_author_note.txt"
+READER = "xenforo/sb_xf2_reader_mode_page1_ANONYMIZED.html"
+SV_THREAD = "xenforo/sv_xf2_thread_page1_skitterdoc_2077_BLANKLINES_REMOVED.html"
+QQ_INDEX = "xenforo/qq_xf2_threadmarks_index_margin_of_error_TRIMMED.html"
+RR_CHAPTER = "royalroad/rr_chapter_page_ANONYMIZED.html"
+RR_PARTIAL = "royalroad/rr_chapter_page_reborn_as_a_demonic_rock_ch1_PARTIAL.html"
 
 
 # --- labels -------------------------------------------------------------------
@@ -164,6 +171,88 @@ WORKS = [
         "efiction/mugglenet_efiction_viewstory_chapter_TRIMMED.html",
         (ChapterLabel(0, "If you're like me,", "you will have..."),),
     ),
+    WorkLabel(
+        READER,
+        # three threadmarked posts; the page was anonymised down to one line each
+        (
+            ChapterLabel(0, "post 1 content", "post 1 content"),
+            ChapterLabel(0, "post 2 content", "post 2 content"),
+            ChapterLabel(0, "post 3 content", "post 3 content"),
+        ),
+    ),
+    WorkLabel(
+        SV_THREAD,
+        # the two threadmarked posts of page 1 (readers' replies between them are not story):
+        # "---------" once and "---xxxxxx---" five times in the first, the cover art image;
+        # "---" once and "---xxxxxx---" twice in the second
+        (
+            ChapterLabel(
+                6,
+                "Thanks to Metaphorical Grapevine for the cover art!",
+                "sending it to that Alice Newman lady.",
+                images=1,
+            ),
+            ChapterLabel(3, "I know I said I only intended", "unlocked the door and stepped out."),
+        ),
+        summary=("The premise to this story,", "might be subject to change."),
+    ),
+    WorkLabel(
+        RR_CHAPTER,
+        (
+            ChapterLabel(
+                0,
+                "Chapter One content",
+                "Chapter One content",
+                (
+                    NoteLabel("author_note", "before", "Author note top"),
+                    NoteLabel("author_note", "after", "Author note bottom"),
+                ),
+            ),
+        ),
+    ),
+    WorkLabel(
+        RR_PARTIAL,
+        (
+            # its two heading lines ("Chapter One", the title) are the author's own text
+            ChapterLabel(
+                0,
+                "Chapter One Buying New Shoes and Dying?!",
+                "[Your story shall continue as... as a rock!]",
+                (NoteLabel("author_note", "before", "I'll be posting", "two weeks after that."),),
+            ),
+        ),
+    ),
+]
+
+# Threadmarks indexes: (page, rows, the index's count, first and last threadmark).
+INDEXES = [
+    ("xenforo/sb_xf2_threadmarks_index_ANONYMIZED.html", 11, 81, "My Great Story", "20. Onwards"),
+    ("xenforo/sb_xf1_threadmarks_index_ANONYMIZED.html", 3, 66, "threadmark 1", "threadmark 3"),
+    (
+        "xenforo/sv_xf2_threadmarks_load_range_skitterdoc_2077.html",
+        55,
+        55,
+        "If she was the butterfly then am I just a moth?",
+        "An Offer She Couldn't Refuse",
+    ),
+    (QQ_INDEX, 17, 17, "0000: Prologue", "0016: Fragments"),
+]
+# Royal Road fiction pages: (page, chapters in the table, first and last, the description).
+FICTIONS = [
+    (
+        "royalroad/rr_fiction_page_worth_the_candle_25137.html",
+        111,
+        "Chapter 1 - Taking the Fall",
+        "Epilogue 8 - Nevermore",
+        ("A teenager struggling after the death", "or audiobooks here."),
+    ),
+    (
+        "royalroad/rr_fiction_page_2020_layout_ANONYMIZED.html",
+        2,
+        "Chapter One",
+        "Chapter Two",
+        ("Description here, untruncated", "Description here, untruncated"),
+    ),
 ]
 
 # Blurb summaries on the AO3 tag listing: (work id, dividers, first words, last words).
@@ -257,29 +346,61 @@ def check_login() -> list[Result]:
     ]
 
 
+def check_index(rel: str, rows: int, count: int, first: str, last: str) -> list[Result]:
+    """The rows of a threadmarks index, and (Questionable Questing) its cleaned summary."""
+    index = threadmarks_index(rel)
+    titles = [t.title for t in index.threadmarks]
+    out: list[Result] = [
+        ("rows", rows, len(titles)),
+        ("count", count, index.count),
+        ("first threadmark", first, titles[0] if titles else None),
+        ("last threadmark", last, titles[-1] if titles else None),
+    ]
+    if rel == QQ_INDEX:
+        text = html_to_text(index.summary_html)
+        head, tail = "Marcus Sinclair carries", "pacem, praeparet bellum."
+        out += [
+            ("summary: first words", head, first_words(text, head)),
+            ("summary: last words", tail, last_words(text, tail)),
+        ]
+    return out
+
+
+def check_fiction(
+    rel: str, chapters: int, first: str, last: str, description: tuple[str, str]
+) -> list[Result]:
+    """A fiction page's chapter table and its description, cleaned as the summary."""
+    rows, summary_html = fiction_page(rel)
+    text = html_to_text(summary_html)
+    return [
+        ("chapters", chapters, len(rows)),
+        ("first chapter", first, rows[0].title if rows else None),
+        ("last chapter", last, rows[-1].title if rows else None),
+        ("description: first words", description[0], first_words(text, description[0])),
+        ("description: last words", description[1], last_words(text, description[1])),
+    ]
+
+
+def check_hidden_line(label: WorkLabel) -> list[Result]:
+    """Royal Road's hidden anti-piracy line goes; every visible line stays (the labels)."""
+    text = "\n".join(body_text(c.blocks) for c in parse(label.page).chapters)
+    return check_work(label) + [("hidden line dropped", False, "Amazon" in text)]
+
+
 CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS} | {
     LISTING: check_listing,
     SERIES: check_series,
     INTERSTITIAL: check_interstitial,
     LOGIN: check_login,
+    RR_PARTIAL: lambda: check_hidden_line(next(w for w in WORKS if w.page == RR_PARTIAL)),
 }
+CHECKS |= {row[0]: (lambda row=row: check_index(*row)) for row in INDEXES}
+CHECKS |= {row[0]: (lambda row=row: check_fiction(*row)) for row in FICTIONS}
 
 
 # Real pages that arrived before the adapter that reads them: page -> the issue that
 # will label it. A page leaves this list when its labels join CHECKS.
 WAITING_FOR_ADAPTER: dict[str, int] = {
-    # issue 15: the XenForo adapter (SpaceBattles, Sufficient Velocity, Questionable Questing)
-    "xenforo/sb_xf1_threadmarks_index_ANONYMIZED.html": 15,
-    "xenforo/sb_xf2_threadmarks_index_ANONYMIZED.html": 15,
-    "xenforo/sb_xf2_reader_mode_page1_ANONYMIZED.html": 15,
-    "xenforo/sv_xf2_threadmarks_load_range_skitterdoc_2077.html": 15,
-    "xenforo/sv_xf2_thread_page1_skitterdoc_2077_BLANKLINES_REMOVED.html": 15,
-    "xenforo/qq_xf2_threadmarks_index_margin_of_error_TRIMMED.html": 15,
-    # issue 15: the Royal Road adapter
-    "royalroad/rr_fiction_page_worth_the_candle_25137.html": 15,
-    "royalroad/rr_fiction_page_2020_layout_ANONYMIZED.html": 15,
-    "royalroad/rr_chapter_page_ANONYMIZED.html": 15,
-    "royalroad/rr_chapter_page_reborn_as_a_demonic_rock_ch1_PARTIAL.html": 15,
     # issue 17: AO3 chapter index and listings for cheap update checks
     "ao3/ao3_work_navigate_43703871.html": 17,
     "ao3/ao3_works_search_results_harry.html": 17,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import fields
@@ -112,7 +113,14 @@ def delays(toml: str) -> dict[str, float]:
 
 
 def test_without_any_delay_set_each_site_has_its_built_in_default():
-    assert delays("") == {"ao3": 5.0, "ffn": 6.0, "efiction": 3.0, "text": 3.0}
+    assert delays("") == {
+        "ao3": 5.0,
+        "ffn": 6.0,
+        "efiction": 3.0,
+        "text": 3.0,
+        "xenforo": 3.0,
+        "royalroad": 3.0,
+    }
 
 
 def test_politeness_delay_is_the_default_for_every_site_without_its_own():
@@ -122,17 +130,33 @@ def test_politeness_delay_is_the_default_for_every_site_without_its_own():
         "ffn": 9.0,
         "efiction": 9.0,
         "text": 9.0,
+        "xenforo": 9.0,
+        "royalroad": 9.0,
     }
 
 
 def test_a_sites_own_delay_wins_over_the_politeness_delay():
     toml = "[politeness]\ndelay_seconds = 9\n[sites.ao3]\ndelay_seconds = 12\n"
-    assert delays(toml) == {"ao3": 12.0, "ffn": 9.0, "efiction": 9.0, "text": 9.0}
+    assert delays(toml) == {
+        "ao3": 12.0,
+        "ffn": 9.0,
+        "efiction": 9.0,
+        "text": 9.0,
+        "xenforo": 9.0,
+        "royalroad": 9.0,
+    }
 
 
 def test_a_sites_own_delay_wins_over_its_built_in_default():
     toml = "[sites.ffn]\ndelay_seconds = 10\n[sites.efiction]\ndelay_seconds = 1.5\n"
-    assert delays(toml) == {"ao3": 5.0, "ffn": 10.0, "efiction": 1.5, "text": 3.0}
+    assert delays(toml) == {
+        "ao3": 5.0,
+        "ffn": 10.0,
+        "efiction": 1.5,
+        "text": 3.0,
+        "xenforo": 3.0,
+        "royalroad": 3.0,
+    }
 
 
 def test_setting_a_base_url_alone_keeps_the_sites_default_delay():
@@ -185,12 +209,29 @@ def test_a_site_may_have_any_name_when_it_names_its_adapter():
     )
     assert (second.adapter, second.delay_seconds, second.allow_adult) == ("efiction", 8.0, True)
     # the built-in sites stay, each named after its adapter
-    assert [(s.name, s.adapter) for s in config.sites.values()][:4] == [
+    assert [(s.name, s.adapter) for s in config.sites.values()][:6] == [
         ("ao3", "ao3"),
         ("ffn", "ffn"),
         ("efiction", "efiction"),
         ("text", "text"),
+        ("xenforo", "xenforo"),
+        ("royalroad", "royalroad"),
     ]
+
+
+def test_a_xenforo_site_reads_its_threadmark_categories():
+    config = parse_config(
+        tomllib.loads(
+            '[sites.sv]\nadapter = "xenforo"\n'
+            'base_url = "https://forums.sufficientvelocity.com"\n'
+            'threadmark_categories = ["main", "sidestory"]\n'
+        )
+    )
+    sv = config.sites["sv"]
+    assert (sv.adapter, sv.host) == ("xenforo", "forums.sufficientvelocity.com")
+    assert sv.threadmark_categories == ("main", "sidestory")
+    # a site that does not set the key keeps the default
+    assert config.sites["xenforo"].threadmark_categories == ("main",)
 
 
 def test_a_named_site_takes_its_adapters_default_delay():
@@ -224,12 +265,13 @@ def test_default_sites_are_one_per_registered_adapter_with_its_defaults():
     [
         (
             "[sites.fics]\nbase_url = 'https://fics.example.net'\n",
-            "sites.fics: unknown site; allowed: ao3, ffn, efiction, text (or any name, "
-            "with adapter = one of those)",
+            "sites.fics: unknown site; allowed: ao3, ffn, efiction, text, xenforo, royalroad "
+            "(or any name, with adapter = one of those)",
         ),
         (
             "[sites.fics]\nadapter = 'efic'\nbase_url = 'https://fics.example.net'\n",
-            "sites.fics.adapter: unknown adapter 'efic'; allowed: ao3, ffn, efiction, text",
+            "sites.fics.adapter: unknown adapter 'efic'; allowed: ao3, ffn, efiction, text, "
+            "xenforo, royalroad",
         ),
         (
             "[sites.ao3]\nadapter = 'ffn'\n",
@@ -312,7 +354,10 @@ def test_an_unknown_source_site_lists_the_sites_that_can_be_crawled(tmp_path):
     )
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"{path}: sources[0].site: unknown site 'nope'; allowed: ao3, mirror"
+    assert (
+        str(info.value)
+        == f"{path}: sources[0].site: unknown site 'nope'; allowed: ao3, xenforo, royalroad, mirror"
+    )
 
 
 def test_crawl_dry_run_of_a_source_without_listings_is_one_line_exit_2(tmp_path):
@@ -335,13 +380,23 @@ def test_crawl_dry_run_of_a_source_without_listings_is_one_line_exit_2(tmp_path)
 
 
 def test_every_dataclass_field_is_a_key_and_nothing_else_is():
-    assert list(table_keys(SiteConfig)) == ["base_url", "delay_seconds", "allow_adult", "adapter"]
+    assert table_keys(SiteConfig) == {
+        "base_url": str,
+        "delay_seconds": float,
+        "allow_adult": bool,
+        "adapter": str,
+        "threadmark_categories": list,
+    }
     assert table_keys(Source) == {"name": str, "site": str, "start": list, "max_works": int}
     assert table_keys(ArchiveConfig) == {"path": str, "contact": str}
     assert list(table_keys(Config)) == ["archive", "politeness", "cleaning", "sites", "sources"]
     # every Politeness field, written out at its default, reads back as the default
     pol = Politeness()
-    lines = [f"{f.name} = {str(getattr(pol, f.name)).lower()}" for f in fields(Politeness)]
+    lines = [
+        f"{f.name} = "
+        + (json.dumps(v) if isinstance(v := getattr(pol, f.name), str) else str(v).lower())
+        for f in fields(Politeness)
+    ]
     toml = "[politeness]\n" + "\n".join(lines) + "\n"
     assert parse_config(tomllib.loads(toml)).politeness == pol
     assert parse_config(tomllib.loads("[cleaning]\ndetect_body_notes = false\n")).cleaning == (

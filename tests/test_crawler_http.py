@@ -7,14 +7,16 @@ test_crawler_http_pacing.py, misbehaving transports in test_crawler_http_faults.
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from typing import Any
 
 import httpx
 import pytest
 
 from crawler import __version__
-from crawler.errors import Challenge, FetchError, OffsiteURL
-from crawler.http import host_key, looks_like_challenge
+from crawler.errors import Challenge, FetchError, OffsiteURL, RobotsDisallowed
+from crawler.http import host_key, looks_like_challenge, origin
 from tests.http_client import CONTACT, make_client
 from tests.servers import Reply, ScriptedServer, clear_proxies
 
@@ -176,3 +178,115 @@ def test_looks_like_challenge():
     assert looks_like_challenge(200, httpx.Headers({"cf-mitigated": "challenge"}), b"")
     assert not looks_like_challenge(200, headers, b"Just a moment, said the heroine.")
     assert not looks_like_challenge(403, headers, b"forbidden")
+
+
+# --- a site is its scheme, host and port, exactly -----------------------------------------
+
+
+def test_origin_spells_out_the_default_port_and_keeps_the_scheme():
+    assert origin("https://Example.org/x") == ("https", "example.org", 443)
+    assert origin("https://example.org:443/") == origin("https://example.org")
+    assert origin("http://example.org/") == ("http", "example.org", 80)
+    assert origin("http://example.org:443/") != origin("https://example.org/")
+    assert origin("https://example.org:80/") != origin("http://example.org/")
+    assert origin("http://[::1]:8080/")[1:] == ("::1", 8080)
+
+
+class Recorder:
+    """A MockTransport handler for hosts and default ports no loopback server can have."""
+
+    def __init__(self, redirects: dict[str, str]) -> None:
+        self.redirects = redirects  # URL -> where it moved to; every other URL answers 200
+        self.seen: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        self.seen.append(url)
+        if url in self.redirects:
+            return httpx.Response(
+                301, headers={"Location": self.redirects[url]}, stream=Streamed(b"")
+            )
+        return httpx.Response(200, stream=Streamed(b"ok"))
+
+
+class Streamed(httpx.SyncByteStream):
+    """A body read as it streams, like a real server's (content=... arrives already read)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def __iter__(self):
+        yield self.body
+
+
+@pytest.mark.parametrize(
+    ("site", "start", "target"),
+    [
+        ("https://archive.example", "https://archive.example/a", "http://archive.example/a"),
+        ("https://archive.example", "https://archive.example/a", "https://archive.example:80/a"),
+        ("https://archive.example", "https://archive.example/a", "http://archive.example:443/a"),
+        ("http://plain.example", "http://plain.example/a", "https://plain.example/a"),
+        ("http://plain.example", "http://plain.example/a", "https://plain.example:80/a"),
+    ],
+)
+def test_a_redirect_to_another_scheme_or_default_port_is_offsite(site, start, target):
+    seen = Recorder({start: target})
+    with (
+        make_client(site, transport=httpx.MockTransport(seen)) as c,
+        pytest.raises(OffsiteURL, match="is not a configured archive"),
+    ):
+        c.get(start)
+    assert seen.seen == [start]
+
+
+@pytest.mark.parametrize(
+    ("site", "url"),
+    [
+        ("https://archive.example", "http://archive.example/works/1"),
+        ("http://plain.example", "https://plain.example/works/1"),
+        ("http://plain.example", "http://plain.example:443/works/1"),
+    ],
+)
+def test_a_link_to_another_scheme_or_port_of_a_site_is_not_fetched(site, url):
+    seen = Recorder({})
+    with make_client(site, transport=httpx.MockTransport(seen)) as c, pytest.raises(OffsiteURL):
+        c.get(url)
+    assert seen.seen == []
+
+
+def test_the_explicit_default_port_is_the_same_site():
+    seen = Recorder({})
+    with make_client("https://archive.example", transport=httpx.MockTransport(seen)) as c:
+        assert c.get("https://archive.example:443/a").status == 200
+
+
+def test_a_robots_txt_redirect_to_plain_http_disallows_all():
+    site = "https://archive.example"
+    seen = Recorder({f"{site}/robots.txt": "http://archive.example/robots.txt"})
+    with (
+        make_client(site, respect_robots=True, transport=httpx.MockTransport(seen)) as c,
+        pytest.raises(RobotsDisallowed, match="off the host"),
+    ):
+        c.get(f"{site}/a")
+    assert seen.seen == [f"{site}/robots.txt"]
+
+
+# --- bodies: asked for gzip/deflate, decoded here ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("coding", "encode"), [("gzip", gzip.compress), ("deflate", zlib.compress)]
+)
+def test_a_compressed_page_is_decoded_and_only_gzip_and_deflate_are_asked_for(srv, coding, encode):
+    page = b"<html><body><p>The lamp was lit.</p></body></html>" * 50
+    srv.route("/w", Reply(headers={"Content-Encoding": coding}, body=encode(page)))
+    with make_client(srv.base_url) as c:
+        assert c.get(srv.url("/w")).body == page
+    assert srv.log[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_a_body_that_does_not_decode_as_it_says_is_one_fetch_error(srv):
+    srv.route("/w", Reply(headers={"Content-Encoding": "gzip"}, body=b"<html>plain</html>"))
+    with make_client(srv.base_url) as c, pytest.raises(FetchError, match="does not decode"):
+        c.get(srv.url("/w"))
+    assert len(srv.log) == 1

@@ -13,7 +13,13 @@ import pytest
 
 from crawler import __version__
 from crawler.errors import FetchError, RobotsDisallowed
-from crawler.robots import AGENT_TOKEN, CACHE_SECONDS, rules_from_response, user_agent
+from crawler.robots import (
+    AGENT_TOKEN,
+    CACHE_SECONDS,
+    MAX_CRAWL_DELAY,
+    rules_from_response,
+    user_agent,
+)
 from tests.conftest import shared_fixture
 from tests.http_client import gaps, make_client
 from tests.servers import Reply, ScriptedServer, clear_proxies, closed_port
@@ -253,3 +259,22 @@ def test_ao3s_real_robots_txt_as_ficarchive_reads_it():
     for path in ("/works?page=2", "/works/search?work_search[query]=x", "/downloads/1/a.epub"):
         assert not rules.allowed(base + path), path
     assert rules.crawl_delay is None  # Slurp's Crawl-delay: 30 is not ours
+
+
+@pytest.mark.parametrize(
+    ("written", "asked", "kept"),
+    [("4", 4.0, 4.0), ("1e12", 1e12, 24 * 3600.0), ("inf", None, None), ("-3", None, None)],
+)
+def test_a_crawl_delay_is_kept_within_a_day_and_what_was_asked_is_remembered(written, asked, kept):
+    rules = rules_from_response("h", 200, f"User-agent: *\nCrawl-delay: {written}\n".encode())
+    assert rules.asked_crawl_delay == asked
+    assert rules.crawl_delay == kept
+    assert kept is None or kept <= MAX_CRAWL_DELAY
+
+
+def test_rules_from_no_answer_say_why_when_told():
+    rules = rules_from_response("h", None, None, "no whole answer within the 60 s deadline")
+    assert rules.disallow_all
+    assert rules.reason == (
+        "robots.txt unreachable (no whole answer within the 60 s deadline): disallowing all"
+    )

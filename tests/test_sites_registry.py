@@ -46,7 +46,7 @@ def page(rel: str, url: str) -> FetchedPage:
 
 
 def test_every_adapter_declares_its_site():
-    assert list(ADAPTERS) == ["ao3", "ffn", "efiction", "text"]
+    assert list(ADAPTERS) == ["ao3", "ffn", "efiction", "text", "xenforo", "royalroad"]
     declared = {
         name: (cls.default_base_url, cls.default_delay, cls.id_prefix, cls.listing_kinds)
         for name, cls in ADAPTERS.items()
@@ -61,6 +61,8 @@ def test_every_adapter_declares_its_site():
         "ffn": ("https://www.fanfiction.net", 6.0, "ffn", ()),
         "efiction": ("", 3.0, "efiction", ()),
         "text": ("", 3.0, "file", ()),
+        "xenforo": ("", 3.0, "xf", ("threadmarks",)),
+        "royalroad": ("https://www.royalroad.com", 3.0, "rr", ("fiction",)),
     }
     assert all(cls.name == name for name, cls in ADAPTERS.items())
     assert [name for name, cls in ADAPTERS.items() if cls.single_page] == ["text"]
@@ -68,7 +70,11 @@ def test_every_adapter_declares_its_site():
 
 def test_only_sites_with_listing_kinds_have_listings():
     config = config_with(TWO_EFICTIONS)
-    assert [n for n in config.sites if has_listings(config, n)] == ["ao3"]
+    assert [n for n in config.sites if has_listings(config, n)] == [
+        "ao3",
+        "xenforo",
+        "royalroad",
+    ]
 
 
 # --- ids: work_id and site_id are inverses, and equal what parse_work says -----------------
@@ -152,7 +158,7 @@ def test_adapter_for_work_id_picks_the_site_that_owns_the_id():
         "efiction:ef.example.org:4: no configured site owns this id; add a [sites.NAME] with "
         'adapter = "efiction" and the base_url of its archive'
     )
-    with pytest.raises(ConfigError, match=r"ids start with ao3:, ffn:, efiction:, file:"):
+    with pytest.raises(ConfigError, match=r"ids start with ao3:, ffn:, efiction:, file:, xf:, rr:"):
         adapter_for_work_id(config, "wattpad:4")
 
 
@@ -168,7 +174,7 @@ def test_an_unknown_site_name_or_adapter_is_a_one_line_error():
     with pytest.raises(ConfigError) as caught:
         adapter(config, "wattpad")
     assert str(caught.value) == (
-        "site 'wattpad' is not configured; configured: ao3, ffn, efiction, text"
+        "site 'wattpad' is not configured; configured: ao3, ffn, efiction, text, xenforo, royalroad"
     )
     with pytest.raises(ConfigError, match=r"names adapter 'wattpad'; available: ao3, ffn"):
         adapter_of(SiteConfig("w", "https://w.example", 3.0, adapter="wattpad"))

@@ -82,7 +82,9 @@ def update(server, archive, work: SampleWork):
 
 
 def no_duplicates(archive: Archive) -> None:
-    """Every raw page body and every chapter text is stored once."""
+    """Every raw page body and every chapter text is stored once; no word is lost."""
+    if archive.has(ID):
+        every_word_kept(archive)
     db = archive.store.db
     bodies = db.execute("SELECT COUNT(*), COUNT(DISTINCT hash) FROM bodies").fetchone()
     assert bodies[0] == bodies[1]
@@ -97,6 +99,27 @@ def no_duplicates(archive: Archive) -> None:
         "SELECT COUNT(DISTINCT j.value) FROM versions, json_each(versions.chapters) AS j"
     ).fetchone()[0]
     assert texts == used
+
+
+def every_word_kept(archive: Archive) -> None:
+    """What `show`, `versions`, `diff`, `search --history` and `export` give: every
+    chapter of every version can still be read, exported (the shown one) and found."""
+    from search_cli.export import render
+
+    versions = archive.versions(ID)
+    assert versions and sum(v.shown for v in versions) == 1
+    archive.diff(ID)
+    shown = archive.get_work(ID)
+    html = render(shown, "html").decode()
+    for ch in shown.chapters:
+        assert ch.text.split(".")[0][:40] in html
+    for v in versions:
+        for ch in archive.get_work(ID, v.number).chapters:
+            words = ch.text.split()[:4]
+            if len(words) == 4:
+                phrase = '"' + " ".join(words).rstrip(".,;:!?") + '"'
+                hits = archive.search(SearchRequest(query=phrase, history=True)).hits
+                assert ID in [h.id for h in hits], (v.number, phrase)
 
 
 def found(archive: Archive, query: str) -> list[str]:
@@ -159,6 +182,9 @@ def test_a_rewritten_chapter_has_a_word_level_diff(served):
     assert "[-counts-]" in changed.diff and "{+sings+}" in changed.diff
     assert found(archive, '"lamplighter sings"') == [ID]
     assert found(archive, '"lamplighter counts to 2"') == []  # only in version 1 now
+    (hit,) = archive.search(SearchRequest(query='"lamplighter counts to 2"', history=True)).hits
+    assert hit.id == ID and [(m.chapter, m.source) for m in hit.matches] == [(2, "history")]
+    assert hit.matches[0].snippet.startswith("[version 1]") and "«" in hit.matches[0].snippet
     old = archive.get_work(ID, 1)
     assert "counts to 2" in old.chapters[1].text
     no_duplicates(archive)

@@ -19,7 +19,9 @@ from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import Listing, ListingEntry, SiteAdapter
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
+from crawler.sites.royalroad import RoyalRoadAdapter
 from crawler.sites.text import TextAdapter
+from crawler.sites.xenforo import XenForoAdapter
 
 if TYPE_CHECKING:
     from crawler.config import Config, SiteConfig
@@ -29,6 +31,8 @@ ADAPTERS: dict[str, type[SiteAdapter]] = {
     FFNAdapter.name: FFNAdapter,
     EFictionAdapter.name: EFictionAdapter,
     TextAdapter.name: TextAdapter,
+    XenForoAdapter.name: XenForoAdapter,
+    RoyalRoadAdapter.name: RoyalRoadAdapter,
 }
 
 __all__ = [

@@ -163,12 +163,14 @@ class AO3Adapter(SiteAdapter):
         chapters_div = doc.select_one("div#chapters")
         if meta_dl is None or chapters_div is None:
             if doc.select_one("p.caution") is not None:
-                raise AdultContent(
-                    f"{work_id} is behind the adult-content notice "
-                    f"(set allow_adult = true under [sites.{self.site.name}] to archive it)",
-                    url,
-                    page.status,
+                why = (
+                    "AO3 still showed its adult-content notice although allow_adult = true;"
+                    " not archived this time"
+                    if self.site.allow_adult
+                    else f"set allow_adult = true under [sites.{self.site.name}] to archive it"
                 )
+                raise AdultContent(f"{work_id} is behind the adult-content notice ({why})",
+                                   url, page.status)  # fmt: skip
             if "deleted" in text_of(doc.select_one("div#main"))[:500].lower():
                 raise Gone(f"{work_id} has been deleted upstream", url, page.status)
             raise ParseError(f"{url}: not an AO3 work page (no work metadata or chapters found)")

@@ -111,6 +111,11 @@ class SiteAdapter(ABC):
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         """Turn a work's pages into a RawWork; raise Gone, LoginRequired, AdultContent or ParseError."""
 
+    def page_fingerprint(self, first: FetchedPage) -> str | None:
+        """What a work's first page says must differ for it to have changed (XenForo's
+        threadmarks index, Royal Road's fiction page), or None when it cannot tell."""
+        return None
+
     def absolute(self, url_or_path: str) -> str:
         if re.match(r"^https?://", url_or_path):
             return url_or_path

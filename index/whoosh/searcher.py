@@ -33,6 +33,9 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
         shown = _sorted(hits, request.sort)[start : start + request.limit]
     else:
         shown = [_Pending(*work) for work in ranked[start : start + request.limit]]
+    if not shown:  # nothing to describe (an empty index has no columns to read)
+        facets = facet_counts([p.hit for p in hits]) if request.facets else {}
+        return SearchResult(len(ranked), [], facets)
     chapter_col = searcher.reader().column_reader("chapter")
     out = []
     for pending in shown:

@@ -22,6 +22,7 @@ from crawler.errors import IndexingError
 from crawler.models import Work
 from index.store import is_disk_full
 from index.whoosh.schema import chapter_docs, expected_fields, make_schema
+from index.whoosh.verify import describe, verify
 
 INDEX_DIR = "index"
 INDEX_NAME = "works"
@@ -29,11 +30,19 @@ INDEX_NAME = "works"
 LOCK_WAIT_SECONDS = 60.0
 
 
+def damaged(index_dir: Path, why: str) -> str:
+    """The one line for a search index that does not read."""
+    return (
+        f"{index_dir}: the search index is damaged ({why}); `ficarchive doctor` rebuilds it"
+        " from the store, which is not touched (or run `ficarchive index --rebuild`)"
+    )
+
+
 class Indexer:
     """Owns the index folder; opens it, creating it when missing."""
 
-    def __init__(self, archive_dir: Path) -> None:
-        self.dir = Path(archive_dir) / INDEX_DIR
+    def __init__(self, archive_dir: Path, folder: str = INDEX_DIR) -> None:
+        self.dir = Path(archive_dir) / folder
 
     def exists(self) -> bool:
         """A table of contents is there (readable or not: open() says which)."""
@@ -56,15 +65,15 @@ class Indexer:
                 )
             ix = windex.open_dir(str(self.dir), indexname=INDEX_NAME)
             schema = ix.schema
-        except (OSError, windex.IndexError) as exc:
-            if is_disk_full(exc):
+        except IndexingError:
+            raise
+        except Exception as exc:  # whatever a damaged table of contents makes Whoosh raise
+            if isinstance(exc, OSError) and is_disk_full(exc):
                 raise IndexingError(
                     f"{self.dir}: cannot create the search index: the disk is full; the store"
                     " holds everything (`ficarchive index` catches up once there is space)"
                 ) from None
-            raise IndexingError(
-                f"{self.dir}: cannot open the search index ({exc}); run `ficarchive index --rebuild`"
-            ) from None
+            raise IndexingError(damaged(self.dir, describe(exc))) from None
         missing = [
             name
             for name, kind in expected_fields().items()
@@ -235,6 +244,24 @@ class Indexer:
                 else:
                     path.unlink(missing_ok=True)
             return found
+
+    def verify(self) -> list[str]:
+        """Read every part of the index (verify.py); one line per damaged part."""
+        found: list[str] = []
+        for _ in range(3):
+            if not self.exists():
+                return []
+            before = self._generation()
+            found = verify(self.dir, INDEX_NAME)
+            # Damage seen while a writer committed may be the old generation going away.
+            if not found or self._generation() == before:
+                break
+        return found
+
+    def _generation(self) -> int:
+        pattern = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
+        found = (pattern.match(p.name) for p in self.dir.iterdir())
+        return max((int(m.group(1)) for m in found if m), default=-1)
 
     def work_ids(self) -> set[str]:
         return {work_id for work_id, _ in self.documents()}

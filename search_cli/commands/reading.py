@@ -48,13 +48,19 @@ def search(
     sort: SortOpt = "relevance",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
     page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Also text found only in older versions of works."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Search the archive: full text (exact phrases too), characters, tags and more."""
     check_sort(sort)
     if not query.strip() and not filters:
         raise UsageError("give a query or a filter, e.g. ficarchive search '\"exact phrase\"'")
-    request = request_of(query, filters, limit=limit, page=page, sort=sort, facets=facets)
+    request = request_of(
+        query, filters, limit=limit, page=page, sort=sort, facets=facets, history=history
+    )
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
     if json_out:

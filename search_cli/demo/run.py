@@ -20,16 +20,20 @@ from index.archive import Archive
 from index.search import SearchRequest
 from search_cli import render
 from search_cli.demo import sample_works
+from search_cli.demo.forum import config_text as sample_sites_config
+from search_cli.demo.forum.server import forum_server, royalroad_server
 from search_cli.demo.server import SampleArchiveServer
 from search_cli.render import RichProgress, out, safe
 
 LOOPBACK_DELAY = 0.05  # seconds; the real AO3 default is 5
 
 
-def demo_config(base_url: str, directory: Path) -> Config:
+def demo_config(base_url: str, directory: Path, forum_url: str = "", road_url: str = "") -> Config:
     """The config the demo runs with, also written beside the archive for later use."""
     tag = quote(sample_works.LISTING_TAG)
     text = demo_config_text(base_url, tag)
+    if forum_url and road_url:
+        text += sample_sites_config(forum_url, road_url, LOOPBACK_DELAY)
     path = directory / "config.toml"
     path.write_text(text, encoding="utf-8")
     return parse_config(tomllib.loads(text), path.resolve())
@@ -91,23 +95,28 @@ def run_demo(directory: Path) -> int:
         shutil.rmtree(directory)  # a folder the demo made itself (it holds the marker)
     directory.mkdir(parents=True, exist_ok=True)
     marker.write_text("made by `ficarchive demo`; it may replace this whole folder\n")
-    with SampleArchiveServer() as server:
-        config = demo_config(server.base_url, directory)
+    with SampleArchiveServer() as server, forum_server() as forum, royalroad_server() as road:
+        config = demo_config(server.base_url, directory, forum.base_url, road.base_url)
         out.rule("[bold]ficarchive demo[/]")
         out.print(f"Sample archive (AO3 markup) serving at [bold]{server.base_url}[/]")
+        out.print(f"Sample forum (XenForo markup) at [bold]{forum.base_url}[/]")
+        out.print(f"Sample Royal Road-shaped site at [bold]{road.base_url}[/]")
         out.print(f"Archive folder: [bold]{config.archive_dir}[/]\n")
         with RichProgress() as progress, Archive(config, progress=progress) as archive:
             report = archive.crawl(config.sources)
         render.report_table(
-            report, "1. crawl: robots.txt, tag listing (2 pages), one request per work"
+            report,
+            "1. crawl: robots.txt, tag listing (2 pages), one request per work;"
+            " a forum thread's threadmarks, a Royal Road fiction",
         )
-        requests = len(server.requests)
+        requests = len(server.requests) + len(forum.requests) + len(road.requests)
 
     out.print("\n[bold]2. search[/] (offline, from the Whoosh index)")
     examples = [
         ("a character", "", {"character": [sample_works.DEMO_CHARACTER]}),
         ("an exact phrase inside story text", f'"{sample_works.DEMO_PHRASE}"', {}),
         ("a tag filter", "", {"tag": [sample_works.DEMO_TAG]}),
+        ("a phrase in forum fiction (threadmarks)", '"held it to the window"', {}),
     ]
     for label, query, filters in examples:
         shown = query or " ".join(f"--{k} {v!r}" for k, vs in filters.items() for v in vs)

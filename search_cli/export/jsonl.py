@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,10 +21,19 @@ def work_dict(work: Work, *, notes: bool = True) -> dict[str, Any]:
     return data
 
 
+# Legal in JSON, but each acts where the file is read: C1 controls (U+009B is a
+# terminal's CSI) and bidi controls on a terminal that `cat`s it, invisible marks on
+# whoever reads it, the line separators on str.splitlines() and JavaScript. Escaped as
+# `--json` escapes them (search_cli/render.py), so a JSON reader gets the same text.
+_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
 def _dumps(data: dict[str, Any], indent: int | None) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=indent)
-    # Legal in JSON, but str.splitlines() and JavaScript split on them: keep one line a line.
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_json(work: Work, *, notes: bool = True, archived_at: str | None = None) -> str:

@@ -125,3 +125,21 @@ def test_add_of_a_named_adult_work_not_archived_is_exit_1(tmp_path):
         run = ficarchive("--config", str(path), "add", f"{server.base_url}/works/{work.work_id}")
     assert run.code == 1, run
     assert "allow_adult" in run.out + run.err
+
+
+def test_a_host_failing_forever_is_given_up_and_its_works_left_pending(tmp_path):
+    ids = list(range(1001, 1021))
+    with ScriptedServer() as srv:
+        srv.route("/robots.txt", Reply.robots("User-agent: *\nAllow: /\n"))
+        srv.route(LISTING, Reply(200, HTML, listing(*ids)))
+        for i in ids:
+            srv.route(f"/works/{i}", Reply(503, {"Retry-After": "0"}, b"down"))
+        cfg = config(tmp_path, srv.base_url, give_up_after_failures=3)
+        run = ficarchive("--config", str(cfg), "crawl", "--json")
+        asked = [p for p in srv.paths() if p.startswith("/works/")]
+    assert run.code == 1, run
+    report = json.loads(run.out)
+    assert len(asked) == 3  # three failures in a row, then nothing more to that host
+    pending, failed = report["counts"]["pending"], report["counts"]["failed"]
+    assert pending + failed == 20 and pending >= 17  # never asked: left for the next run
+    assert any("given up" in e and f"{pending} work(s) left" in e for e in report["errors"])
