@@ -2,6 +2,7 @@
 
     python -m tests.reliability.soak [--trials 100] [--archives 10] [--seed N] [--jobs 2]
                                      [--fuzz-examples 1000] [--no-fuzz] [--no-hostile]
+                                     [--fault-trials 5] [--no-faults] [--only-faults]
 
 1. SIGKILL trials: crawls of the sample archive killed at random (seeded) moments,
    then run to the end; per archive: trials, works expected and found, integrity
@@ -9,6 +10,9 @@
 2. Larger hostile inputs through the real command: 100,000 nested elements, a page
    just under the size cap and one far over it, megabytes of binary, a huge query.
 3. The Hypothesis fuzzers of tests/reliability/test_fuzz.py with many more examples.
+4. Network faults (tests/reliability/faults_soak.py): every hostile-server attack,
+   repeated; per attack: trials, the longest time a crawl was held against its bound,
+   and whether the archive stayed intact.
 
 Exit status 0 only when every check held.
 """
@@ -174,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fuzz-examples", type=int, default=1000)
     parser.add_argument("--no-fuzz", action="store_true")
     parser.add_argument("--no-hostile", action="store_true")
+    parser.add_argument("--fault-trials", type=int, default=5, help="trials per network attack")
+    parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument("--only-faults", action="store_true", help="just the network faults")
     opts = parser.parse_args(argv)
 
     for name in PROXY_VARIABLES:
@@ -181,12 +188,25 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="ficarchive-soak-"))
     ok = True
     try:
+        if not opts.no_faults:
+            from tests.reliability.faults_soak import network_faults
+
+            began = time.monotonic()
+            table, good = network_faults(root / "faults", max(1, opts.fault_trials))
+            console.print(table)
+            console.print(f"[dim]{time.monotonic() - began:.0f} s[/]\n")
+            ok &= good
+        if opts.only_faults:
+            opts.no_hostile = opts.no_fuzz = True
+            opts.trials = 0
         began = time.monotonic()
-        runs = kill_trials(root, opts.trials, max(1, opts.archives), opts.seed, max(1, opts.jobs))
-        table, good = kill_table(runs, opts.seed)
-        console.print(table)
-        console.print(f"[dim]{time.monotonic() - began:.0f} s[/]\n")
-        ok &= good
+        if opts.trials:
+            runs = kill_trials(root, opts.trials, max(1, opts.archives), opts.seed,
+                               max(1, opts.jobs))  # fmt: skip
+            table, good = kill_table(runs, opts.seed)
+            console.print(table)
+            console.print(f"[dim]{time.monotonic() - began:.0f} s[/]\n")
+            ok &= good
         if not opts.no_hostile:
             hostile_root = root / "hostile"
             hostile_root.mkdir()
