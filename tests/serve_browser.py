@@ -124,11 +124,15 @@ URL_LINE = re.compile(r"at (http://127\.0\.0\.1:\d+)/")
 
 
 @contextlib.contextmanager
-def serving(config: Path, *, timeout: float = 60) -> Iterator[str]:
-    """`ficarchive --config CONFIG serve --port 0` as a process; yields its base URL."""
+def serving(
+    config: Path | None, *, timeout: float = 60, args: list[str] | None = None
+) -> Iterator[str]:
+    """`ficarchive --config CONFIG serve --port 0` (or `args`) as a process; yields its
+    base URL."""
     env = {**os.environ, "FICARCHIVE_CONFIG": "", "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
+    args = args or ["--config", str(config), "serve", "--port", "0"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search_cli.app", "--config", str(config), "serve", "--port", "0"],
+        [sys.executable, "-m", "search_cli.app", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

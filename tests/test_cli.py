@@ -142,3 +142,22 @@ def test_remove_names_the_works_and_never_removes_unasked(tmp_path):
     run = ficarchive("--config", str(cfg), "remove", work_id, work_id, "--yes")
     assert run.code == 0 and "removed 1 work(s)" in run.out
     assert ficarchive("--config", str(cfg), "show", work_id).code == 2
+
+
+def test_the_demo_ends_with_commands_that_work_when_pasted(tmp_path):
+    import shlex
+    import subprocess
+
+    run = ficarchive("demo", "--dir", str(tmp_path / "demo"), env={"COLUMNS": "80"})
+    assert run.code == 0, run.err
+    tail = run.out.split("Explore it", 1)[1].splitlines()[1:]
+    commands = [line.strip() for line in tail if line.strip()]
+    assert len(commands) == 3 and all(" --config " in c for c in commands)
+    for line in commands:
+        command = line.split("#", 1)[0]
+        if " serve" in command:
+            continue  # a server: it would run until stopped
+        pasted = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=120,
+                                cwd="/")  # fmt: skip
+        assert pasted.returncode == 0, (line, pasted.stderr)
+        assert pasted.stdout.strip()

@@ -81,3 +81,11 @@ def test_an_unknown_host_is_a_usage_error(config_file):
 def test_serve_has_help():
     run = ficarchive("serve", "--help")
     assert run.code == 0 and "--host" in run.out and "--token" in run.out
+
+
+def test_demo_serve_runs_the_demo_then_serves_its_archive(tmp_path, monkeypatch):
+    clear_proxies(monkeypatch)
+    args = ["demo", "--dir", str(tmp_path / "demo"), "--serve", "--port", "0"]
+    with serving(None, args=args, timeout=180) as url:
+        page = httpx.get(url + "/search", params={"q": "lighthouse"}, timeout=30)
+        assert page.status_code == 200 and "Scarra Point" in page.text

@@ -204,8 +204,18 @@ def demo(
     directory: Annotated[
         Path, typer.Option("--dir", help="Where to put the demo archive and exports.")
     ] = Path("demo-archive"),
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Then serve the demo archive (web library, OPDS).")
+    ] = False,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port for --serve.")] = 8080,
 ) -> None:
     """Run the whole pipeline on the built-in sample archive (served on 127.0.0.1)."""
     from search_cli.demo.run import run_demo
 
-    raise typer.Exit(run_demo(directory))
+    code = run_demo(directory)
+    if serve and code == 0:
+        from crawler.config import load_config
+        from search_cli.commands.serving import serve_archive
+
+        serve_archive(load_config(directory / "config.toml"), port=port)
+    raise typer.Exit(code)

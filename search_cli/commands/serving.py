@@ -33,11 +33,15 @@ def serve(
 ) -> None:
     """Serve the archive in a browser and as an OPDS catalog for e-readers (read-only but
     for reading marks)."""
+    serve_archive(state_of(ctx).config, host, port, token)
+
+
+def serve_archive(config, host: str = "127.0.0.1", port: int = 8080, token: str | None = None):
+    """Serve one archive until Ctrl-C (also what `ficarchive demo --serve` ends with)."""
     from search_cli.serve import make_app
     from search_cli.serve.gate import is_loopback, new_token
     from search_cli.serve.listen import bind, run, url_of
 
-    config = state_of(ctx).config
     token = token or os.environ.get(TOKEN_ENV) or None
     loopback = is_loopback(host)
     made = False

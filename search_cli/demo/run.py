@@ -8,7 +8,9 @@ is shortened, and only because the server is on loopback.
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -141,6 +143,21 @@ def run_demo(directory: Path) -> int:
         f"  store  {store_file}\n"
         f"  index  {config.archive_dir / 'index'}\n"
         f"  export {directory / 'export'}\n"
-        f"Explore it: [bold]ficarchive --config {directory / 'config.toml'} search 'holmes'[/]"
+        "Explore it (each command on one line, to paste as it is):"
     )
+    for line in explore_commands(directory / "config.toml"):
+        sys.stdout.write(f"  {line}\n")  # never wrapped: a pasted half-command runs half
+    sys.stdout.flush()
     return 0 if epub and not report.failed else 1
+
+
+def explore_commands(config: Path) -> list[str]:
+    """Commands that work when pasted: the ficarchive that ran this demo, by full path."""
+    exe = shutil.which("ficarchive") or str(Path(sys.executable).with_name("ficarchive"))
+    conf = shlex.quote(str(config))
+    run = f"{shlex.quote(exe)} --config {conf}"
+    return [
+        f"{run} search 'holmes'",
+        f"{run} versions ao3:{sample_works.DEMO_PHRASE_WORK_ID}",
+        f"{run} serve    # the web library and OPDS catalog on http://127.0.0.1:8080",
+    ]
