@@ -202,3 +202,37 @@ def test_an_older_page_is_kept_as_a_delta_and_read_back_exactly(tmp_path):
         whole = len(__import__("zlib").compress(bodies[0], 6))
         deltas = db.execute("SELECT SUM(LENGTH(body)) FROM bodies WHERE base IS NOT NULL")
         assert deltas.fetchone()[0] < whole / 2
+
+
+def test_an_archive_from_before_versions_keeps_its_text_as_version_1(tmp_path):
+    """Migration: the text an older archive holds becomes version 1; raw pages stay."""
+    import sqlite3
+
+    from index.schema import MIGRATIONS
+
+    db = sqlite3.connect(tmp_path / STORE_FILE)
+    db.executescript(f"{MIGRATIONS[0]}; PRAGMA user_version = 1;")
+    db.execute(
+        "INSERT INTO works VALUES ('ao3:5', 'ao3', 'https://example.org/works/5', 'Old Light',"
+        " 3, '{\"title\": \"Old Light\"}', '', NULL, 'abc', 0, NULL, '2024-01-01',"
+        " '2024-01-01', '2024-01-01', 'abc')"
+    )
+    db.execute(
+        "INSERT INTO chapters VALUES ('ao3:5', 1, 'One', ?, 3)",
+        ('[{"type": "paragraph", "text": "Kept for years."}]',),
+    )
+    db.execute(
+        "INSERT INTO raw_pages (url, work_id, status, headers, body, fetched_at)"
+        " VALUES ('https://example.org/works/5', 'ao3:5', 200, '{}', ?, '2024-01-01T00:00:00')",
+        (__import__("zlib").compress(b"<html>old page</html>"),),
+    )
+    db.commit()
+    db.close()
+    with Store(tmp_path) as store:
+        (version,) = store.versions("ao3:5")
+        assert (version.number, version.origin, version.shown) == (1, "migrated", True)
+        assert store.get_version("ao3:5", 1).chapters[0].blocks[0].text == "Kept for years."
+        assert [p.body for p in store.raw_pages("ao3:5")] == [b"<html>old page</html>"]
+        # the next different text is version 2, and the old one is still there
+        store.save_work(make_work("A new text."), [page()])
+        assert store.get_work("ao3:1") is not None
