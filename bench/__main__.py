@@ -37,9 +37,12 @@ def machine() -> str:
 
 def _sections() -> list[tuple[str, object]]:
     sections: list[tuple[str, object]] = [("index", index_bench.run)]
-    for name in ("crawl", "clean", "versions"):
+    for name in ("crawl", "clean", "versions", "relevance"):
         try:
-            module = importlib.import_module(f"bench.{name}_bench")
+            # relevance.py measures quality, not speed: its module is not a *_bench
+            module = importlib.import_module(
+                f"bench.{name}" + ("" if name == "relevance" else "_bench")
+            )
         except ImportError:
             continue
         sections.append((name, module.run))

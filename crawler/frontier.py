@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler import epub_read, saved
 from crawler.clean import clean_work
 from crawler.config import Config, Source
 from crawler.damage import damage
@@ -260,6 +261,8 @@ class Frontier:
                     kinds += [(stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")]
                     kind = next((n for is_it, n in kinds if is_it(info.st_mode)), "a special file")
                     why = f"{path} is {kind}; only a regular file can be imported"
+                    if kind == "a folder":  # import_paths walks folders: this one held none
+                        why = f"{path} is a folder with no story in it (.html, .txt, .epub)"
                     return Fetch("failed", "", where, reason=why, fetched=False)
                 if info.st_size > cap:
                     # The same cap as a fetched page: parsing a huge page takes minutes and
@@ -279,17 +282,36 @@ class Frontier:
         uri = path.resolve().as_uri()
         page = FetchedPage(uri, 200, {}, body, datetime.now(UTC), uri)
         try:
-            raw = site.parse_work([page])
+            site, pages, raw = self._read_local(site, page)
         except ParseError as exc:
             return Fetch("failed", "", where, reason=str(exc), fetched=False)
-        found = self.cleaned(raw, [page], None)
+        found = self.cleaned(raw, pages, None)
         found.fetched, found.origin = False, "import"
         return found
+
+    def _read_local(
+        self, site: SiteAdapter, page: FetchedPage
+    ) -> tuple[SiteAdapter, list[FetchedPage], RawWork]:
+        """An EPUB by its reader; a saved page by the site that claims it (its chapters
+        merged with those stored, for a site saved chapter by chapter); else `site`."""
+        if page.body[:4] == b"PK\x03\x04":
+            return epub_read.read(self.config, page)
+        if site.name == "text":
+            site, page = saved.recognise(self.config, page)
+        pages = [page]
+        if not site.single_page:
+            work_id = site.work_id_from_url(page.url)
+            if work_id:
+                pages = saved.merged(site, page, self.stored.pages(site.work_id(work_id)))
+        return site, pages, site.parse_work(pages)
 
     def reclean(self, site: SiteAdapter, pages: list[FetchedPage]) -> Fetch:
         """A stored work cleaned again from its stored raw pages (no network)."""
         try:
-            raw = site.parse_work(pages)
+            if pages and pages[0].body[:4] == b"PK\x03\x04":  # an imported EPUB
+                site, pages, raw = epub_read.read(self.config, pages[0])
+            else:
+                raw = site.parse_work(pages)
             work = self._clean(raw)
         except (ParseError, FetchError) as exc:
             return Fetch("failed", "", pages[0].url, reason=f"kept the stored copy: {exc}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from crawler.models import FetchedPage
+
 
 @dataclass(frozen=True)
 class Known:
@@ -30,4 +32,9 @@ class StoredState(Protocol):
 
     def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the newest stored copy of this page."""
+        ...
+
+    def pages(self, work_id: str) -> list[FetchedPage]:
+        """The raw pages the stored work was last read from (a saved FFN chapter joins
+        the chapters already stored)."""
         ...

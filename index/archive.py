@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler import saved
 from crawler.config import Config, Source
 from crawler.errors import ConfigError, FicarchiveError, IndexingError, UsageError
 from crawler.frontier import Fetch, Frontier
@@ -161,11 +162,13 @@ class Archive:
         return self.frontier.fetch(site, site_id, url)
 
     def import_paths(self, paths: Iterable[Path]) -> Report:
-        """Import local .txt/.html stories; no network."""
+        """Import local stories, saved pages and EPUBs (a folder: every file in it, sorted,
+        recursively, but never a browser's "Page_files/" folder); no network."""
         report, began = Report(), time.monotonic()
-        site = adapter(self.config, "text")  # local files: the plain-text adapter
+        site = adapter(self.config, "text")  # a page no site claims: the plain-text adapter
         frontier = Frontier(self.config, None, StoreState(self.store))
-        self.recorder.run(report, "importing", paths, lambda p: frontier.local(site, Path(p)))
+        files = [f for p in paths for f in _walk(Path(p))]
+        self.recorder.run(report, "importing", files, lambda p: frontier.local(site, p))
         return self._finish(report, began)
 
     def update(self, ids: Iterable[str]) -> Report:
@@ -342,6 +345,12 @@ class Archive:
             self._finish_removals()
         return diagnose(self.store, self.backend, repair=repair)
 
+    def backup(self, dest: Path):
+        """Copy the store (SQLite's online backup) and the index into dest; safe mid-crawl."""
+        from index.backup import backup_archive
+
+        return backup_archive(self.store.db, self.dir, Path(dest))
+
 
 def _listing_errors(found, source: Source) -> list[str]:
     """A listing that did not answer is a failure to say in one line, not a note."""
@@ -355,3 +364,18 @@ def _listing_errors(found, source: Source) -> list[str]:
         "nothing crawled" if not found.entries else f"{len(found.entries)} work(s) found before it"
     )
     return [f"{host}: {why}; {what} from source {source.name!r}"]
+
+
+def _walk(path: Path) -> list[Path]:
+    """A file as it is; a folder as its files, sorted, without browsers' asset folders."""
+    if not path.is_dir() or path.is_symlink():
+        return [path]
+    found = [
+        f
+        for f in sorted(path.rglob("*"))
+        if f.suffix.lower() in saved.STORY_SUFFIXES
+        and not f.name.startswith(".")
+        and not saved.is_saved_assets(f.relative_to(path))
+        and not f.is_dir()
+    ]
+    return found or [path]  # a folder with no story in it is one failure, not silence

@@ -137,7 +137,11 @@ _TOKEN = re.compile(
 )
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT"}
 _MINUS = re.compile(r'"[^"]*"|(?<!\w)-(?=[\w"(])')
-REL_FIELD_RE = re.compile(r'(?<![\w"])(?:relationships?|ship|pairing):"([^"]*[/&][^"]*)"', re.I)
+# A pairing in the query, quoted ("holmes & watson") or one word (holmes/watson).
+REL_FIELD_RE = re.compile(
+    r'(?<![\w"])(?:relationships?|ship|pairing):(?:"([^"]*[/&][^"]*)"|([^\s"()]*[/&][^\s"()]*))',
+    re.I,
+)
 
 
 def _normalise(text: str) -> str:
@@ -328,8 +332,8 @@ def parse_query(
     check_comparisons(text)
     fields = tuple(default_fields(scope))
     parts: list[Node] = []
-    for value in REL_FIELD_RE.findall(text):
-        parts.append(Relationship(value))
+    for quoted, bare in REL_FIELD_RE.findall(text):
+        parts.append(Relationship(quoted or bare))
     text = REL_FIELD_RE.sub(" ", text).strip()
     if text:
         parsed = parse_text(text, fields)

@@ -38,6 +38,9 @@ class StoreState:
     def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
         return self.store.validators(work_id, url)
 
+    def pages(self, work_id: str) -> list:
+        return self.store.raw_pages(work_id)
+
 
 class Recorder:
     """Stores what the crawler found, reports it, and keeps the index in step."""

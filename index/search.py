@@ -14,7 +14,38 @@ from index.query import Node, parse_query
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 SORTS = ("relevance", "updated", "published", "words", "kudos", "hits", "title")
-FACET_FIELDS = ("fandoms", "characters", "relationships", "rating")
+# AO3's seven tag groups, then language, status, site and word-count buckets. An index
+# made before warnings and categories were stored has those two empty until a rebuild.
+FACET_FIELDS = (
+    "rating",
+    "warnings",
+    "categories",
+    "fandoms",
+    "relationships",
+    "characters",
+    "tags",
+    "language",
+    "status",
+    "site",
+    "words",
+)
+# Word-count buckets (AO3's search offers the same cut points): (below, label).
+WORD_BUCKETS = (
+    (1_000, "under 1k"),
+    (5_000, "1k-5k"),
+    (10_000, "5k-10k"),
+    (50_000, "10k-50k"),
+    (100_000, "50k-100k"),
+)
+OVER_BUCKETS = "over 100k"
+
+
+def word_bucket(words: int) -> str:
+    """The word-count facet a work of `words` words is counted under."""
+    for below, label in WORD_BUCKETS:
+        if (words or 0) < below:
+            return label
+    return OVER_BUCKETS
 
 
 @dataclass(frozen=True)
@@ -41,9 +72,11 @@ class SearchRequest:
 class Match:
     """A chapter that matched, with a snippet saying where."""
 
-    chapter: int
+    chapter: int  # 0: the match is in the work's metadata (its source says which field)
     snippet: str = ""
-    source: str = "text"  # where the snippet is from: text, notes, or the work's summary
+    # Where the match is: "text" or "notes" of the chapter, or (chapter 0) a metadata
+    # field of the work: "title", "summary", "tags", "characters", "relationships", …
+    source: str = "text"
 
 
 @dataclass
@@ -64,7 +97,8 @@ class Hit:
 
     @property
     def chapters(self) -> list[int]:
-        return [m.chapter for m in self.matches]
+        """The chapters the match is in (a metadata match, chapter 0, names none)."""
+        return [m.chapter for m in self.matches if m.chapter]
 
     def to_dict(self) -> dict[str, Any]:
         """The `search --json` line (a promise: extend, never break)."""

@@ -15,7 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from crawler.models import NOTE_LABELS, Work
 from index.reports import Outcome, Report
@@ -210,8 +210,8 @@ def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int
         )
         snippets = "\n".join(
             (
-                f"[green]summary[/] {marked(m.snippet)}"
-                if m.source == "summary"
+                f"[green]{safe(m.source)}[/] {marked(m.snippet)}"
+                if m.chapter == 0 or m.source == "summary"
                 else f"[green]ch. {m.chapter}[/] {marked(m.snippet)}"
             )
             for m in hit.matches
@@ -227,43 +227,46 @@ def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int
     out.print(table)
 
 
-def show_work(work: Work, notes: bool = True) -> None:
-    m = work.meta
+def show_work(work: Work, notes: bool = True, chapter: int | None = None) -> None:
+    m, whole = work.meta, chapter is None  # with a chapter: that chapter alone
     out.rule(f"[bold]{safe(m.title)}[/]")
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
+    table = Table.grid(Column(style="bold"), Column(), padding=(0, 2))
+    parts = [", part ".join(str(v) for v in (s.get("name"), s.get("part")) if v) for s in m.series]
     rows = [
         ("id", work.id),
         ("by", ", ".join(m.authors)),
         ("fandoms", ", ".join(m.fandoms)),
+        ("series", "; ".join(parts)),
         ("rating", m.rating or ""),
         ("warnings", ", ".join(m.warnings)),
+        ("categories", ", ".join(m.categories)),
         ("relationships", ", ".join(m.relationships)),
         ("characters", ", ".join(m.characters)),
         ("tags", ", ".join(m.tags)),
+        ("language", m.language or ""),
         ("status", m.status),
         ("words", f"{work.words:,}"),
         ("chapters", f"{len(work.chapters)}/{m.chapters_total or '?'}"),
+        ("kudos", "" if m.kudos is None else f"{m.kudos:,}"),
+        ("hits", "" if m.hits is None else f"{m.hits:,}"),
         ("published", m.published or ""),
         ("updated", m.updated or ""),
         ("source", work.url),
     ]
-    for key, value in rows:
+    for key, value in rows if whole else []:
         if value:
             table.add_row(key, safe(value))
     out.print(table)
-    if work.summary:
+    if work.summary and whole:
         out.print(f"\n[bold]Summary[/]\n{safe(work.summary)}")
-    if notes:
+    if notes and whole:
         _notes(work.notes, "before")
-    for ch in work.chapters:
+    for ch in (c for c in work.chapters if whole or c.number == chapter):
         heading = safe(f"Chapter {ch.number}" + (f": {ch.title}" if ch.title else ""))
         if ch.removed_at:
             heading += f" [yellow](removed upstream on {safe(ch.removed_at)}; kept)[/]"
         out.rule(heading, style="dim")
-        if notes:
-            _notes(ch.notes, "before")
+        _notes([n for n in ch.notes if notes or n.kind == "chapter_summary"], "before")
         for block in ch.blocks:
             if block.type == "scene_break":
                 out.print("* * *", justify="center")
@@ -271,7 +274,7 @@ def show_work(work: Work, notes: bool = True) -> None:
                 out.print(safe(block.text) + "\n")
         if notes:
             _notes(ch.notes, "after")
-    if notes:
+    if notes and whole:
         _notes(work.notes, "after")
 
 
@@ -315,11 +318,11 @@ def stats_tables(data: dict) -> None:
 
 
 def facet_tables(facets: dict) -> None:
-    for name, rows in facets.items():
-        if not rows:
-            continue
-        table = Table(title=f"by {name}")
-        table.add_column(name)
+    titles = {"tags": "additional tags", "warnings": "archive warnings", "words": "length"}
+    for name, rows in ((n, r) for n, r in facets.items() if r):  # empty groups left out
+        title = titles.get(name, name)
+        table = Table(title=f"by {title}")
+        table.add_column(title)
         table.add_column("works", justify="right")
         for value, count in rows:
             table.add_row(safe(value), str(count))

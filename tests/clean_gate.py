@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup
 
+from crawler import epub_read
 from crawler.clean import TEXT_TYPES, clean_work
-from crawler.config import SiteConfig, default_sites
+from crawler.config import Config, SiteConfig, default_sites
 from crawler.models import Block, FetchedPage, Work
 from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import soup as site_soup
@@ -129,6 +130,9 @@ def parse(rel: str) -> Work:
         raw = RoyalRoadAdapter(default_sites()["royalroad"]).parse_work(
             [page(rel, PAGE_URLS[rel][1])]
         )
+    elif rel.startswith("epub/"):  # `ficarchive import book.epub`, as crawler/epub_read reads it
+        path = shared_fixture(rel)
+        raw = epub_read.read(Config(sites=default_sites()), page(rel, path.as_uri()))[2]
     elif rel.startswith("efiction/"):
         site = SiteConfig("efiction", "http://fanfiction.mugglenet.com", 3.0)
         raw = EFictionAdapter(site).parse_work([page(rel, EFICTION_URL)])

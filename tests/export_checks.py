@@ -88,9 +88,16 @@ def body_paragraphs(work: Work) -> list[str]:
     return [b.text for c in work.chapters for b in c.blocks if b.text.strip()]
 
 
-def note_paragraphs(work: Work) -> list[str]:
+def note_paragraphs(work: Work, *, summaries: bool = True) -> list[str]:
+    """Every note's paragraphs; with summaries=False, not chapter summaries (a summary is
+    kept by --no-notes, issue 20)."""
     notes = [*work.notes, *(n for c in work.chapters for n in c.notes)]
-    return [p for n in notes for p in split_paragraphs(n.text)]
+    return [
+        p
+        for n in notes
+        if summaries or n.kind != "chapter_summary"
+        for p in split_paragraphs(n.text)
+    ]
 
 
 def work_breaks(work: Work) -> int:
@@ -113,6 +120,6 @@ def assert_work_survives(work: Work, path: Path, fmt: str, *, notes: bool) -> No
         assert missing(note_paras, text) == [], f"{path.name}: notes lost"
     else:
         body = squash(" ".join([*body_paragraphs(work), work.summary]))
-        only_in_notes = [p for p in note_paras if squash(p) not in body]
+        only_in_notes = [p for p in note_paragraphs(work, summaries=False) if squash(p) not in body]
         leaked = set(only_in_notes) - set(missing(only_in_notes, text))
         assert not leaked, f"{path.name}: notes present with --no-notes: {sorted(leaked)[:3]}"

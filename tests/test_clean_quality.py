@@ -168,6 +168,32 @@ WORKS = [
         summary=("2 connected drabbles.", "2 connected drabbles."),
     ),
     WorkLabel(
+        "ffn/ffn_chapter1_potter_club_11987060.html",
+        # the bold "Disclaimer: …" line is a disclaimer; a lone "…" opens the story text
+        (
+            ChapterLabel(
+                0,
+                '… "GRYFFINDOR!" Harry\'s eyes',
+                "Welcome to Potter Club. ...",
+                (NoteLabel("disclaimer", "before", "Disclaimer: I do Not own Harry Potter"),),
+            ),
+        ),
+        summary=("Seven years is a long time.", "Potter Club to step up"),
+    ),
+    WorkLabel(
+        "epub/fff_epub_from_ao3_19153414_like_fire_and_water.epub",
+        # FanFicFare's title page is metadata, never text; its "Author's Note:" box a note
+        (
+            ChapterLabel(
+                0,
+                "“Oh.It’s very tidy, isn’t it.”",
+                "see my tailor when all of this is through.”",
+                (NoteLabel("chapter_note", "before", "This is me just starting to dip"),),
+            ),
+        ),
+        summary=("Aziraphale sits up beside him,", "“We hide—in plain sight.”"),
+    ),
+    WorkLabel(
         "efiction/mugglenet_efiction_viewstory_chapter_TRIMMED.html",
         (ChapterLabel(0, "If you're like me,", "you will have..."),),
     ),
@@ -408,9 +434,7 @@ WAITING_FOR_ADAPTER: dict[str, int] = {
     "ao3/ao3_tag_canonical_with_synonyms_ever_given.html": 18,
     "ao3/ao3_tag_synonym_merged_into_canonical_ever_given.html": 18,
     # issue 14: saved pages and EPUBs read by their site's adapter
-    "ffn/ffn_chapter1_potter_club_11987060.html": 14,
     "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html": 14,
-    "epub/fff_epub_from_ao3_19153414_like_fire_and_water.epub": 14,
 }
 
 

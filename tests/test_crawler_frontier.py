@@ -20,6 +20,9 @@ class Nothing:
     def validators(self, work_id: str, url: str) -> tuple[str | None, str | None]:
         return None, None
 
+    def pages(self, work_id: str) -> list:
+        return []
+
 
 class Holding(Nothing):
     def __init__(self, **known: Known) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from crawler.errors import ConfigError
 from crawler.http import host_key  # the fetcher's own notion of "one host"
 from crawler.sites.ao3 import AO3Adapter
-from crawler.sites.base import Listing, ListingEntry, SiteAdapter
+from crawler.sites.base import Listing, ListingEntry, SiteAdapter, bare_host
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
 from crawler.sites.royalroad import RoyalRoadAdapter
@@ -79,6 +79,9 @@ def adapter_for_url(config: Config, url: str) -> SiteAdapter:
     for site in config.sites.values():
         if site.base_url and host_key(site.base_url) == key:
             return adapter_of(site)
+    other_form = _alias_site(config, url)
+    if other_form is not None:
+        return other_form
     host = urlsplit(url).netloc.lower()
     others = ", ".join(f'"{name}"' for name in ADAPTERS if name != "text")
     raise ConfigError(
@@ -112,3 +115,35 @@ def _configured(config: Config) -> Iterator[SiteAdapter]:
     for site in config.sites.values():
         if site.adapter in ADAPTERS:
             yield ADAPTERS[site.adapter](site)
+
+
+def configured_adapters(config: Config) -> list[SiteAdapter]:
+    """Every configured site's adapter, in config order (what `import` asks to claim a page)."""
+    return list(_configured(config))
+
+
+def _alias_site(config: Config, url: str) -> SiteAdapter | None:
+    """The configured site a URL names in another form: www., m. or http: of its host
+    (the port, when the URL gives one, must agree), or one of its family's `aliases`."""
+    host, port = bare_host(url), _port(url)
+    if not host:
+        return None
+    families = []
+    for site in config.sites.values():
+        cls = ADAPTERS.get(site.adapter)
+        if cls is None or not site.base_url:
+            continue
+        if bare_host(site.base_url) == host and port in (None, _port(site.base_url)):
+            return adapter_of(site)
+        families.append((site, cls))
+    for site, cls in families:
+        if host in {bare_host(f"//{alias}") for alias in cls.aliases}:
+            return adapter_of(site)
+    return None
+
+
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port
+    except ValueError:
+        return None

@@ -75,6 +75,14 @@ class AO3Adapter(SiteAdapter):
     id_prefix = "ao3"
     # What is_listing_url takes and parse_listing reads: /tags/T/works, /series/N,
     # /users/U[/pseuds/P]/works, /users/U/bookmarks, /collections/C/works.
+    # AO3's own short domain and official mirror domains (the OTW's list).
+    aliases = (
+        "archiveofourown.org",
+        "ao3.org",
+        "archiveofourown.com",
+        "archiveofourown.net",
+        "archive.transformativeworks.org",
+    )
     listing_kinds = ("tag", "series", "user", "bookmarks", "collection")
     # As on the saved pages in ../shared/fixtures/ao3: the site header (menus, login box),
     # footer, skip links, flash notices, the work's action bar (chapter index, download),
@@ -100,6 +108,40 @@ class AO3Adapter(SiteAdapter):
     def work_id_from_url(self, url: str) -> str | None:
         m = WORK_RE.search(urlsplit(url).path)
         return m.group(1) if m else None
+
+    def saved_url(self, page: FetchedPage) -> str | None:
+        """A saved work page: its canonical link, else the work its own links name.
+
+        AO3 pages carry no canonical link; the work's id is in the chapter index,
+        kudos and share links, and AO3's download HTML names the work in its preface
+        ("Posted originally on the Archive of Our Own at …/works/N").
+        """
+        found = super().saved_url(page)
+        if found is not None:
+            return found
+        doc = soup(page.body)
+        if doc.select_one("dl.work.meta.group") is None or doc.select_one("div#chapters") is None:
+            return self._download_url(doc)
+        if doc.select_one("#header a[href='/'], #header h1.heading") is None:
+            return None  # AO3's markup without AO3's header: another site's copy of it
+        counts: dict[str, int] = {}
+        for a in doc.select("a[href]"):
+            m = WORK_RE.match(urlsplit(a["href"]).path)
+            if m:
+                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+        kudos = doc.select_one("#kudo_commentable_id[value]")
+        if kudos is not None and kudos["value"].isdigit():
+            return self.entry_url(kudos["value"])
+        return self.entry_url(max(counts, key=counts.get)) if counts else None
+
+    def _download_url(self, doc) -> str | None:
+        preface = doc.select_one("#preface")
+        if preface is None:
+            return None
+        for a in preface.select("a[href]"):
+            if "archiveofourown" in a["href"] and (m := WORK_RE.search(a["href"])):
+                return self.entry_url(m.group(1))
+        return None
 
     def is_listing_url(self, url: str) -> bool:
         path = urlsplit(url).path

@@ -13,6 +13,7 @@ import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
@@ -63,6 +64,9 @@ class SiteAdapter(ABC):
     # A URL is a whole story and its id comes from the text (a single page, a file):
     # such works are added page by page and never re-checked by `update`.
     single_page: ClassVar[bool] = False
+    # Other hosts readers reach the site by (its mirrors, a short domain): a URL on one
+    # of them goes to the configured site of this family. www. and m. need no entry.
+    aliases: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
@@ -116,6 +120,23 @@ class SiteAdapter(ABC):
         threadmarks index, Royal Road's fiction page), or None when it cannot tell."""
         return None
 
+    # --- saved pages (`import` of a page the reader's browser saved) ---------------------
+
+    def claims(self, page: FetchedPage) -> bool:
+        """Whether a saved page belongs to this site (its canonical link, og:url, markup)."""
+        return self.saved_url(page) is not None
+
+    def saved_url(self, page: FetchedPage) -> str | None:
+        """The URL on this site a saved page was saved from, or None when it is not ours.
+
+        The default reads the page's canonical link and og:url; an adapter whose pages
+        carry neither adds what its own markup says.
+        """
+        for url in declared_urls(soup(page.body)):
+            if same_host(url, self.base_url) and self.work_id_from_url(url):
+                return self.absolute(urlsplit(url)._replace(scheme="", netloc="").geturl())
+        return None
+
     def absolute(self, url_or_path: str) -> str:
         if re.match(r"^https?://", url_or_path):
             return url_or_path
@@ -140,6 +161,32 @@ def soup(html: str | bytes) -> BeautifulSoup:
         except ValueError:
             text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
             return BeautifulSoup(_XML_UNSAFE.sub("", text), "lxml")
+
+
+def declared_urls(doc) -> list[str]:
+    """The URLs a page says it is: canonical link, og:url (scheme-relative made https)."""
+    found = []
+    for tag, attr in (
+        ("link[rel~=canonical][href]", "href"),
+        ("meta[property='og:url']", "content"),
+    ):
+        for node in doc.select(tag):
+            url = (node.get(attr) or "").strip()
+            if url.startswith("//"):
+                url = "https:" + url
+            if re.match(r"^https?://", url):
+                found.append(url)
+    return found
+
+
+def bare_host(url: str) -> str:
+    """A URL's host without www./m. (the same site a reader reaches either way)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return re.sub(r"^(www\.|m\.)", "", host)
+
+
+def same_host(url: str, base_url: str) -> bool:
+    return bool(base_url) and bare_host(url) == bare_host(base_url)
 
 
 def inner_html(tag) -> str:

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from crawler.errors import AdultContent, ConfigError, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
-from crawler.sites.base import SiteAdapter, inner_html, soup, text_of, to_int
+from crawler.sites.base import SiteAdapter, inner_html, same_host, soup, text_of, to_int
 
 LABELS = {
     "Rated": "rating",
@@ -156,6 +156,21 @@ class EFictionAdapter(SiteAdapter):
     def work_id_from_url(self, url: str) -> str | None:
         sid = self._sid(url)
         return f"{self.host}:{sid}" if sid else None
+
+    def saved_url(self, page: FetchedPage) -> str | None:
+        """A saved eFiction story page of this host: its markup, and a link to one of this
+        archive's viewstory.php pages (absolute, so the page names the archive)."""
+        found = super().saved_url(page)
+        if found is not None:
+            return found
+        doc = soup(page.body)
+        if doc.select_one("#story") is None or doc.select_one("#pagetitle") is None:
+            return None
+        for a in doc.select("a[href*='viewstory.php']"):
+            href = a["href"]
+            if same_host(href, self.base_url) and (sid := self._sid(href)):
+                return self._url(sid)  # the chapter shown is read from the page itself
+        return None
 
     def work_urls(self, site_id: str) -> list[str]:
         sid = self._own_sid(site_id)

@@ -68,6 +68,7 @@ class FFNAdapter(SiteAdapter):
     default_base_url = "https://www.fanfiction.net"
     default_delay = 6.0  # stricter than AO3, and behind Cloudflare: slower still
     id_prefix = "ffn"
+    aliases = ("fanfiction.net",)  # www., m. and the bare domain are one site
     listing_kinds = ()  # no listing reader yet: works come in by `add URL`
     # As on the saved pages in ../shared/fixtures/ffn: the top bar (logo, login), the
     # category menu, the footer, the image modal, text-size controls and the share bar

@@ -110,7 +110,7 @@ class _Compiler:
         keys = query_relationship_keys(node.text)
         if keys is None:
             return self._phrase(q.Phrase(node.text, ("relationships",)))
-        terms = [Term("relationship_keys", k) for k in keys]
+        terms = [Term("ship_keys", k) for k in keys]
         return Or(terms) if len(terms) > 1 else terms[0]
 
 

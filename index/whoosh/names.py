@@ -42,39 +42,58 @@ def character_keys(tag: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _members(tag: str) -> tuple[list[list[str]], str] | None:
+def _members(tag: str) -> tuple[list[list[list[str]]], str] | None:
+    """Each member's names (its words, every side of `|`), and the separator."""
     parts = REL_SEP.split(tag)
     if len(parts) < 3:
         return None
     names = parts[0::2]
     seps = set(parts[1::2])
     sep = "&" if seps == {"&"} else "/"
-    members = [words(n.split("|")[0]) for n in names]
+    members = [[w for w in map(words, n.split("|")) if w] for n in names]
     if any(not m for m in members):
         return None
     return members, sep
 
 
+MAX_SHIP_KEYS = 400  # a pairing of many members would multiply its name forms
+
+
+def name_forms(names: list[list[str]]) -> list[str]:
+    """Every form a character search accepts for one member: the full name in either
+    order, each word alone (given name, surname), and the given name plus initial."""
+    forms: list[str] = []
+    for w in names:
+        forms += [" ".join(w), " ".join(reversed(w))]
+        forms += [x for x in w if len(x) > 1]
+        if len(w) > 1:
+            forms.append(f"{w[0]} {w[-1][0]}")
+    return list(dict.fromkeys(forms))
+
+
 def relationship_keys(tag: str) -> list[str]:
-    """Order-free keys: full names, first names, and first name + initial."""
+    """Order-free keys, one per choice of a name form for each member ("holmes/john")."""
     found = _members(tag)
     if found is None:
         return []
     members, sep = found
-    forms = [
-        [" ".join(m) for m in members],
-        [m[0] for m in members],
-        [f"{m[0]} {m[-1][0]}" if len(m) > 1 else m[0] for m in members],
-    ]
-    return list(dict.fromkeys(sep.join(sorted(f)) for f in forms))
+    keys: list[list[str]] = [[]]
+    for forms in (name_forms(m) for m in members):
+        keys = [k + [f] for k in keys for f in forms][:MAX_SHIP_KEYS]
+    return list(dict.fromkeys(sep.join(sorted(k)) for k in keys))
 
 
 def query_relationship_keys(text: str) -> list[str] | None:
-    """Keys for what a user typed ("Faye/Spike"); None if it names no pairing."""
+    """Keys for what a user typed ("Faye/Spike", "Watson & Holmes"); None if no pairing.
+
+    Each member as typed is one of the index's name forms, or (typed in full) its
+    short form is: "Faye Valentine" finds "Faye V.".
+    """
     found = _members(text)
     if found is None:
         return None
     members, sep = found
-    full = sep.join(sorted(" ".join(m) for m in members))
-    short = sep.join(sorted(f"{m[0]} {m[-1][0]}" if len(m) > 1 else m[0] for m in members))
+    typed = [m[0] for m in members]
+    full = sep.join(sorted(" ".join(m) for m in typed))
+    short = sep.join(sorted(f"{m[0]} {m[-1][0]}" if len(m) > 1 else m[0] for m in typed))
     return list(dict.fromkeys([full, short]))

@@ -12,7 +12,16 @@ from typing import Any
 
 from index.backend import ChapterTexts
 from index.query import Node
-from index.search import FACET_FIELDS, Hit, Match, SearchRequest, SearchResult
+from index.search import (
+    FACET_FIELDS,
+    OVER_BUCKETS,
+    WORD_BUCKETS,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    word_bucket,
+)
+from index.whoosh.attribution import attribute
 from index.whoosh.compile import compile_query, with_pairs
 from index.whoosh.schema import SEP
 from index.whoosh.scoring import column_values, score_all
@@ -36,13 +45,10 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
     if not shown:  # nothing to describe (an empty index has no columns to read)
         facets = facet_counts([p.hit for p in hits]) if request.facets else {}
         return SearchResult(len(ranked), [], facets)
-    chapter_col = searcher.reader().column_reader("chapter")
-    out = []
     for pending in shown:
         pending.load(searcher)
-        hit = pending.hit
-        hit.matches = sorted((Match(chapter_col[d]) for d in pending.docnums), key=_by_chapter)
-        out.append(hit)
+    out = [p.hit for p in shown]
+    attribute(searcher, [(p.hit, p.docnums) for p in shown], plain)
     if out:
         if request.scope != "story":
             add_note_snippets(out, plain, texts)
@@ -82,18 +88,20 @@ def split(value: str) -> list[str]:
 
 
 def facet_counts(hits: list[Hit], top: int = 15) -> dict[str, list[tuple[str, int]]]:
-    """Counts by fandom, character, relationship and rating over every matched work."""
+    """Counts by each of FACET_FIELDS over every matched work (most first; word-count
+    buckets in their own order, shortest first)."""
     out = {}
     for name in FACET_FIELDS:
         counter: Counter[str] = Counter()
+        if name == "words":
+            counter.update(word_bucket(h.words) for h in hits)
+            order = [label for _, label in WORD_BUCKETS] + [OVER_BUCKETS]
+            out[name] = [(b, counter[b]) for b in order if counter[b]]
+            continue
         for h in hits:
-            counter.update(set(split(h.fields.get(name, ""))))
+            counter.update(set(split(str(h.fields.get(name, "") or ""))))
         out[name] = counter.most_common(top)
     return out
-
-
-def _by_chapter(match: Match) -> int:
-    return match.chapter
 
 
 def _works(searcher, scores: dict[int, float]) -> list[tuple[bytes, float, int, list[int]]]:

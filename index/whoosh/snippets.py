@@ -15,7 +15,10 @@ from index.whoosh.compile import phrases_of
 
 
 def add_snippets(hits: list[Hit], q, texts: ChapterTexts, per_work: int) -> None:
-    """A snippet from each matching chapter's text (from the store), or the summary.
+    """A snippet from each matching chapter's text (from the store).
+
+    A match in the work's metadata (chapter 0) has its snippet already
+    (index/whoosh/attribution.py).
 
     Re-analysing a whole chapter to highlight it is slow in Python, so only the
     paragraphs whose folded text contains a query term's stem are analysed.
@@ -25,7 +28,7 @@ def add_snippets(hits: list[Hit], q, texts: ChapterTexts, per_work: int) -> None
     }
     phrases = [p for p in phrases_of(q) if len(p) > 1]
     for hit in hits:
-        wanted = [m for m in hit.matches if not m.snippet][:per_work] if terms else []
+        wanted = [m for m in hit.matches if m.chapter and not m.snippet][:per_work] if terms else []
         if wanted:
             chapters = texts.chapter_blocks(hit.id, [m.chapter for m in wanted])
             for match in wanted:
@@ -33,10 +36,6 @@ def add_snippets(hits: list[Hit], q, texts: ChapterTexts, per_work: int) -> None
                 match.snippet = (phrases and _phrase_snippet(blocks, phrases)) or _snippet(
                     blocks, terms
                 )
-        if hit.matches and not any(m.snippet for m in hit.matches):
-            # matched on its tags or title, not its text: the summary says what it is
-            hit.matches[0].snippet = " ".join(hit.fields.get("summary", "").split())[:240]
-            hit.matches[0].source = "summary"
 
 
 def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -55,7 +54,9 @@ def _snippet(blocks, terms: set[str], maxchars: int = 240, before: int = 60) -> 
     texts = [b.text for b in blocks if b.text]
     candidates = [t for t in texts if any(p in fold(t) for p in probes)]
     best: tuple[int, int, str, list[tuple[int, int]], int] | None = None
-    for text in candidates[:12]:
+    for n, text in enumerate(candidates):
+        if n >= 12 and best is not None:
+            break
         spans = term_spans(text, terms)
         for i, (anchor, _) in enumerate(spans):
             inside = [sp for sp in spans[i:] if sp[1] <= anchor + maxchars - before]
@@ -131,7 +132,7 @@ def add_note_snippets(hits: list[Hit], q, texts: ChapterTexts) -> None:
         if work is None:
             continue
         for match in hit.matches:
-            if not match.snippet:
+            if match.chapter and not match.snippet:
                 found = _snippet(_notes_of(work, match.chapter), terms)
                 if found:
                     match.snippet, match.source = f"[note] {found}", "notes"

@@ -61,10 +61,14 @@ def add(
 @guarded
 def import_(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Local .txt or .html story files.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Story files (.txt, .html, saved site pages, .epub) or folders."),
+    ],
     json_out: JsonOpt = False,
 ) -> None:
-    """Import local story files (.txt, .html) into the archive; prints the id of each."""
+    """Import story files and folders (saved pages go to their site, EPUBs are read whole);
+    prints the id of each and a summary."""
     with archiving(state_of(ctx), json_out, lock=False) as archive:
         report = archive.import_paths(paths)
     if json_out:
@@ -75,6 +79,9 @@ def import_(
                 err.print(f"[red]error:[/] {safe(o.reason)}")
             else:
                 out.print(o.id)
+        if len(report.outcomes) > 1:
+            counts = {k: v for k, v in report.counts().items() if v}
+            err.print("imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     raise typer.Exit(report.exit_code)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from crawler.errors import UsageError
 from index.search import SORTS, SearchRequest
@@ -43,7 +46,11 @@ def search(
     ] = "",
     filters: Filters = NO_FILTERS,
     facets: Annotated[
-        bool, typer.Option("--facets", help="Counts by fandom, character, relationship, rating.")
+        bool,
+        typer.Option(
+            "--facets",
+            help="Counts by rating, warning, category, fandom, ship, character, tag, language, status, site, words.",
+        ),
     ] = False,
     sort: SortOpt = "relevance",
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
@@ -82,6 +89,9 @@ def show(
         str, typer.Argument(help="A work id such as ao3:1234567 or file:0123456789ab.")
     ],
     notes: Annotated[bool, typer.Option("--notes/--no-notes", help="Show author notes.")] = True,
+    chapter: Annotated[
+        int | None, typer.Option("--chapter", metavar="N", min=1, help="Chapter N alone.")
+    ] = None,
     version: Annotated[
         int | None,
         typer.Option(
@@ -90,7 +100,7 @@ def show(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Show one stored work: its metadata, notes and cleaned text."""
+    """Show one stored work: its metadata, notes and cleaned text (a long one in a pager)."""
     state = state_of(ctx)
     with state.archive() as archive:
         work_id = archive.resolve(work_id)  # `(ao3-123)` from an exported file's name too
@@ -101,15 +111,31 @@ def show(
         raise UsageError(
             f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"
         )
+    numbers = [ch.number for ch in work.chapters]
+    if chapter is not None and chapter not in numbers:
+        raise UsageError(f"{work_id} has no chapter {chapter}; its chapters are 1-{len(numbers)}")
     if json_out:
         data = work.to_dict()
-        if not notes:  # the same shape, the notes left empty
+        if chapter is not None:
+            data["chapters"] = [c for c in data["chapters"] if c["number"] == chapter]
+        if not notes:  # the same shape, the notes left empty; a chapter's summary stays
             data["notes"] = []
-            for chapter in data["chapters"]:
-                chapter["notes"] = []
+            for one in data["chapters"]:
+                one["notes"] = [n for n in one["notes"] if n["kind"] == "chapter_summary"]
         print_json(data)
-    else:
-        render.show_work(work, notes)
+        return
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        render.show_work(work, notes, chapter)  # piped or redirected: never a pager
+        return
+    with render.out.capture() as shown:
+        render.show_work(work, notes, chapter)
+    text = shown.get()
+    if text.count("\n") < render.out.height:
+        sys.stdout.write(text)
+    else:  # as git does: $PAGER (else less), and less keeps the colours and quits at the end
+        os.environ.setdefault("LESS", "FRX")
+        with render.out.pager(styles=True):
+            render.out.print(Text.from_ansi(text), end="", soft_wrap=True)
 
 
 @app.command("list")

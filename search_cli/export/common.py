@@ -107,9 +107,44 @@ def language_code(language: str | None) -> str:
     return "en"
 
 
+# Where two kinds share a name on the site, the copy tells them apart: the last chapter
+# carries its own end notes and then the work's, and both were "End notes".
+_EXPORT_LABELS = {"work_end_note": "End notes of the work"}
+# A label the author typed at the start of a note ("A/N:", "Author's note:"): the note
+# then names itself, and the copy's own label before it would say it twice.
+_TYPED_LABEL = re.compile(
+    r"^\s*(?:A\s?/\s?N|A\.N\.|AN|authors?['’]?s?\s+notes?|notes?|disclaimer|"
+    r"beta(?:['’]?d|\s+credits?|\s+reader)?(?:\s+by)?)\s*[:：]",
+    re.IGNORECASE,
+)
+
+
 def note_label(kind: str) -> str:
     """The reader-facing name of a note kind ("author_note" -> "Author's note")."""
+    if kind in _EXPORT_LABELS:
+        return _EXPORT_LABELS[kind]
     return NOTE_LABELS.get(kind, (kind or "note").replace("_", " ").capitalize())
+
+
+def shown_label(note: Note) -> str:
+    """The label to print before a note: none when the author's text starts with one."""
+    return "" if _TYPED_LABEL.match(clean_text(note.text)) else note_label(note.kind)
+
+
+def merge_css(*sheets: str) -> str:
+    """One rule per selector, later declarations winning: a stylesheet that says it once."""
+    rules: dict[str, dict[str, str]] = {}
+    for sheet in sheets:
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", sheet):
+            decls = rules.setdefault(" ".join(selector.split()), {})
+            for decl in body.split(";"):
+                prop, colon, value = decl.partition(":")
+                if colon and prop.strip():
+                    decls[prop.strip()] = " ".join(value.split())
+    return "".join(
+        f"{sel} {{ {'; '.join(f'{k}: {v}' for k, v in decls.items())}; }}\n"
+        for sel, decls in rules.items()
+    )
 
 
 def chapter_heading(chapter: Chapter) -> str:
@@ -185,13 +220,13 @@ def work_notes(work: Work, notes: bool) -> tuple[list[Note], list[Note]]:
 
 
 def chapter_notes(chapter: Chapter, notes: bool) -> tuple[list[Note], list[Note]]:
-    """(before, after) chapter notes; "inline" notes have no anchor, so they go before."""
-    if not notes:
-        return [], []
-    return (
-        [n for n in chapter.notes if not _is_after(n)],
-        [n for n in chapter.notes if _is_after(n)],
-    )
+    """(before, after) chapter notes; "inline" notes have no anchor, so they go before.
+
+    Without notes, a chapter's summary stays: it tells what the chapter is, like the
+    work's summary, and is no author's aside.
+    """
+    kept = [n for n in chapter.notes if notes or n.kind == "chapter_summary"]
+    return [n for n in kept if not _is_after(n)], [n for n in kept if _is_after(n)]
 
 
 def _is_after(note: Note) -> bool:

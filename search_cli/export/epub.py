@@ -22,6 +22,7 @@ from search_cli.export.common import (
     chapter_heading,
     clean_text,
     language_code,
+    merge_css,
     work_notes,
     work_title,
 )
@@ -41,14 +42,52 @@ class _Part:
 
 
 # The reader sets margins, width and (on e-ink) contrast; the book only adds structure.
-EPUB_CSS = (
-    BASE_CSS
-    + """
+EPUB_CSS = merge_css(
+    BASE_CSS,
+    """
 body { margin: 0; padding: 0; }
 p.scene-break { margin: 1.5em 0; }
-nav#toc ol, nav.toc ol { list-style-type: none; padding-left: 1em; }
-"""
+nav#toc ol { list-style-type: none; padding-left: 1em; }
+nav.toc ol { list-style-type: none; padding-left: 1em; }
+""",
 )
+
+
+def _wrap(text: str, width: int, most: int) -> list[str]:
+    """Words in lines of about `width` characters, at most `most` lines (the last cut short)."""
+    lines: list[str] = []
+    for word in " ".join(clean_text(text).split()).split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word[: width * 2])
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return [line for line in lines if line]
+
+
+def cover_svg(title: str, author: str, fandom: str) -> bytes:
+    """A typographic cover: the title large, the author and the fandom under it."""
+    rows, y = [], 260
+    for line in _wrap(title, 16, 5):
+        rows.append(f'<text x="300" y="{y}" font-size="54" font-weight="bold">{esc(line)}</text>')
+        y += 66
+    y += 40
+    for line in _wrap(author, 26, 2):
+        rows.append(f'<text x="300" y="{y}" font-size="34" font-style="italic">{esc(line)}</text>')
+        y += 44
+    for i, line in enumerate(_wrap(fandom, 30, 2)):
+        rows.append(f'<text x="300" y="{760 + 38 * i}" font-size="28">{esc(line)}</text>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="600" height="900" '
+        'viewBox="0 0 600 900">\n<rect width="600" height="900" fill="#f4efe4"/>\n'
+        '<rect x="30" y="30" width="540" height="840" fill="none" stroke="#3a3a3a" '
+        'stroke-width="3"/>\n<g font-family="Georgia, serif" fill="#222" text-anchor="middle">\n'
+        + "\n".join(rows)
+        + "\n</g>\n</svg>\n"
+    ).encode()
 
 
 def _css() -> epub.EpubItem:
@@ -114,7 +153,10 @@ def _new_book(identifier: str, title: str, lang: str, authors: list[str]) -> epu
     return book
 
 
-def _finish(book: epub.EpubBook, spine: list, css) -> bytes:
+def _finish(book: epub.EpubBook, spine: list, css, cover: bytes) -> bytes:
+    # A typographic cover image: e-reader libraries show a title, not a blank tile. The
+    # book still opens on its title page, which says all the cover does and more.
+    book.set_cover("cover.svg", cover, create_page=False)
     book.add_item(css)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title="Contents")
@@ -143,7 +185,8 @@ def render_epub(work: Work, *, notes: bool = True, archived_at: str | None = Non
     part = _work_pages(book, work, prefix="", notes=notes, archived_at=archived_at, css=css)
     # A TOC must not be empty: a work without chapters lists its title page.
     book.toc = part.chapters or [part.title_page]
-    return _finish(book, [part.title_page, "nav", *part.chapters], css)
+    cover = cover_svg(work_title(work), byline(work), ", ".join(work.meta.fandoms))
+    return _finish(book, [part.title_page, "nav", *part.chapters], css, cover)
 
 
 def _add_dc(book: epub.EpubBook, work: Work) -> None:
@@ -157,6 +200,31 @@ def _add_dc(book: epub.EpubBook, work: Work) -> None:
     if _DATE.match(date):
         book.add_metadata("DC", "date", date)
     book.add_metadata("DC", "publisher", "ficarchive (personal offline copy)")
+    _add_series(book, work.meta.series)
+
+
+def _add_series(book: epub.EpubBook, series: list[dict]) -> None:
+    """calibre's series meta (for the first series) and EPUB 3 collections (for each)."""
+    named = [s for s in series if " ".join(clean_text(str(s.get("name") or "")).split())]
+    for i, entry in enumerate(named, 1):
+        name = " ".join(clean_text(str(entry["name"])).split())
+        part = str(entry.get("part") or entry.get("position") or "").strip()
+        position = part if re.fullmatch(r"\d+(\.\d+)?", part) else ""
+        if i == 1:
+            book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": name})
+            if position:
+                book.add_metadata(
+                    None, "meta", "", {"name": "calibre:series_index", "content": position}
+                )
+        uid = f"series{i}"
+        book.add_metadata(None, "meta", name, {"property": "belongs-to-collection", "id": uid})
+        book.add_metadata(
+            None, "meta", "series", {"property": "collection-type", "refines": f"#{uid}"}
+        )
+        if position:
+            book.add_metadata(
+                None, "meta", position, {"property": "group-position", "refines": f"#{uid}"}
+            )
 
 
 def render_epub_anthology(
@@ -193,7 +261,7 @@ def render_epub_anthology(
         section = epub.Section(work_title(work), href=part.title_page.file_name)
         toc.append((section, part.chapters or [part.title_page]))
     book.toc = toc or [cover]
-    return _finish(book, spine, css)
+    return _finish(book, spine, css, cover_svg(title, f"{len(works)} works", ""))
 
 
 FORMAT = ExportFormat(

@@ -18,8 +18,9 @@ from search_cli.export.common import (
     clean_text,
     language_code,
     list_runs,
+    merge_css,
     meta_lines,
-    note_label,
+    shown_label,
     split_paragraphs,
     work_notes,
     work_title,
@@ -54,15 +55,15 @@ p.image { font-style: italic; text-align: center; }
 nav.toc ol { padding-left: 1.5em; }
 """
 # A browser window is wide: cap the line length and set the labels beside their values.
-CSS = (
-    BASE_CSS
-    + """
+CSS = merge_css(
+    BASE_CSS,
+    """
 body { margin: 0 auto; padding: 0 1em; max-width: 40em; }
 dl.meta dt { float: left; clear: left; margin-right: 0.5em; }
 dl.meta dt::after { content: ":"; }
 dl.meta dd { margin: 0 0 0.3em 0; }
 article.work { margin-bottom: 3em; }
-"""
+""",
 )
 
 
@@ -112,7 +113,8 @@ def blocks_html(blocks: list[Block]) -> str:
 
 def note_html(note: Note) -> str:
     paras = "".join(f"<p>{_lines(p)}</p>" for p in split_paragraphs(note.text))
-    label = f'<p class="note-label">{esc(note_label(note.kind))}</p>'
+    name = shown_label(note)
+    label = f'<p class="note-label">{esc(name)}</p>' if name else ""
     return f'<aside class="note note-{attr(note.kind)}">{label}{paras}</aside>'
 
 

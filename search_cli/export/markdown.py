@@ -17,7 +17,7 @@ from search_cli.export.common import (
     chapter_notes,
     clean_text,
     meta_lines,
-    note_label,
+    shown_label,
     split_paragraphs,
     work_notes,
     work_title,
@@ -103,7 +103,9 @@ def block_markdown(block: Block) -> str:
 
 def _note(note: Note) -> str:
     paras = split_paragraphs(note.text) or [""]
-    first = f"> **{note_label(note.kind)}:** {_para(paras[0], '> ')}".rstrip()
+    name = shown_label(note)
+    label = f"**{name}:** " if name else ""
+    first = f"> {label}{_para(paras[0], '> ')}".rstrip()
     rest = [f">\n> {_para(p, '> ')}" for p in paras[1:]]
     return "\n".join([first, *rest])
 

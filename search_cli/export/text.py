@@ -15,7 +15,7 @@ from search_cli.export.common import (
     chapter_notes,
     clean_text,
     meta_lines,
-    note_label,
+    shown_label,
     split_paragraphs,
     work_notes,
     work_title,
@@ -53,7 +53,8 @@ def _block(block: Block) -> str:
 
 def _note(note: Note) -> str:
     paras = split_paragraphs(note.text)
-    return f"[{note_label(note.kind)}] " + "\n\n".join(paras)
+    name = shown_label(note)
+    return (f"[{name}] " if name else "") + "\n\n".join(paras)
 
 
 def _notes(notes: list[Note]) -> list[str]:

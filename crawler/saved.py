@@ -1,0 +1,59 @@
+"""Saved pages: a page the reader's browser saved goes to the site it came from.
+
+`import` of a saved AO3, FanFiction.net or eFiction page stores it as that
+site's work, under the site's own id and metadata, exactly as a crawl would:
+each configured adapter is asked whether it claims the page (its canonical
+link, og:url, the site's markup); the first that does parses it, re-addressed
+to the URL it was saved from. A page no adapter claims is a single text page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.config import Config
+from crawler.models import FetchedPage
+from crawler.sites import adapter, configured_adapters
+from crawler.sites.base import SiteAdapter
+
+# What a folder walk imports; a file named on the command line is tried whatever it is.
+STORY_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".text", ".epub")
+# A browser's "save complete" folder holds the page's images, scripts and styles.
+SAVED_ASSETS = re.compile(r"_files$|_archivos$|-Dateien$|_fichiers$")
+
+
+def is_saved_assets(path: Path) -> bool:
+    """Whether a path lies in a browser's "Page_files/" folder (never a story)."""
+    return any(SAVED_ASSETS.search(part) for part in path.parts)
+
+
+def recognise(config: Config, page: FetchedPage) -> tuple[SiteAdapter, FetchedPage]:
+    """The site a saved page belongs to, and the page as if fetched from that site."""
+    for site in configured_adapters(config):
+        if site.single_page:
+            continue
+        url = site.saved_url(page)
+        if url is not None:
+            return site, replace(page, url=url, final_url=url)
+    return adapter(config, "text"), page
+
+
+def merged(site: SiteAdapter, page: FetchedPage, stored: list[FetchedPage]) -> list[FetchedPage]:
+    """A work's pages once a newly saved page joins those stored (FFN chapter by chapter).
+
+    Only a site read chapter by chapter (FanFiction.net) merges; a page of the same
+    chapter replaces the stored one; the order is the chapter order.
+    """
+    if site.name != "ffn":
+        return [page]
+    by_chapter = {_ffn_chapter(p.url): p for p in stored if site.work_id_from_url(p.url)}
+    by_chapter[_ffn_chapter(page.url)] = page
+    return [by_chapter[n] for n in sorted(by_chapter)]
+
+
+def _ffn_chapter(url: str) -> int:
+    m = re.match(r"^/s/\d+/(\d+)", urlsplit(url).path)
+    return int(m.group(1)) if m else 1
