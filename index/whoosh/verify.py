@@ -104,8 +104,17 @@ class Segment:
             self.stored[d] = fields
 
     def _postings(self) -> None:
-        # Terms in file order, each with its term info: one pass, no hash lookups.
+        # Terms in file order, each with its term info, in one pass; each term is also
+        # looked up through the table's hash index and must come after the one before:
+        # a flipped byte in a key leaves a term no search can find.
+        previous: tuple[str, bytes] | None = None
         for (fieldname, btext), info in self.reader:
+            key = (fieldname, btext)
+            if (previous is not None and key <= previous) or key not in self.reader:
+                where = f"{fieldname}:{btext[:40].decode('utf-8', 'replace')!r}"
+                if self.problem(f"term table: {where} is out of place (a damaged key)"):
+                    return
+            previous = key
             try:
                 self._posting_list(fieldname, btext, info)
             except Exception as exc:
@@ -123,6 +132,7 @@ class Segment:
         # deleted documents included, so the count must be the term table's own.
         m = self.codec.postings_reader(self.postfile, info, fmt, term=(fieldname, btext))
         seen, last, count, weight, top = 0, -1, self.count, 0.0, 0.0
+        shortest, longest = None, 0
         decode_frequency = fmt.decode_frequency
         decode_positions = fmt.decode_positions if positional else None
         while m.is_active():
@@ -139,12 +149,20 @@ class Segment:
                     raise ValueError(f"positions of document {d} do not read")
             if lengths is not None:
                 lengths[d] += freq
+                length = self.reader.doc_field_length(d, fieldname)
+                shortest = length if shortest is None else min(shortest, length)
+                longest = max(longest, length)
             if terms is not None:
                 terms.setdefault(d, []).append(btext.decode("utf-8"))
             if not seen and d != info.min_id():
                 raise ValueError(f"the first document is {d}, the term table says {info.min_id()}")
             seen, last = seen + 1, d
             m.next()
+        if shortest is not None and (shortest, longest) != (info.min_length(), info.max_length()):
+            raise ValueError(
+                f"its documents are {shortest} to {longest} long; the term table says"
+                f" {info.min_length()} to {info.max_length()}"
+            )
         said = (info.doc_frequency(), info.max_id(), info.weight(), info.max_weight())
         if (seen, last) != said[:2] or not _close(weight, said[2]) or not _close(top, said[3]):
             raise ValueError(

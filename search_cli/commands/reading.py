@@ -118,10 +118,10 @@ def show(
         data = work.to_dict()
         if chapter is not None:
             data["chapters"] = [c for c in data["chapters"] if c["number"] == chapter]
-        if not notes:  # the same shape, the notes left empty; a chapter's summary stays
+        if not notes:  # the same shape, the notes left empty (a promise: README)
             data["notes"] = []
             for one in data["chapters"]:
-                one["notes"] = [n for n in one["notes"] if n["kind"] == "chapter_summary"]
+                one["notes"] = []
         print_json(data)
         return
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
