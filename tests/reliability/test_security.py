@@ -261,7 +261,9 @@ def test_exported_epub_holds_no_active_content_and_keeps_the_story(hostile_expor
         for name in z.namelist():
             data = z.read(name)
             if name.endswith((".xhtml", ".html", ".htm", ".opf", ".ncx", ".svg", ".xml")):
-                found += active_content(data, name)
+                # our typographic cover is an <svg> by design: what is inside it is checked
+                ours = {f"{name}: <svg>"} if name.endswith("/cover.svg") else set()
+                found += [f for f in active_content(data, name) if f not in ours]
                 if name.endswith((".xhtml", ".html")):
                     text += lxml.html.fromstring(data).text_content()
             elif b"evil.example" in data:  # CSS and anything else a reader loads
