@@ -20,9 +20,14 @@ from index.querycheck import (
     DATE_FIELDS,
     FIELD_ALIASES,
     FIELD_RE,
+    NUMERIC_FIELDS,
+    RATINGS,
     check_comparisons,
+    check_empty_fields,
     check_field_value,
     check_query,
+    count_of,
+    count_range,
     default_fields,
 )
 
@@ -266,6 +271,10 @@ class _Parser:
         return ((field,), False) if field else (self.fields, self.free)
 
     def _words(self, text: str, field: str | None) -> Node:
+        if field in NUMERIC_FIELDS:
+            return _count(field, text)  # words:1k-10k, words:5000
+        if field == "rating" and text.lower() in RATINGS:
+            return Phrase(RATINGS[text.lower()], (field,))  # rating:T
         if field in DATE_FIELDS:
             return Period(field, text)
         if field in EXACT_FIELDS:
@@ -289,8 +298,18 @@ def _join(kind: type, left: Node | None, right: Node | None) -> Node | None:
     return kind((*children, right))
 
 
+def _count(field: str, text: str) -> Node:
+    """A numeric field's value: one count (5k) or a range of two (300-400, both kept)."""
+    ends = count_range(text)
+    if ends is None:
+        return _comparison(field, "=", text)
+    return Range(field, str(ends[0]), str(ends[1]))
+
+
 def _comparison(field: str, rel: str, value: str) -> Node:
     value = value.strip('"')
+    if field in NUMERIC_FIELDS and value:
+        value = str(count_of(value))  # 1k: 1000
     if rel == "<":
         return Range(field, None, value, end_excl=True)
     if rel == ">":
@@ -330,6 +349,7 @@ def parse_query(
     text = (text or "").strip()
     check_query(text)
     check_comparisons(text)
+    check_empty_fields(text)
     fields = tuple(default_fields(scope))
     parts: list[Node] = []
     for quoted, bare in REL_FIELD_RE.findall(text):
@@ -361,6 +381,10 @@ def filter_node(name: str, value: str, *, in_text: bool = False) -> Node:
         return Character(value, in_text=in_text)
     if target == "relationships" and re.search(r"[/&]", value):
         return Relationship(value)
+    if target == "rating":
+        value = RATINGS.get(value.lower(), value)  # --rating E: Explicit
+    if target in NUMERIC_FIELDS and not value.startswith(("<", ">", "=")):
+        return _count(target, value)
     if value.startswith(("<", ">", "=")):
         rel = re.match(r"[<>]=?|=<|=>|=", value).group()
         return _comparison(target, rel, value[len(rel) :])

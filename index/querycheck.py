@@ -6,6 +6,7 @@ is malformed, so the obvious mistakes are caught first, in one line.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from crawler.errors import QueryError
@@ -76,6 +77,8 @@ def default_fields(scope: str = "story") -> list[str]:
 
 
 FIELD_RE = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+# A field with nothing after its colon (`character:` at the end, before a space or ')').
+_EMPTY_FIELD = re.compile(r"(?<![\w\"])([A-Za-z_]+):(?=\s|\)|$)")
 MAX_QUERY_CHARS = 10_000
 
 
@@ -114,6 +117,16 @@ def check_query(text: str) -> None:
                 )
 
 
+def check_empty_fields(text: str) -> None:
+    """`character:` with nothing after it would quietly search the word "character"."""
+    for name in _EMPTY_FIELD.findall(re.sub(r'"[^"]*"', '"-"', text)):
+        if name.lower() in FIELD_ALIASES:
+            raise QueryError(
+                f"{name}: has no value; write one right after the colon,"
+                f' like {name}:holmes or {name}:"sherlock holmes"'
+            )
+
+
 # A comparison (<5, >=2020, =3) standing alone, with no field before it to compare.
 _BARE_COMPARISON = re.compile(r"^(?:[<>]=?|=[<>]?)[^\s<>=]")
 
@@ -133,20 +146,65 @@ def check_comparisons(text: str) -> None:
 NUMERIC_FIELDS = ("words", "chapters", "kudos", "hits")
 DATE_FIELDS = ("updated", "published")
 CHOICES = {"status": ("complete", "in_progress", "gone"), "complete": ("yes", "no")}
-_NUMBER = re.compile(r"(?:[<>]=?|=)?\d+")
-_DATE = re.compile(r"(?:[<>]=?|=)?\d{4}(?:-\d{2}(?:-\d{2})?)?")
+# AO3's ratings as readers type them (its own filter sidebar shows G, T, M, E).
+RATINGS = {
+    "g": "General Audiences",
+    "t": "Teen And Up Audiences",
+    "m": "Mature",
+    "e": "Explicit",
+    "nr": "Not Rated",
+}
+# A count as readers write it: 5000, 5k, 1.5k, 2m.
+_COUNT = r"\d+(?:\.\d+)?[kKmM]?"
+_NUMBER = re.compile(rf"(?:[<>]=?|=)?{_COUNT}|{_COUNT}-{_COUNT}")
+_DATE = re.compile(r"(?:[<>]=?|=)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _FIELD_VALUE = re.compile(r'(?<![\w"])([A-Za-z_]+):((?:[<>]=?|=)?[^\s()"]*)')
+NUMBER_HELP = "a number, a comparison or a range: 5000, '>1k', '<=10k', 300-400, 1k-10k"
+
+
+def count_of(text: str) -> int:
+    """A count as readers write it (1k, 1.5k, 2m, 5000) as a number."""
+    text = text.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return round(float(text.rstrip("km")) * scale)
+
+
+def count_range(text: str) -> tuple[int, int] | None:
+    """`300-400` or `1k-10k` as its two ends (both included); None for anything else."""
+    lo, sep, hi = text.strip().partition("-")
+    if not sep or not lo or not re.fullmatch(_COUNT, lo) or not re.fullmatch(_COUNT, hi):
+        return None
+    return count_of(lo), count_of(hi)
 
 
 def check_field_value(name: str, target: str, value: str) -> None:
     """A value a field can never hold is a mistake to report, not a search for nothing."""
     value = value.strip()
-    if target in NUMERIC_FIELDS and not _NUMBER.fullmatch(value):
-        raise QueryError(f"{name}: {value!r} is not a number or a comparison like '>10000'")
-    if target in DATE_FIELDS and not _DATE.fullmatch(value):
-        raise QueryError(f"{name}: {value!r} is not a date like 2024, 2024-03 or '>=2020-01-15'")
+    if target in NUMERIC_FIELDS:
+        if not _NUMBER.fullmatch(value):
+            raise QueryError(f"{name}: {value!r} is not {NUMBER_HELP}")
+        ends = count_range(value)
+        if ends and ends[0] > ends[1]:
+            raise QueryError(f"{name}: {value!r} runs backwards; write the smaller end first")
+    if target in DATE_FIELDS:
+        _check_date(name, value)
     if target in CHOICES and value.lower() not in CHOICES[target]:
         raise QueryError(f"{name}: {value!r} is not one of: {', '.join(CHOICES[target])}")
+
+
+def _check_date(name: str, value: str) -> None:
+    """A year, month or day that exists: 2024-13 and 2024-02-30 are typing mistakes."""
+    m = _DATE.fullmatch(value)
+    if not m:
+        raise QueryError(f"{name}: {value!r} is not a date like 2024, 2024-03 or '>=2020-01-15'")
+    year, month, day = (int(g) if g else 1 for g in m.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        what = "month" if not 1 <= month <= 12 else "day"
+        raise QueryError(
+            f"{name}: {value!r} has no such {what}; write a real date like 2024-02-29"
+        ) from None
 
 
 def _check_field_values(text: str) -> None:
