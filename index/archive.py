@@ -31,7 +31,7 @@ from index.records import ArchiveStats, VersionDiff
 from index.removals import Removals
 from index.reports import Outcome, Progress, Report
 from index.search import SearchRequest, SearchResult
-from index.stats import archive_stats
+from index.stats import archive_stats, chapter_totals
 from index.store import Store
 from index.versions import Change, diff_works
 
@@ -235,6 +235,9 @@ class Archive:
             kept = [h for h in result.hits if h.id not in gone]
             result.total -= len(result.hits) - len(kept)
             result.hits = kept
+        totals = chapter_totals(self.store, [h.id for h in result.hits])
+        for hit in result.hits:  # what `list` shows as 3/3 (or 3/?), as AO3 does
+            hit.fields = {**hit.fields, "chapters_total": totals.get(hit.id)}
         return result
 
     def get_work(self, work_id: str, version: int | None = None) -> Work | None:

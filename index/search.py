@@ -57,6 +57,8 @@ class SearchRequest:
     in_text: bool = False  # a --character name may also be found in the story text
     scope: str = "story"  # story, notes or all
     sort: str = "relevance"
+    # None: the sort's own order (best, newest, longest, most first; titles A to Z).
+    descending: bool | None = None
     limit: int = 20
     page: int = 1
     snippets_per_work: int = 3
@@ -117,6 +119,10 @@ class Hit:
             "words": self.words,
             "status": self.status,
             "updated": self.updated or None,
+            "kudos": self.fields.get("kudos"),
+            "hits": self.fields.get("hits"),
+            "chapter_count": self.fields.get("chapters"),
+            "chapters_total": self.fields.get("chapters_total"),
         }
 
 

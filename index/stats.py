@@ -57,3 +57,15 @@ def _by_fandom(db: sqlite3.Connection) -> tuple[Group, ...]:
         " GROUP BY j.value ORDER BY COUNT(*) DESC, j.value"
     )
     return tuple(Group(*r) for r in rows)
+
+
+def chapter_totals(store: Store, ids: list[str]) -> dict[str, int | None]:
+    """Each work's declared chapter total (None: the site does not know yet), for `3/?`."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = store.db.execute(
+        f"SELECT id, json_extract(meta, '$.chapters_total') FROM works WHERE id IN ({marks})",
+        ids,
+    )
+    return {work_id: total for work_id, total in rows}

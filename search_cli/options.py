@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from crawler.errors import UsageError
+
 # Option name -> help. The names are the filter keys index.search understands.
 FILTERS: dict[str, str] = {
     "character": "Only works with this character (repeatable).",
@@ -59,7 +61,7 @@ class Filters:
         return " ".join(f"--{k} {v}" for k, vs in self.fields.items() for v in vs)
 
 
-def _filter_parameters() -> list[inspect.Parameter]:
+def _filter_parameters(query: bool = True) -> list[inspect.Parameter]:
     params = [
         inspect.Parameter(
             name,
@@ -80,21 +82,28 @@ def _filter_parameters() -> list[inspect.Parameter]:
             name,
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
             default=default,
-            annotation=Annotated[kind, typer.Option(flag, help=help_text)],
+            annotation=Annotated[
+                kind, typer.Option(flag, help=help_text, hidden=not query and name != "in_text")
+            ],
         )
         for name, flag, kind, default, help_text in extras
     ]
     return params
 
 
-def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command every search filter option, passed to it as `filters: Filters`."""
+def with_filters(func: Callable[..., Any] | None = None, *, query: bool = True) -> Any:
+    """Give a command every search filter option, passed to it as `filters: Filters`.
+
+    With query=False (`list`: no words to look for) --in and --include-notes are
+    hidden from its help and refused, saying why, when given anyway."""
+    if func is None:
+        return functools.partial(with_filters, query=query)
     signature = inspect.signature(func, eval_str=True)
     if "filters" not in signature.parameters:
         raise TypeError(f"{func.__name__} needs a `filters` parameter to receive the filters")
     params: list[inspect.Parameter] = []
     for param in signature.parameters.values():
-        params += _filter_parameters() if param.name == "filters" else [param]
+        params += _filter_parameters(query) if param.name == "filters" else [param]
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -103,6 +112,11 @@ def with_filters(func: Callable[..., Any]) -> Callable[..., Any]:
         scope = kwargs.pop("scope", "story") or "story"
         if kwargs.pop("include_notes", False):
             scope = "all" if scope == "story" else scope
+        if not query and scope != "story":
+            raise UsageError(
+                "--in and --include-notes say where a query's words are looked for, and list"
+                " has no query: use `ficarchive search WORDS --in notes`"
+            )
         filters = Filters({k: list(v) for k, v in values.items() if v}, in_text, scope)
         return func(*args, filters=filters, **kwargs)
 

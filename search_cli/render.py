@@ -1,4 +1,6 @@
-"""Everything the user sees: rich tables, progress bars, and safe terminal text.
+"""What the user sees of the work being done: rich tables, progress bars, and safe
+terminal text. Search results and lists are drawn in render_results, one work in
+render_work.
 
 Story metadata is untrusted: control characters, ANSI escapes and bidi
 overrides are stripped and rich markup escaped before anything is printed.
@@ -15,12 +17,11 @@ from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Column, Table
+from rich.table import Table
 
-from crawler.models import NOTE_LABELS, Work
+from crawler.models import Work
 from index.reports import Outcome, Report
 from index.reports import Progress as PipelineProgress
-from index.search import MARK_CLOSE, MARK_OPEN, SearchResult
 
 if TYPE_CHECKING:  # the exporters pull in ebooklib; only `export` needs them loaded
     from search_cli.export.batch import ExportReport
@@ -63,12 +64,6 @@ def print_json(data: Any) -> None:
     text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def marked(snippet: str) -> str:
-    """«match» marks turned into bold, the rest escaped."""
-    text = safe(snippet)
-    return text.replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
 
 
 class RichProgress(PipelineProgress):
@@ -168,123 +163,6 @@ def report_table(report: Report, title: str) -> None:
         err.print(f"[red]error:[/] {safe(line)}")
 
 
-STATUS_LABELS = {"complete": "complete", "in_progress": "in progress", "gone": "gone upstream"}
-
-
-def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int = 20) -> None:
-    """One row per work: who and what in one stacked cell (so it stays readable
-    in an 80-column terminal), then words, status, the matching chapters, and a
-    snippet from each matching chapter."""
-    if not result.hits:
-        if result.total:
-            out.print(f"{result.total} works match {safe(query)}; page {page} is past the last.")
-        else:
-            out.print(
-                f"No works match {safe(query)}." if query else "The archive holds no works yet."
-            )
-        return
-    first = (max(page, 1) - 1) * limit + 1
-    shown = f"{first}-{first + len(result.hits) - 1} of " if result.total > len(result.hits) else ""
-    verb = "work matches" if result.total == 1 else "works match"
-    title = f"{verb} {safe(query)}" if query else ("work" if result.total == 1 else "works")
-    table = Table(
-        title=f"{shown}{result.total} {title}",
-        box=box.SIMPLE_HEAD,
-        show_lines=True,
-        expand=True,
-        title_justify="left",
-    )
-    table.add_column("work", ratio=3, overflow="fold")
-    table.add_column("words", justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("ch.", justify="right", max_width=9)
-    table.add_column("snippet", ratio=4, overflow="fold")
-    for hit in result.hits:
-        chapters = ", ".join(str(c) for c in hit.chapters[:10])
-        chapters += "…" if len(hit.chapters) > 10 else ""
-        fandoms = ", ".join(hit.fandoms[:2]) + ("…" if len(hit.fandoms) > 2 else "")
-        work = (
-            f"[bold]{safe(hit.title) or '(untitled)'}[/]\n"
-            f"by {safe(', '.join(hit.authors) or 'Anonymous')}\n"
-            f"[italic]{safe(fandoms)}[/]\n[dim]{safe(hit.id)}[/]"
-        )
-        snippets = "\n".join(
-            (
-                f"[green]{safe(m.source)}[/] {marked(m.snippet)}"
-                if m.chapter == 0 or m.source == "summary"
-                else f"[green]ch. {m.chapter}[/] {marked(m.snippet)}"
-            )
-            for m in hit.matches
-            if m.snippet
-        )
-        table.add_row(
-            work,
-            f"{hit.words:,}",
-            STATUS_LABELS.get(hit.status, safe(hit.status)),
-            chapters,
-            snippets,
-        )
-    out.print(table)
-
-
-def show_work(work: Work, notes: bool = True, chapter: int | None = None) -> None:
-    m, whole = work.meta, chapter is None  # with a chapter: that chapter alone
-    out.rule(f"[bold]{safe(m.title)}[/]")
-    table = Table.grid(Column(style="bold"), Column(), padding=(0, 2))
-    parts = [", part ".join(str(v) for v in (s.get("name"), s.get("part")) if v) for s in m.series]
-    rows = [
-        ("id", work.id),
-        ("by", ", ".join(m.authors)),
-        ("fandoms", ", ".join(m.fandoms)),
-        ("series", "; ".join(parts)),
-        ("rating", m.rating or ""),
-        ("warnings", ", ".join(m.warnings)),
-        ("categories", ", ".join(m.categories)),
-        ("relationships", ", ".join(m.relationships)),
-        ("characters", ", ".join(m.characters)),
-        ("tags", ", ".join(m.tags)),
-        ("language", m.language or ""),
-        ("status", m.status),
-        ("words", f"{work.words:,}"),
-        ("chapters", f"{len(work.chapters)}/{m.chapters_total or '?'}"),
-        ("kudos", "" if m.kudos is None else f"{m.kudos:,}"),
-        ("hits", "" if m.hits is None else f"{m.hits:,}"),
-        ("published", m.published or ""),
-        ("updated", m.updated or ""),
-        ("source", work.url),
-    ]
-    for key, value in rows if whole else []:
-        if value:
-            table.add_row(key, safe(value))
-    out.print(table)
-    if work.summary and whole:
-        out.print(f"\n[bold]Summary[/]\n{safe(work.summary)}")
-    if notes and whole:
-        _notes(work.notes, "before")
-    for ch in (c for c in work.chapters if whole or c.number == chapter):
-        heading = safe(f"Chapter {ch.number}" + (f": {ch.title}" if ch.title else ""))
-        if ch.removed_at:
-            heading += f" [yellow](removed upstream on {safe(ch.removed_at)}; kept)[/]"
-        out.rule(heading, style="dim")
-        _notes([n for n in ch.notes if notes or n.kind == "chapter_summary"], "before")
-        for block in ch.blocks:
-            if block.type == "scene_break":
-                out.print("* * *", justify="center")
-            else:
-                out.print(safe(block.text) + "\n")
-        if notes:
-            _notes(ch.notes, "after")
-    if notes and whole:
-        _notes(work.notes, "after")
-
-
-def _notes(notes, position: str) -> None:
-    for n in notes:
-        if n.position == position or (position == "before" and n.position == "inline"):
-            label = NOTE_LABELS.get(n.kind, n.kind)
-            out.print(f"[italic dim]{label}: {safe(n.text)}[/]\n")
-
-
 def stats_tables(data: dict) -> None:
     size_mb = data["size_bytes"] / 1_000_000
     out.print(
@@ -314,18 +192,6 @@ def stats_tables(data: dict) -> None:
         table.add_column("last crawled")
         for src in data["sources"]:
             table.add_row(safe(src["name"]), src["last_crawled"])
-        out.print(table)
-
-
-def facet_tables(facets: dict) -> None:
-    titles = {"tags": "additional tags", "warnings": "archive warnings", "words": "length"}
-    for name, rows in ((n, r) for n, r in facets.items() if r):  # empty groups left out
-        title = titles.get(name, name)
-        table = Table(title=f"by {title}")
-        table.add_column(title)
-        table.add_column("works", justify="right")
-        for value, count in rows:
-            table.add_row(safe(value), str(count))
         out.print(table)
 
 

@@ -35,11 +35,12 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
     ranked = _works(searcher, score_all(searcher, with_pairs(plain, schema)))
     start = max(request.page - 1, 0) * request.limit
     hits: list[_Pending] = []
-    if request.sort != "relevance" or request.facets:  # every matching work's fields
+    reorder = request.sort != "relevance" or request.descending is False
+    if reorder or request.facets:  # every matching work's fields
         hits = [_Pending(*work) for work in ranked]
         for hit in hits:
             hit.load(searcher)
-        shown = _sorted(hits, request.sort)[start : start + request.limit]
+        shown = _sorted(hits, request.sort, request.descending)[start : start + request.limit]
     else:
         shown = [_Pending(*work) for work in ranked[start : start + request.limit]]
     if not shown:  # nothing to describe (an empty index has no columns to read)
@@ -126,15 +127,19 @@ def _works(searcher, scores: dict[int, float]) -> list[tuple[bytes, float, int, 
     return [(work, score, d, docs) for work, (score, d, docs) in ranked]
 
 
-def _sorted(hits: list[_Pending], sort: str) -> list[_Pending]:
+def _sorted(hits: list[_Pending], sort: str, descending: bool | None = None) -> list[_Pending]:
+    """In the sort's own order (titles A to Z, everything else most first), or as asked."""
+    down = descending if descending is not None else sort != "title"
     if sort == "relevance":
-        return hits  # already best first
-    if sort == "title":
-        return sorted(hits, key=lambda p: p.hit.title.casefold())
+        return hits if down else hits[::-1]  # already best first
 
     def field(p: _Pending) -> Any:
         return p.hit.fields.get(sort)
 
-    if sort in ("words", "kudos", "hits"):
-        return sorted(hits, key=lambda p: field(p) or 0, reverse=True)
-    return sorted(hits, key=lambda p: field(p) or "", reverse=True)
+    if sort == "title":
+        key: Any = lambda p: p.hit.title.casefold()  # noqa: E731
+    elif sort in ("words", "kudos", "hits"):
+        key = lambda p: field(p) or 0  # noqa: E731
+    else:
+        key = lambda p: field(p) or ""  # noqa: E731
+    return sorted(hits, key=key, reverse=down)

@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from crawler.errors import UsageError
 from index.search import SORTS, SearchRequest
-from search_cli import render
+from search_cli import render, render_results, render_work
 from search_cli.cli import JsonOpt, app, guarded, state_of
 from search_cli.options import Filters, with_filters
 from search_cli.render import print_json
 
 SortOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(SORTS)}.")]
+LIST_SORTS = tuple(s for s in SORTS if s != "relevance")  # a list has no query to rank by
+ListSortOpt = Annotated[str, typer.Option(help=f"One of: {', '.join(LIST_SORTS)}.")]
+OrderOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--asc/--desc",
+        help="Sort order (default: titles A to Z; best, newest, longest, most first).",
+        show_default=False,
+    ),
+]
 NO_FILTERS = Filters()  # a placeholder: with_filters puts the filter options in its place
 
 
-def check_sort(sort: str) -> None:
-    if sort not in SORTS:
-        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(SORTS)}")
+def check_sort(sort: str, sorts: tuple[str, ...] = SORTS) -> None:
+    if sort == "relevance" and sorts is LIST_SORTS:
+        raise UsageError(
+            "list has no query to rank by relevance; sort by one of: "
+            f"{', '.join(LIST_SORTS)} (or `ficarchive search WORDS`)"
+        )
+    if sort not in sorts:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(sorts)}")
+
+
+def descending(ascending: bool | None) -> bool | None:
+    """--asc/--desc as the request's order (None: the sort's own)."""
+    return None if ascending is None else not ascending
 
 
 def request_of(query: str, filters: Filters, **options) -> SearchRequest:
@@ -53,6 +70,7 @@ def search(
         ),
     ] = False,
     sort: SortOpt = "relevance",
+    ascending: OrderOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Works per page.")] = 20,
     page: Annotated[int, typer.Option(min=1, help="Page of results.")] = 1,
     history: Annotated[
@@ -66,19 +84,32 @@ def search(
     if not query.strip() and not filters:
         raise UsageError("give a query or a filter, e.g. ficarchive search '\"exact phrase\"'")
     request = request_of(
-        query, filters, limit=limit, page=page, sort=sort, facets=facets, history=history
+        query,
+        filters,
+        limit=limit,
+        page=page,
+        sort=sort,
+        descending=descending(ascending),
+        facets=facets,
+        history=history,
     )
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
+    shown = query or filters.describe()
     if json_out:
-        for hit in result.hits:
-            print_json(hit.to_dict())
-        if facets:
-            print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
-    else:
-        if facets:
-            render.facet_tables(result.facets)
-        render.results_table(result, query or filters.describe(), page=page, limit=limit)
+        print_hits(result, facets)
+        return
+    render_results.results_table(result, shown, page=page, limit=limit, sort=sort)
+    if facets:  # after the results, so they stay on screen
+        render_results.facet_tables(result.facets)
+
+
+def print_hits(result, facets: bool) -> None:
+    """--json: one line per work, then (asked) one line of facet counts."""
+    for hit in result.hits:
+        print_json(hit.to_dict())
+    if facets:
+        print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
 
 
 @app.command()
@@ -98,6 +129,12 @@ def show(
             "--version", metavar="N", help="Version N exactly as it came (see `versions`)."
         ),
     ] = None,
+    pager: Annotated[
+        bool,
+        typer.Option(
+            "--pager/--no-pager", help="On a terminal, a long work goes through $PAGER or less."
+        ),
+    ] = True,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one stored work: its metadata, notes and cleaned text (a long one in a pager)."""
@@ -124,41 +161,51 @@ def show(
                 one["notes"] = []
         print_json(data)
         return
-    if not (sys.stdout.isatty() and sys.stdin.isatty()):
-        render.show_work(work, notes, chapter)  # piped or redirected: never a pager
-        return
-    with render.out.capture() as shown:
-        render.show_work(work, notes, chapter)
-    text = shown.get()
-    if text.count("\n") < render.out.height:
-        sys.stdout.write(text)
-    else:  # as git does: $PAGER (else less), and less keeps the colours and quits at the end
-        os.environ.setdefault("LESS", "FRX")
-        with render.out.pager(styles=True):
-            render.out.print(Text.from_ansi(text), end="", soft_wrap=True)
+    render_work.page_work(work, notes, chapter, pager=pager)
 
 
 @app.command("list")
 @guarded
-@with_filters
+@with_filters(query=False)
 def list_(
     ctx: typer.Context,
     filters: Filters = NO_FILTERS,
-    sort: SortOpt = "title",
+    sort: ListSortOpt = "title",
+    ascending: OrderOpt = None,
+    short: Annotated[
+        bool, typer.Option("--short", "--oneline", "-s", help="One line per work.")
+    ] = False,
+    facets: Annotated[
+        bool,
+        typer.Option("--facets", help="Counts by rating, fandom, tag, … of the works listed."),
+    ] = False,
     limit: Annotated[int, typer.Option(min=1, help="Works per page.")] = 50,
     page: Annotated[int, typer.Option(min=1, help="Page.")] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """List stored works, with the filters and sorts of search and no query."""
-    check_sort(sort)
-    request = request_of("", filters, limit=limit, page=page, sort=sort)
+    check_sort(sort, LIST_SORTS)
+    request = request_of(
+        "",
+        filters,
+        limit=limit,
+        page=page,
+        sort=sort,
+        descending=descending(ascending),
+        facets=facets,
+    )
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
     if json_out:
-        for hit in result.hits:
-            print_json(hit.to_dict())
+        print_hits(result, facets)
+        return
+    shown = filters.describe()
+    if short:
+        render_results.short_list(result, shown, page=page, limit=limit, sort=sort)
     else:
-        render.results_table(result, filters.describe(), page=page, limit=limit)
+        render_results.results_table(result, shown, page=page, limit=limit, sort=sort, listing=True)
+    if facets:
+        render_results.facet_tables(result.facets)
 
 
 @app.command()

@@ -20,7 +20,7 @@ from crawler.config import Config, parse_config
 from crawler.errors import UsageError
 from index.archive import Archive
 from index.search import SearchRequest
-from search_cli import render
+from search_cli import render, render_results
 from search_cli.demo import sample_works
 from search_cli.demo.forum import config_text as sample_sites_config
 from search_cli.demo.forum.server import forum_server, royalroad_server
@@ -125,7 +125,7 @@ def run_demo(directory: Path) -> int:
         out.print(f"\n[dim]$ ficarchive search {safe(shown)}[/]   ({label})")
         with Archive(config) as archive:
             result = archive.search(SearchRequest(query=query, filters=filters))
-        render.results_table(result, shown)
+        render_results.results_table(result, shown)
 
     from search_cli.export import export_work
 
