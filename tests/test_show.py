@@ -110,3 +110,12 @@ def test_no_notes_keeps_a_chapters_summary(tmp_path):
     # --json keeps its promised shape: with --no-notes every notes list is empty
     data = ficarchive("--config", str(config), "show", "ao3:1234567", "--no-notes", "--json")
     assert data.json()["chapters"][0]["notes"] == []
+
+
+def test_no_pager_and_json_never_page_even_on_a_terminal(cfg, tmp_path):
+    paged = tmp_path / "paged.txt"
+    env = {"PAGER": f"cat > {paged}"}
+    screen = _on_a_terminal(["--config", str(cfg), "show", "ao3:777", "--no-pager"], env)
+    assert not paged.exists() and screen.count(PARAS_1[0][:30]) == 200
+    data = _on_a_terminal(["--config", str(cfg), "show", "ao3:777", "--json"], env)
+    assert not paged.exists() and '"chapters"' in data
