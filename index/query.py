@@ -26,6 +26,7 @@ from index.querycheck import (
     check_empty_fields,
     check_field_value,
     check_query,
+    check_range_end,
     count_of,
     count_range,
     default_fields,
@@ -214,15 +215,7 @@ class _Parser:
 
     def both(self, field: str | None) -> Node | None:
         left = self.unary(field)
-        while (
-            (token := self.peek()) is not None
-            and token[0] == "op"
-            and token[1]
-            in (
-                "AND",
-                "ANDNOT",
-            )
-        ):
+        while (token := self.peek()) is not None and token in (("op", "AND"), ("op", "ANDNOT")):
             self.take()
             right = self.unary(field)
             if token[1] == "ANDNOT" and right is not None:
@@ -300,6 +293,10 @@ def _join(kind: type, left: Node | None, right: Node | None) -> Node | None:
 
 def _count(field: str, text: str) -> Node:
     """A numeric field's value: one count (5k) or a range of two (300-400, both kept)."""
+    check_field_value(field, field, text)  # words:(lots) reaches here unchecked
+    rel = re.match(r"[<>]=?|=", text)
+    if rel:  # kudos:(>5 OR <2): a comparison inside a group
+        return _comparison(field, rel.group(), text[rel.end() :])
     ends = count_range(text)
     if ends is None:
         return _comparison(field, "=", text)
@@ -330,7 +327,12 @@ def _range(field: str, text: str) -> Node:
         lo, hi = (inner[:-3], "") if inner.endswith(" TO") else (inner, "")
         if inner.startswith("TO "):
             lo, hi = "", inner[3:]
-    return Range(field, lo.strip() or None, hi.strip() or None, start_excl, end_excl)
+    ends = [end.strip() or None for end in (lo, hi)]
+    for end in (e for e in ends if e and field in (*DATE_FIELDS, *NUMERIC_FIELDS)):
+        check_range_end(field, end)  # [2024-13 TO 2025] is as impossible
+    if field in NUMERIC_FIELDS:
+        ends = [str(count_of(e)) if e else None for e in ends]  # [1k TO 10k]
+    return Range(field, ends[0], ends[1], start_excl, end_excl)
 
 
 def parse_text(text: str, fields: tuple[str, ...], *, free: bool = True) -> Node | None:

@@ -169,6 +169,16 @@ def count_of(text: str) -> int:
     return round(float(text.rstrip("km")) * scale)
 
 
+def check_range_end(field: str, end: str) -> None:
+    """One end of [a TO b]: a single count or date, never a comparison or a range."""
+    if field in NUMERIC_FIELDS and not re.fullmatch(_COUNT, end):
+        raise QueryError(f"{field}: {end!r} cannot end a range; write one number like 5000 or 5k")
+    if field in DATE_FIELDS:
+        if end.startswith(("<", ">", "=")):
+            raise QueryError(f"{field}: {end!r} cannot end a range; write one date like 2024-03")
+        _check_date(field, end)
+
+
 def count_range(text: str) -> tuple[int, int] | None:
     """`300-400` or `1k-10k` as its two ends (both included); None for anything else."""
     lo, sep, hi = text.strip().partition("-")

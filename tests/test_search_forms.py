@@ -78,3 +78,28 @@ def test_impossible_forms_are_refused_in_one_line(cfg, args, said):
 def test_a_real_leap_day_and_a_month_are_fine(cfg):
     assert ids(cfg, "list", "--updated", "2024-02-29") == set()
     assert ids(cfg, "list", "--updated", "2024-02") == {"ao3:1"}
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("updated:[2024-13 TO 2025]", "no such month"),
+        ("words:[300-400 TO 5]", "cannot end a range"),
+        ("words:(lots)", "is not a number"),
+    ],
+)
+def test_ranges_and_groups_are_checked_too(query, said):
+    from crawler.errors import QueryError
+    from index.query import parse_query
+
+    with pytest.raises(QueryError, match=said):
+        parse_query(query)
+
+
+def test_counts_in_ranges_and_groups():
+    from index.query import Any, Range, parse_query
+
+    assert parse_query("words:[1k TO 10k]") == Range("words", "1000", "10000")
+    assert parse_query("kudos:(>5 OR 1k-2k)") == Any(
+        (Range("kudos", "5", None, start_excl=True), Range("kudos", "1000", "2000"))
+    )
