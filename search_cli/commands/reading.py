@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from typing import Annotated
 
@@ -75,10 +76,23 @@ def search(
             print_json(hit.to_dict())
         if facets:
             print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
+        if result.suggestion:  # a last line with no `id`, like the facets line
+            print_json({"suggestion": result.suggestion, "command": again(query, result)})
     else:
         if facets:
             render.facet_tables(result.facets)
         render.results_table(result, query or filters.describe(), page=page, limit=limit)
+        if result.suggestion:
+            sys.stdout.write(f"Did you mean: {again(query, result)}\n")  # whole, to paste
+
+
+def again(query: str, result) -> str:
+    """This very command line with the query replaced by the suggested one."""
+    args = sys.argv[1:]
+    where = args.index(query) if query in args else None
+    if where is None:
+        return shlex.join(["ficarchive", "search", result.suggestion])
+    return shlex.join(["ficarchive", *args[:where], result.suggestion, *args[where + 1 :]])
 
 
 @app.command()
