@@ -193,6 +193,7 @@ class TagSynonyms:
         self.config = config
         self._seen: tuple | None = None
         self._synonyms: Synonyms | None = None
+        self._table: dict[str, tuple[str, ...]] = {}
 
     def current(self) -> Synonyms:
         """Read again only when the cache changed (a `serve` sees a refresh at once)."""
@@ -200,6 +201,7 @@ class TagSynonyms:
         seen = cache.signature()
         if self._synonyms is None or seen != self._seen:
             self._synonyms = Synonyms(cache.all(), self.config.synonyms)
+            self._table = self._synonyms.table()
             self._seen = seen
         return self._synonyms
 
@@ -210,8 +212,8 @@ class TagSynonyms:
         """The request with the synonyms its tag filters are widened to."""
         if request.synonyms:
             return request
-        table = self.current().table()
-        return replace(request, synonyms=table) if table else request
+        self.current()  # read again only when the cache changed
+        return replace(request, synonyms=self._table) if self._table else request
 
     def refresh(self, client: PoliteClient, *, only_new: bool = False, progress=None):
         """Fetch the stale (or, `only_new`, never fetched) tag pages of archived AO3 works."""

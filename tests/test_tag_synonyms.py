@@ -208,3 +208,33 @@ def test_tags_command_refreshes_then_resolves(tmp_path):
         search = ficarchive("--config", str(path), "search", "--character", "Big Boat", "--json")
         assert sorted(h["id"] for h in search.json_lines()) == ["ao3:1", "ao3:2", "ao3:3"]
         assert ficarchive("--config", str(path), "tags").code == 2
+
+
+@pytest.mark.parametrize("after_crawl", [True, False])
+def test_refresh_after_crawl_asks_only_for_new_tags(tmp_path, after_crawl):
+    from search_cli.demo import ao3_markup, sample_works
+    from search_cli.demo.generated import generate_works
+    from search_cli.demo.server import SampleArchiveServer
+
+    listing = f"/tags/{ao3_markup.escape_tag(sample_works.LISTING_TAG)}/works"
+    with SampleArchiveServer(generate_works(2)) as srv:
+        cfg = config(tmp_path, srv.base_url, tags={"refresh_after_crawl": after_crawl},
+                     sources=[{"name": "s", "site": "ao3", "start": [listing]}])  # fmt: skip
+
+        def tag_pages() -> list[str]:
+            return [r.path for r in srv.requests if r.path.startswith("/tags/")
+                    and not r.path.endswith("/works")]  # fmt: skip
+
+        with Archive(cfg) as archive:
+            report = archive.crawl(cfg.sources)
+            asked = tag_pages()
+            if not after_crawl:
+                assert asked == [] and not any("tag synonyms" in n for n in report.notes)
+                return
+            tags = {n for w in archive.iter_works() for n in (*w.meta.characters, *w.meta.tags)}
+            assert len(asked) >= len(tags) > 0 and len(asked) == len(set(asked))
+            assert f"tag synonyms: {len(asked)} tag page(s) fetched" in report.notes
+            assert report.exit_code == 0
+            again = archive.crawl(cfg.sources)
+            assert tag_pages() == asked  # each was asked once; the next crawl asks none
+            assert "tag synonyms: 0 tag page(s) fetched" in again.notes
