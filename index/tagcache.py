@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -150,17 +151,19 @@ def refresh(
     db = store.db
     cache = TagCache(db)
     ao3 = {n: s.base_url for n, s in config.sites.items() if s.adapter == "ao3" and s.base_url}
-    stale_before = (now - timedelta(days=config.tags.refresh_after_days)).isoformat()
+    stale_before = (now - timedelta(days=config.tags.refresh_after_days)).replace(microsecond=0)
+    stale_before = stale_before.isoformat()
     report = RefreshReport()
-    queue = archived_tags(db, ao3)
+    queue = deque(archived_tags(db, ao3))
     asked: set[tuple[str, str]] = set()
+    fetched = cache.fetched_at()
     while queue:
-        site, name = queue.pop(0)
+        site, name = queue.popleft()
         key = (site, fold(name))
         if key in asked:
             continue
         asked.add(key)
-        when = cache.fetched_at().get(key)
+        when = fetched.get(key)
         if when is not None and (only_new or when >= stale_before):
             report.fresh += 1
             continue

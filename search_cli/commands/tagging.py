@@ -35,8 +35,10 @@ def tags(
     state = state_of(ctx)
     report = None
     with archiving(state, json_out, lock=refresh) as archive:
-        if refresh:
-            report = archive.tags.refresh(archive.client)
+        if refresh:  # one tag page every delay_seconds: a bar says which, on a terminal
+            archive.progress.start(None, "fetching AO3 tag pages")
+            step = getattr(archive.progress, "step", None)
+            report = archive.tags.refresh(archive.client, progress=step)
         found = archive.tags.resolve(name.strip()) if name.strip() else None
     if json_out:
         data = {**({"refresh": report.to_dict()} if report else {})}
