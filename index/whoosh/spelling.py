@@ -8,7 +8,7 @@ no field it is looked for in holds it (as that field analyses it); the nearest
 word in those fields replaces it, the most frequent among equally near ones.
 Whoosh's ReaderCorrector ranks by frequency alone, so "holmse" could become a
 common word two edits away before "holmes" one edit away; _Nearest ranks by
-distance first. A suggestion is offered only when it matches something.
+distance first (Levenshtein), over the words sharing the typed word's first letter. A suggestion is offered only when it matches something.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from index.whoosh.analysis import fold_of, stem_of
 _WORD = re.compile(r"^[^\W\d_]{2,}$")  # a word of letters, as a reader misspells one
 _FREE = "_free"  # the field Whoosh's parser gives a word the reader typed without one
 MAX_DISTANCE = 2
+# Suggestions keep the first letter: readers rarely mistype it, and walking only the
+# words that share it makes a suggestion ten times cheaper over a large archive.
+PREFIX = 1
 
 
 class _Nearest(Corrector):
@@ -37,15 +40,23 @@ class _Nearest(Corrector):
         self.fields = fields
 
     def _suggestions(self, text, maxdist, prefix):
+        # Whoosh's correct_query passes neither maxdist nor prefix on; ours are its own.
+        # Walking the words that share the first letter (one sequential read of the
+        # term table) is far cheaper than Whoosh's terms_within, which seeks the table
+        # once per step of a Levenshtein automaton (seconds over a large archive).
         word = fold_of(text)
         found: dict[str, float] = {}
-        for distance in range(1, maxdist + 1):
-            for name in self.fields:
-                for sug in self.reader.terms_within(name, word, distance, prefix=prefix):
-                    if sug == word or sug in found or not _WORD.match(sug):
-                        continue
-                    freq = self.reader.frequency(name, sug) or 1
-                    found[sug] = -distance + 0.5 * (1 - 1 / (1 + freq))
+        for name in self.fields:
+            for raw in self.reader.expand_prefix(name, word[:PREFIX]):
+                sug = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                if abs(len(sug) - len(word)) > MAX_DISTANCE or sug == word:
+                    continue
+                distance = _distance(word, sug, MAX_DISTANCE)
+                if distance > MAX_DISTANCE or not _WORD.match(sug):
+                    continue
+                freq = self.reader.frequency(name, sug) or 1
+                score = -distance + 0.5 * (1 - 1 / (1 + freq))
+                found[sug] = max(score, found.get(sug, score))
         return [(score, sug) for sug, score in found.items()]
 
 
@@ -86,9 +97,7 @@ def correction(searcher, text: str):
         correctors.setdefault(token.fieldname, _Nearest(reader, fields))
     if not terms:
         return None
-    fixed = searcher.correct_query(
-        parsed, text, correctors=correctors, terms=terms, maxdist=MAX_DISTANCE
-    )
+    fixed = searcher.correct_query(parsed, text, correctors=correctors, terms=terms)
     return fixed if fixed.tokens and fixed.string != text else None
 
 
@@ -107,13 +116,15 @@ def as_written(fixed, words: Iterable[str]) -> str:
     return fixed.format_string(NullFormatter())
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (short words only: a query's)."""
+def _distance(a: str, b: str, most: int = 99) -> int:
+    """Levenshtein distance, or more than `most` as soon as it must be (short words)."""
     row = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         prev, row[0] = row[0], i
         for j, cb in enumerate(b, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > most:
+            return most + 1
     return row[-1]
 
 
