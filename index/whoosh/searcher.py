@@ -102,10 +102,10 @@ def suggest(searcher, request: SearchRequest, texts: ChapterTexts) -> str | None
     if not scores:
         return None
     best = min(scores, key=lambda d: (-scores[d], d))
-    work = texts.get_work(column_values(searcher, "work_id", [best])[best].decode("utf-8"))
-    if work is None:
-        return fixed.string
-    text = [work.meta.title, work.summary, *(c.text for c in work.chapters)]
+    f = searcher.stored_fields(best)  # the best chapter's words only, not its whole work
+    blocks = texts.chapter_blocks(f.get("work_id", ""), [f.get("chapter", 0)])
+    text = [str(f.get(k) or "") for k in ("title", "summary", "authors", "characters", "tags")]
+    text += [b.text for found in blocks.values() for b in found if b.text]
     return as_written(fixed, WORD.findall("\n".join(text)))
 
 
