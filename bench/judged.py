@@ -67,4 +67,20 @@ JUDGED: list[tuple[str, dict[int, int]]] = [
     ("westminster bridge", {THAMES: 2}),
     ("alphabet", {CREATURE: 2}),
     ("moon sea gryphon", {TURTLE: 2}),
+    # creators, weighed as AO3 weighs them: below titles, above tags and text
+    ("marginalia", {LETTER: 2, LONGBOURN: 2}),
+    ("bankside", {RIVER: 2, TOAD: 2}),
+    ("inkwell_and_fog", {LIGHTHOUSE: 2, STAIN: 2, THAMES: 2}),
+    ("tweedledee_writes moonrise", {TURTLE: 2}),
+    ("by:marginalia rain", {LONGBOURN: 2}),
+    # a word in one work's title and in other works' tags or text: the title first
+    ("moonlight", {THAMES: 2, TURTLE: 1}),
+    ("tea", {LONGBOURN: 2, HATTER: 1}),
+    ("river", {RIVER: 2, THAMES: 1}),
+    # tags a reader types as words
+    ("night walks", {THAMES: 2}),
+    ("chemistry experiments", {STAIN: 2}),
+    ("hotels disguise", {LANGHAM: 2}),
+    ("tea parties", {HATTER: 2}),
+    ("money problems", {TOAD: 2}),
 ]

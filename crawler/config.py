@@ -16,6 +16,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
+from crawler.config_tags import TagsConfig, parse_synonyms
 from crawler.errors import ConfigError
 
 # Marks a dataclass field that is not a key of its TOML table (a table's own name).
@@ -100,6 +101,8 @@ class Config:
     cleaning: Cleaning = field(default_factory=Cleaning)
     sites: dict[str, SiteConfig] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
+    tags: TagsConfig = field(default_factory=TagsConfig)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [synonyms]
 
     @property
     def archive_dir(self) -> Path:
@@ -273,7 +276,9 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
     )
     sites = _parse_sites(check, data.get("sites", {}), default_sites(shared_delay))
     sources = _parse_sources(check, data.get("sources", []), sites)
-    return Config(file, archive, politeness, sections["cleaning"], sites, sources)
+    synonyms = parse_synonyms(data.get("synonyms", {}), check.fail)
+    return Config(file, archive, politeness, sections["cleaning"], sites, sources,
+                  tags=sections["tags"], synonyms=synonyms)  # fmt: skip
 
 
 def _parse_sites(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> dict[str, SiteConfig]:

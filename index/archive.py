@@ -33,6 +33,7 @@ from index.reports import Outcome, Progress, Report
 from index.search import SearchRequest, SearchResult
 from index.stats import archive_stats, chapter_totals
 from index.store import Store
+from index.synonyms import TagSynonyms
 from index.versions import Change, diff_works
 
 
@@ -74,6 +75,11 @@ class Archive:
     def marks(self) -> Marks:
         """The reader's own layer: read / reading / to-read and where they stopped."""
         return Marks(self.store_file)
+
+    @functools.cached_property
+    def tags(self) -> TagSynonyms:
+        """Tag synonyms: AO3's tag pages (cached in the store) and the config's [synonyms]."""
+        return TagSynonyms(self.store, self.config)
 
     def close(self) -> None:
         if self._client is not None:
@@ -141,7 +147,15 @@ class Archive:
 
             self.recorder.run(report, f"crawling {source.name}", found.entries, step, source.name)
             self.store.touch_source(source.name)
+        if self.config.tags.refresh_after_crawl and not dry_run:
+            self._new_tag_pages(report)
         return self._finish(report, began)
+
+    def _new_tag_pages(self, report: Report) -> None:
+        """`[tags] refresh_after_crawl`: the tag pages of tags never fetched before."""
+        found = self.tags.refresh(self.client, only_new=True)
+        report.notes.append(f"tag synonyms: {len(found.fetched)} tag page(s) fetched")
+        report.notes.extend(f"tag synonyms: {e}" for e in found.errors)
 
     def add(self, urls: Iterable[str]) -> Report:
         """Fetch works by URL (a stored work is refreshed, never duplicated)."""
@@ -229,7 +243,7 @@ class Archive:
     # --- reading ---------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        result = self.backend.search(request, self.store)
+        result = self.backend.search(self.tags.widen(request), self.store)
         gone = set(self.removals.pending())
         if gone:  # a removal was interrupted: those works are gone for readers already
             kept = [h for h in result.hits if h.id not in gone]

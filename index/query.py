@@ -32,8 +32,21 @@ from index.querycheck import (
     default_fields,
 )
 
-# A free word found in these fields weighs more (the schema's own field boosts apply too).
-FIELD_BOOSTS = {"title": 3.0, "characters": 2.0}
+# A free word weighs by where it is found, as AO3's own search weighs it (title^7,
+# creators^5, tags, then the rest): title above creators above tags (fandoms,
+# characters, relationships, freeform) above the summary and the story text. These
+# multiply the index's own field boosts (title 3, characters 2, index/whoosh/schema.py),
+# which are fixed when an index is written; these apply at once, with no rebuild.
+# tests/test_index_weighting.py holds the order; bench/relevance.py measures it.
+FIELD_BOOSTS = {
+    "title": 3.0,
+    "authors": 3.5,
+    "fandoms": 1.75,
+    "characters": 1.4,
+    "relationships": 1.75,
+    "tags": 1.75,
+    "summary": 1.25,
+}
 EXACT_FIELDS = ("site", "status", "complete")  # one keyword each, compared lower-cased
 
 

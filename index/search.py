@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.query import Node, parse_query
+from index.synonyms import expand
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 SORTS = ("relevance", "updated", "published", "words", "kudos", "hits", "title")
@@ -64,10 +65,15 @@ class SearchRequest:
     snippets_per_work: int = 3
     facets: bool = False
     history: bool = False  # also text found only in older versions of works
+    # Tag synonyms: folded tag name -> every name of its group (index/synonyms.py); the
+    # archive fills it in, so a tag filter finds its canonical tag and every synonym.
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def tree(self) -> Node:
-        """The query and filters as the neutral tree (raises QueryError)."""
-        return parse_query(self.query, dict(self.filters), in_text=self.in_text, scope=self.scope)
+        """The query and filters as the neutral tree (raises QueryError), each tag
+        filter widened to the tag's synonyms."""
+        tree = parse_query(self.query, dict(self.filters), in_text=self.in_text, scope=self.scope)
+        return expand(tree, self.synonyms)
 
 
 @dataclass
@@ -131,3 +137,6 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # When nothing matched: the query with its misspelt words corrected, which does match
+    # ("holmse" -> "holmes"); None otherwise. The CLI and the web library offer it.
+    suggestion: str | None = None

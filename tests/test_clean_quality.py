@@ -19,6 +19,7 @@ from crawler.clean import clean_html, clean_work, html_to_text
 from crawler.config import default_sites
 from crawler.errors import AdultContent, LoginRequired
 from crawler.sites.ao3 import AO3Adapter
+from crawler.sites.ao3_tags import parse_tag_page
 from crawler.sites.text import TextAdapter
 from tests.clean_gate import (
     AO3_URL,
@@ -413,11 +414,52 @@ def check_hidden_line(label: WorkLabel) -> list[Result]:
     return check_work(label) + [("hidden line dropped", False, "Amazon" in text)]
 
 
+TAG_CANONICAL = "ao3/ao3_tag_canonical_with_synonyms_ever_given.html"
+TAG_MERGED = "ao3/ao3_tag_synonym_merged_into_canonical_ever_given.html"
+
+
+def check_tag_page(
+    rel: str, name: str, merged_into: str | None, synonyms: list[str]
+) -> list[Result]:
+    """An AO3 tag page (crawler/sites/ao3_tags.py): its name, whether it is canonical,
+    what it is merged into, and its tags of the same meaning (child and parent tags are none)."""
+    tag = parse_tag_page(shared_fixture(rel).read_bytes())
+    return [
+        ("name", name, tag.name),
+        ("canonical", merged_into is None, tag.canonical),
+        ("merged into", merged_into, tag.merged_into),
+        ("category", "Character", tag.category),
+        ("synonyms", len(synonyms), len(tag.synonyms)),
+        (
+            "first synonym",
+            synonyms[0] if synonyms else None,
+            tag.synonyms[0] if tag.synonyms else None,
+        ),
+        (
+            "last synonym",
+            synonyms[-1] if synonyms else None,
+            tag.synonyms[-1] if tag.synonyms else None,
+        ),
+    ]
+
+
 CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS} | {
     LISTING: check_listing,
     SERIES: check_series,
     INTERSTITIAL: check_interstitial,
     LOGIN: check_login,
+    TAG_CANONICAL: lambda: check_tag_page(
+        TAG_CANONICAL,
+        "Ever Given Container Ship (Anthropomorphic)",
+        None,
+        ["Ever Given", *["…"] * 7, "The Spirit of the Ever Given"],
+    ),
+    TAG_MERGED: lambda: check_tag_page(
+        TAG_MERGED,
+        "Ever Given Container Ship - Anthropomorphic",
+        "Ever Given Container Ship (Anthropomorphic)",
+        [],
+    ),
     RR_PARTIAL: lambda: check_hidden_line(next(w for w in WORKS if w.page == RR_PARTIAL)),
 }
 CHECKS |= {row[0]: (lambda row=row: check_index(*row)) for row in INDEXES}
@@ -430,9 +472,6 @@ WAITING_FOR_ADAPTER: dict[str, int] = {
     # issue 17: AO3 chapter index and listings for cheap update checks
     "ao3/ao3_work_navigate_43703871.html": 17,
     "ao3/ao3_works_search_results_harry.html": 17,
-    # issue 18: AO3 tag pages, for tag synonyms
-    "ao3/ao3_tag_canonical_with_synonyms_ever_given.html": 18,
-    "ao3/ao3_tag_synonym_merged_into_canonical_ever_given.html": 18,
     # issue 14: saved pages and EPUBs read by their site's adapter
     "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html": 14,
 }

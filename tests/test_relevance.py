@@ -5,7 +5,9 @@ from __future__ import annotations
 from bench import relevance
 from bench.judged import JUDGED
 
-REACHED_NDCG = 0.99  # measured 0.998 (bench/relevance.py); a ranking change must not lose it
+# Measured 1.000 over 61 queries with AO3-like field weights (0.998 over 48 before them);
+# losing one place in one query costs more than 0.001.
+REACHED_NDCG = 0.999
 REACHED_RECALL = 1.0
 
 

@@ -51,7 +51,9 @@ def merge(main: SearchResult, old: SearchResult, request: SearchRequest) -> Sear
         extra += 1
         hits[hit.id] = replace(hit, matches=matches)
     ranked = sorted(hits.values(), key=lambda h: -h.score)
-    return SearchResult(main.total + extra, ranked[: request.limit], main.facets)
+    found = SearchResult(main.total + extra, ranked[: request.limit], main.facets)
+    found.suggestion = None if found.total else main.suggestion
+    return found
 
 
 def _from_history(match: Match) -> Match:

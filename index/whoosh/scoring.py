@@ -100,7 +100,7 @@ class _Segment:
         if isinstance(q, (And, Or)) and len(q.subqueries) == 1:
             return self.evaluate(q.subqueries[0])  # Whoosh drops the boost here too
         if isinstance(q, Term):
-            scores = self._term(q)
+            return self._term(q)  # its boost is applied as each posting is scored
         elif isinstance(q, And) and q.subqueries:
             scores = self._and(q)
         elif isinstance(q, Or) and q.subqueries and not _has_not(q) and _plain_or(q):
@@ -229,10 +229,12 @@ class _Segment:
             return {}
         scorer = matcher.scorer
         deleted = self.deleted
+        boost = q.boost
         out: dict[int, float] = {}
         if isinstance(scorer, scoring.BM25FScorer) and type(scorer)._score is _BM25_SCORE:
             length = self._field_lengths(q.fieldname)
-            idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+            # BM25 is linear in idf: a boosted term is scored at once, not in a second pass
+            idf, avgfl, b, k1 = scorer.idf * boost, scorer.avgfl, scorer.B, scorer.K1
             bm25 = scoring.bm25
             for ids, weights in _blocks(matcher):
                 out.update(
@@ -243,13 +245,15 @@ class _Segment:
         elif type(scorer) is scoring.WeightScorer:
             for ids, weights in _blocks(matcher):
                 out.update(
-                    (d, float(w)) for d, w in zip(ids, weights, strict=True) if d not in deleted
+                    (d, float(w) * boost)
+                    for d, w in zip(ids, weights, strict=True)
+                    if d not in deleted
                 )
         else:
             while matcher.is_active():
                 d = matcher.id()
                 if d not in deleted:
-                    out[d] = matcher.score()
+                    out[d] = matcher.score() * boost
                 matcher.next()
         return out
 

@@ -8,8 +8,10 @@ once per matching chapter: a common word matches most chapters.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
+from crawler.errors import QueryError
 from index.backend import ChapterTexts
 from index.query import Node
 from index.search import (
@@ -21,11 +23,13 @@ from index.search import (
     SearchResult,
     word_bucket,
 )
+from index.whoosh.analysis import WORD
 from index.whoosh.attribution import attribute
 from index.whoosh.compile import compile_query, with_pairs
 from index.whoosh.schema import SEP
 from index.whoosh.scoring import column_values, score_all
 from index.whoosh.snippets import add_note_snippets, add_snippets
+from index.whoosh.spelling import as_written, correction
 
 
 def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> SearchResult:
@@ -45,7 +49,8 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
         shown = [_Pending(*work) for work in ranked[start : start + request.limit]]
     if not shown:  # nothing to describe (an empty index has no columns to read)
         facets = facet_counts([p.hit for p in hits]) if request.facets else {}
-        return SearchResult(len(ranked), [], facets)
+        suggestion = None if ranked else suggest(searcher, request, texts)
+        return SearchResult(len(ranked), [], facets, suggestion)
     for pending in shown:
         pending.load(searcher)
     out = [p.hit for p in shown]
@@ -82,6 +87,27 @@ class _Pending:
         h.status = f.get("status", "")
         h.updated = f.get("updated", "")
         h.fields = f
+
+
+def suggest(searcher, request: SearchRequest, texts: ChapterTexts) -> str | None:
+    """The query with its misspelt words corrected, when that finds something; a stem
+    suggested from the story text becomes the word as the best match writes it."""
+    fixed = correction(searcher, request.query)
+    if fixed is None:
+        return None
+    try:
+        tree = replace(request, query=fixed.string).tree()
+    except QueryError:
+        return None
+    scores = score_all(searcher, compile_query(tree, searcher.schema))
+    if not scores:
+        return None
+    best = min(scores, key=lambda d: (-scores[d], d))
+    f = searcher.stored_fields(best)  # the best chapter's words only, not its whole work
+    blocks = texts.chapter_blocks(f.get("work_id", ""), [f.get("chapter", 0)])
+    text = [str(f.get(k) or "") for k in ("title", "summary", "authors", "characters", "tags")]
+    text += [b.text for found in blocks.values() for b in found if b.text]
+    return as_written(fixed, WORD.findall("\n".join(text)))
 
 
 def split(value: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from typing import Annotated
 
 import typer
@@ -97,19 +99,32 @@ def search(
         result = archive.search(request)
     shown = query or filters.describe()
     if json_out:
-        print_hits(result, facets)
+        print_hits(result, facets, query)
         return
     render_results.results_table(result, shown, page=page, limit=limit, sort=sort)
     if facets:  # after the results, so they stay on screen
         render_results.facet_tables(result.facets)
+    if result.suggestion:
+        sys.stdout.write(f"Did you mean: {again(query, result)}\n")  # whole, to paste
 
 
-def print_hits(result, facets: bool) -> None:
-    """--json: one line per work, then (asked) one line of facet counts."""
+def print_hits(result, facets: bool, query: str = "") -> None:
+    """--json: one line per work, then (asked) facet counts, then any suggestion."""
     for hit in result.hits:
         print_json(hit.to_dict())
     if facets:
         print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
+    if result.suggestion:  # a last line with no `id`, like the facets line
+        print_json({"suggestion": result.suggestion, "command": again(query, result)})
+
+
+def again(query: str, result) -> str:
+    """This very command line with the query replaced by the suggested one."""
+    args = sys.argv[1:]
+    where = args.index(query) if query in args else None
+    if where is None:
+        return shlex.join(["ficarchive", "search", result.suggestion])
+    return shlex.join(["ficarchive", *args[:where], result.suggestion, *args[where + 1 :]])
 
 
 @app.command()
