@@ -13,9 +13,22 @@ tightest, then AND, then OR, and words side by side must all match.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from crawler.errors import QueryError
+from index.query_nodes import (  # noqa: F401  (the tree, re-exported for its users)
+    All,
+    Any,
+    Character,
+    Everything,
+    Exact,
+    Node,
+    Not,
+    Period,
+    Phrase,
+    Range,
+    Relationship,
+    Words,
+)
 from index.querycheck import (
     DATE_FIELDS,
     FIELD_ALIASES,
@@ -48,97 +61,6 @@ FIELD_BOOSTS = {
     "summary": 1.25,
 }
 EXACT_FIELDS = ("site", "status", "complete")  # one keyword each, compared lower-cased
-
-
-class Node:
-    """A node of the neutral query tree."""
-
-
-@dataclass(frozen=True)
-class Words(Node):
-    """A word (maybe with * or ? wildcards) looked for in any of `fields`.
-
-    `free` is true for a word the reader typed without a field: it searches the
-    default fields, each with its FIELD_BOOSTS weight.
-    """
-
-    text: str
-    fields: tuple[str, ...]
-    free: bool = False
-
-
-@dataclass(frozen=True)
-class Phrase(Node):
-    """Words that must stand together, in this order, in any of `fields`."""
-
-    text: str
-    fields: tuple[str, ...]
-    free: bool = False
-
-
-@dataclass(frozen=True)
-class Range(Node):
-    """A field's value between two ends; an end of None is open."""
-
-    field: str
-    start: str | None
-    end: str | None
-    start_excl: bool = False
-    end_excl: bool = False
-
-
-@dataclass(frozen=True)
-class Period(Node):
-    """A date field within a year, month or day (updated:2024-03)."""
-
-    field: str
-    prefix: str
-
-
-@dataclass(frozen=True)
-class Exact(Node):
-    """A keyword field holding exactly this value (site:ao3, status:gone)."""
-
-    field: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Character(Node):
-    """A character as readers name them: a tag's words, its full or short form
-    ("Faye V."), and with `in_text` the name in the story text too. `phrase` is
-    false for a bare word typed as character:spike (only the tag's words)."""
-
-    name: str
-    phrase: bool = True
-    in_text: bool = False
-
-
-@dataclass(frozen=True)
-class Relationship(Node):
-    """A pairing, written with / (romantic) or & (platonic), in any order."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class All(Node):
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Any(Node):
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Not(Node):
-    child: Node
-
-
-@dataclass(frozen=True)
-class Everything(Node):
-    """No query at all: every work (list, or filters alone)."""
 
 
 # --- tokens --------------------------------------------------------------------------
