@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from crawler.config import Config
 from crawler.models import FetchedPage
@@ -42,18 +41,16 @@ def recognise(config: Config, page: FetchedPage) -> tuple[SiteAdapter, FetchedPa
 
 
 def merged(site: SiteAdapter, page: FetchedPage, stored: list[FetchedPage]) -> list[FetchedPage]:
-    """A work's pages once a newly saved page joins those stored (FFN chapter by chapter).
+    """A work's pages once a newly saved page joins those stored.
 
-    Only a site read chapter by chapter (FanFiction.net) merges; a page of the same
-    chapter replaces the stored one; the order is the chapter order.
+    A page holding one chapter (SiteAdapter.saved_chapter: FanFiction.net's, AO3's
+    chapter view) joins the stored pages, replacing a stored page of the same chapter,
+    in chapter order (a stored whole work first: the adapter lets later pages win). A
+    page holding the whole work replaces them all.
     """
-    if site.name != "ffn":
+    number = site.saved_chapter(page)
+    if number is None:
         return [page]
-    by_chapter = {_ffn_chapter(p.url): p for p in stored if site.work_id_from_url(p.url)}
-    by_chapter[_ffn_chapter(page.url)] = page
+    by_chapter = {site.saved_chapter(p) or 0: p for p in stored if site.work_id_from_url(p.url)}
+    by_chapter[number] = page
     return [by_chapter[n] for n in sorted(by_chapter)]
-
-
-def _ffn_chapter(url: str) -> int:
-    m = re.match(r"^/s/\d+/(\d+)", urlsplit(url).path)
-    return int(m.group(1)) if m else 1

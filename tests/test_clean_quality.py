@@ -407,6 +407,28 @@ def check_fiction(
     ]
 
 
+FICTIONPRESS = WorkLabel(
+    "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html",
+    # chapter 1 of 4; the underlined "The Vampire Council" line is story text
+    (ChapterLabel(0, "1000 years ago… The Vampire Council", "drove off to Exotic Pleasures."),),
+    summary=("ClipShiva, I heard theres a new mission.", "willing to take it…”"),
+)
+
+
+def check_fictionpress() -> list[Result]:
+    """A FictionPress page read as FanFiction.net's: its metadata, and no site chrome."""
+    work = parse(FICTIONPRESS.page)
+    text = "\n".join(body_text(c.blocks) for c in work.chapters)
+    chrome = [w for w in ("Follow/Fav", "FictionPress", "Rated:", "cookie", "Next >") if w in text]
+    return check_work(FICTIONPRESS) + [
+        ("id", "fp:2171761", work.id),
+        ("title", "Vampiric Desires", work.meta.title),
+        ("authors", ["Butterfly's Dust"], work.meta.authors),
+        ("rating", "Mature", work.meta.rating),
+        ("chrome in the body", [], chrome),
+    ]
+
+
 def check_hidden_line(label: WorkLabel) -> list[Result]:
     """Royal Road's hidden anti-piracy line goes; every visible line stays (the labels)."""
     text = "\n".join(body_text(c.blocks) for c in parse(label.page).chapters)
@@ -419,6 +441,7 @@ CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS
     INTERSTITIAL: check_interstitial,
     LOGIN: check_login,
     RR_PARTIAL: lambda: check_hidden_line(next(w for w in WORKS if w.page == RR_PARTIAL)),
+    FICTIONPRESS.page: check_fictionpress,
 }
 CHECKS |= {row[0]: (lambda row=row: check_index(*row)) for row in INDEXES}
 CHECKS |= {row[0]: (lambda row=row: check_fiction(*row)) for row in FICTIONS}
@@ -433,8 +456,6 @@ WAITING_FOR_ADAPTER: dict[str, int] = {
     # issue 18: AO3 tag pages, for tag synonyms
     "ao3/ao3_tag_canonical_with_synonyms_ever_given.html": 18,
     "ao3/ao3_tag_synonym_merged_into_canonical_ever_given.html": 18,
-    # issue 14: saved pages and EPUBs read by their site's adapter
-    "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html": 14,
 }
 
 

@@ -19,6 +19,7 @@ from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import Listing, ListingEntry, SiteAdapter, bare_host
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
+from crawler.sites.fictionpress import FictionPressAdapter
 from crawler.sites.royalroad import RoyalRoadAdapter
 from crawler.sites.text import TextAdapter
 from crawler.sites.xenforo import XenForoAdapter
@@ -33,6 +34,7 @@ ADAPTERS: dict[str, type[SiteAdapter]] = {
     TextAdapter.name: TextAdapter,
     XenForoAdapter.name: XenForoAdapter,
     RoyalRoadAdapter.name: RoyalRoadAdapter,
+    FictionPressAdapter.name: FictionPressAdapter,
 }
 
 __all__ = [

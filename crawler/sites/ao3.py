@@ -42,6 +42,16 @@ def _chapters_shown(tag) -> str | None:
     return text or None
 
 
+def _chapter_position(doc) -> tuple[int, str] | None:
+    """(place in the work, AO3's chapter id) of a chapter page, from its chapter menu;
+    None for a page holding the whole work (it has no menu)."""
+    options = doc.select("select#selected_id option[value]")
+    for place, option in enumerate(options, 1):
+        if option.has_attr("selected") and option["value"].isdigit():
+            return place, option["value"]
+    return None
+
+
 def _listing_date(text: str) -> str | None:
     try:
         return datetime.strptime(text.strip(), "%d %b %Y").date().isoformat()
@@ -131,8 +141,21 @@ class AO3Adapter(SiteAdapter):
                 counts[m.group(1)] = counts.get(m.group(1), 0) + 1
         kudos = doc.select_one("#kudo_commentable_id[value]")
         if kudos is not None and kudos["value"].isdigit():
-            return self.entry_url(kudos["value"])
-        return self.entry_url(max(counts, key=counts.get)) if counts else None
+            site_id = kudos["value"]
+        elif counts:
+            site_id = max(counts, key=counts.get)
+        else:
+            return None
+        position = _chapter_position(doc)
+        if position is None:
+            return self.entry_url(site_id)
+        return f"{self.entry_url(site_id)}/chapters/{position[1]}"  # one chapter, saved alone
+
+    def saved_chapter(self, page: FetchedPage) -> int | None:
+        """A chapter page's place in its work (its chapter menu's selection); None for a
+        whole work (full view, a one-chapter work, the download HTML)."""
+        position = _chapter_position(soup(page.body))
+        return position[0] if position is not None else None
 
     def _download_url(self, doc) -> str | None:
         preface = doc.select_one("#preface")
@@ -220,15 +243,21 @@ class AO3Adapter(SiteAdapter):
             raise ParseError(f"{url}: the page was cut off (no closing </html>); not stored")
 
         meta = self._meta(doc, meta_dl)
-        preface = doc.select_one("div#workskin > div.preface.group") or doc.select_one(
+        docs = [doc] + [self._chapter_doc(p) for p in pages[1:]]
+        # Saved chapter by chapter: the work's preface is on chapter 1, its end notes on
+        # the last chapter; a later page of the same chapter replaces an earlier one.
+        head = next((d for d in docs if (_chapter_position(d) or (1,))[0] == 1), doc)
+        preface = head.select_one("div#workskin > div.preface.group") or head.select_one(
             "div.preface.group"
         )
         summary_html = _userstuff_html(preface.select_one("div.summary.module")) if preface else ""
         notes: list[RawNote] = []
         if preface is not None:
             _add_note(notes, "work_note", "before", preface.select_one("div.notes.module"))
-        _add_note(notes, "work_end_note", "after", doc.select_one("div#work_endnotes"))
-        chapters = self._chapters(chapters_div)
+        ends = [d.select_one("div#work_endnotes") for d in docs]
+        _add_note(notes, "work_end_note", "after", next((e for e in reversed(ends) if e), None))
+        by_number = {c.number: c for d in docs for c in self._page_chapters(d)}
+        chapters = [by_number[n] for n in sorted(by_number)]
         if not chapters:
             raise ParseError(f"{url}: the AO3 work page has no chapter text")
         return RawWork(
@@ -291,6 +320,20 @@ class AO3Adapter(SiteAdapter):
             collections=[text_of(a) for a in meta_dl.select("dd.collections a")],
             words_upstream=to_int(stat("words")),
         )
+
+    def _chapter_doc(self, page: FetchedPage):
+        doc = soup(page.body)
+        if doc.select_one("div#chapters") is None or truncated(page.body):
+            raise ParseError(f"{page.url}: not a whole AO3 chapter page; not stored")
+        return doc
+
+    def _page_chapters(self, doc) -> list[RawChapter]:
+        """A page's chapters, a chapter page's one numbered by its place in the work."""
+        chapters = self._chapters(doc.select_one("div#chapters"))
+        position = _chapter_position(doc)
+        if position is not None and len(chapters) == 1:
+            chapters[0].number = position[0]
+        return chapters
 
     def _chapters(self, chapters_div) -> list[RawChapter]:
         divs = chapters_div.find_all("div", class_="chapter", id=re.compile(r"^chapter-\d+$"))

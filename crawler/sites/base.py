@@ -137,6 +137,12 @@ class SiteAdapter(ABC):
                 return self.absolute(urlsplit(url)._replace(scheme="", netloc="").geturl())
         return None
 
+    def saved_chapter(self, page: FetchedPage) -> int | None:
+        """Which chapter a saved page holds, for a site whose chapters are saved one page
+        each (FanFiction.net, AO3's chapter view); None when the page is the whole work.
+        Saved chapters of one work merge (crawler/saved.py)."""
+        return None
+
     def absolute(self, url_or_path: str) -> str:
         if re.match(r"^https?://", url_or_path):
             return url_or_path

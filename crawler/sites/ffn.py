@@ -94,6 +94,10 @@ class FFNAdapter(SiteAdapter):
         m = STORY_RE.match(urlsplit(url).path)
         return m.group(1) if m else None
 
+    def saved_chapter(self, page: FetchedPage) -> int | None:
+        m = re.match(r"^/s/\d+/(\d+)", urlsplit(page.url).path)
+        return int(m.group(1)) if m else 1
+
     def work_urls(self, site_id: str) -> list[str]:
         return [f"{self.base_url}/s/{site_id}/1"]
 
