@@ -159,7 +159,11 @@ class Archive:
         site_id = site.work_id_from_url(url)
         if site_id is None:
             return Outcome("", url, "failed", f"not a {site.name} work URL")
-        return self.frontier.fetch(site, site_id, url)
+        found = self.frontier.fetch(site, site_id, url)
+        if found.kind == "gone" and not self.has(found.work_id):  # asked for, never there
+            why = f"no such work: {found.reason}; nothing stored (check the URL)"
+            return Outcome(found.work_id, url, "failed", why, found.title)
+        return found
 
     def import_paths(self, paths: Iterable[Path]) -> Report:
         """Import local stories, saved pages and EPUBs (a folder: every file in it, sorted,

@@ -67,6 +67,9 @@ class SiteAdapter(ABC):
     # Other hosts readers reach the site by (its mirrors, a short domain): a URL on one
     # of them goes to the configured site of this family. www. and m. need no entry.
     aliases: ClassVar[tuple[str, ...]] = ()
+    # Well-known archives of a family that runs on many hosts, as (site name, base_url):
+    # a URL of one that is not configured gets the config lines to add for it.
+    known_archives: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
