@@ -29,6 +29,22 @@ def is_saved_assets(path: Path) -> bool:
     return any(SAVED_ASSETS.search(part) for part in path.parts)
 
 
+def story_files(path: Path) -> list[Path]:
+    """What `import PATH` reads: a file as it is; a folder as its files, sorted,
+    recursively, without browsers' asset folders."""
+    if not path.is_dir() or path.is_symlink():
+        return [path]
+    found = [
+        f
+        for f in sorted(path.rglob("*"))
+        if f.suffix.lower() in STORY_SUFFIXES
+        and not f.name.startswith(".")
+        and not is_saved_assets(f.relative_to(path))
+        and not f.is_dir()
+    ]
+    return found or [path]  # a folder with no story in it is one failure, not silence
+
+
 def recognise(config: Config, page: FetchedPage) -> tuple[SiteAdapter, FetchedPage]:
     """The site a saved page belongs to, and the page as if fetched from that site."""
     for site in configured_adapters(config):
