@@ -158,3 +158,20 @@ def test_an_exported_file_names_id_form_is_an_id(tmp_path):
         "file-ab12cd34ef56": "file:ab12cd34ef56",
         "(ao3-999)": "ao3-999",  # no such work: said as given, by the command that asked
     }
+
+
+def test_stats_and_the_web_librarys_shelves_see_an_edit(tmp_path):
+    story = tmp_path / "dragon_notes.txt"
+    story.write_text(STORY)
+    config = parse_config({"archive": {"path": str(tmp_path / "archive")}})
+    with Archive(config) as archive:
+        (outcome,) = archive.import_paths([story], Edit(fandoms=["Dragon Tales"])).outcomes
+        archive.edit(outcome.id, Edit(add_tags=["Sea"], characters=["The Dragon"]))
+        fandoms = [g.name for g in archive.stats().by_fandom]
+        shelves = {k: archive.marks.values(k) for k in ("fandoms", "tags", "characters")}
+    assert fandoms == ["Dragon Tales"]
+    assert shelves == {
+        "fandoms": [("Dragon Tales", 1)],
+        "tags": [("Sea", 1)],
+        "characters": [("The Dragon", 1)],
+    }
