@@ -184,3 +184,23 @@ def _text_of(chapter) -> str:
 
 def _titles(archive) -> list[str]:
     return [c.title for c in archive.store.get_work("ao3:41214669").chapters]
+
+
+@pytest.mark.parametrize(
+    ("rel", "says"),
+    [
+        ("ao3/ao3_adult_content_interstitial.html", "adult-content notice"),
+        ("ao3/ao3_restricted_work_login_required.html", "log-in page"),
+        ("ao3/ao3_work_navigate_43703871.html", "chapter index"),
+        ("ao3/ao3_series_page_counting_drabbles.html", "listing works"),
+        ("ao3/ao3_tag_works_index_kataang_week_2020.html", "listing works"),
+        ("ao3/ao3_works_search_results_harry.html", "listing works"),
+    ],
+)
+def test_a_saved_ao3_page_without_a_work_is_refused_saying_what_to_save(archive, rel, says):
+    """Never stored as a text "work" made of AO3's menus: one line, which page to save."""
+    path = shared_fixture(rel)
+    (outcome,) = archive.import_paths([path]).outcomes
+    assert outcome.result == "failed" and archive.store.work_ids() == []
+    assert outcome.reason.startswith(f"{path.name}: a saved AO3 ") and says in outcome.reason
+    assert "save" in outcome.reason.split(";", 1)[1] and "\n" not in outcome.reason

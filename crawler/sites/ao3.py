@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
@@ -40,6 +40,23 @@ def _chapters_shown(tag) -> str | None:
     """ "3 /3" (a link, then text) -> "3/3": the listing fingerprint must not depend on markup."""
     text = re.sub(r"\s+", "", text_of(tag))
     return text or None
+
+
+def _not_a_work(doc) -> str:
+    """What a saved AO3 page holding no work is, and which page to save instead."""
+    main = (
+        " ".join(doc.select_one("div#main").get("class", [])) if doc.select_one("div#main") else ""
+    )
+    if doc.select_one("p.caution") is not None:
+        return ("a saved AO3 adult-content notice, not the work; choose 'Yes, Continue' in"
+                " your browser and save the work page it opens")  # fmt: skip
+    if "sessions-new" in main:
+        return ("a saved AO3 log-in page (the work is for registered users only); log in in"
+                " your browser, open the work and save its page")  # fmt: skip
+    if "works-navigate" in main:
+        return "a saved AO3 chapter index, not the work; open 'Entire Work' and save that page"
+    return ("a saved AO3 page listing works (a series, tag or search), not a work; save each"
+            " work's page ('Entire Work') and import those")  # fmt: skip
 
 
 def _chapter_position(doc) -> tuple[int, str] | None:
@@ -130,9 +147,14 @@ class AO3Adapter(SiteAdapter):
         if found is not None:
             return found
         doc = soup(page.body)
+        ao3 = doc.select_one("#header a[href='/'], #header h1.heading") is not None
         if doc.select_one("dl.work.meta.group") is None or doc.select_one("div#chapters") is None:
-            return self._download_url(doc)
-        if doc.select_one("#header a[href='/'], #header h1.heading") is None:
+            found = self._download_url(doc)
+            if found is None and ao3:  # AO3's own page, but no work on it: never a text work
+                name = unquote(urlsplit(page.url).path.rpartition("/")[2]) or page.url
+                raise ParseError(f"{name}: {_not_a_work(doc)}")
+            return found
+        if not ao3:
             return None  # AO3's markup without AO3's header: another site's copy of it
         counts: dict[str, int] = {}
         for a in doc.select("a[href]"):
