@@ -21,6 +21,8 @@ from crawler.sites.base import SiteAdapter
 # What a folder walk imports; a file named on the command line is tried whatever it is.
 STORY_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".text", ".epub")
 # A browser's "save complete" folder holds the page's images, scripts and styles.
+# What any saved web page holds near its top; a plain-text story holds none of these.
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|meta|link|div|p)\b", re.I)
 SAVED_ASSETS = re.compile(r"_files$|_archivos$|-Dateien$|_fichiers$")
 
 
@@ -46,7 +48,12 @@ def story_files(path: Path) -> list[Path]:
 
 
 def recognise(config: Config, page: FetchedPage) -> tuple[SiteAdapter, FetchedPage]:
-    """The site a saved page belongs to, and the page as if fetched from that site."""
+    """The site a saved page belongs to, and the page as if fetched from that site.
+
+    A file with no markup in it (a .txt story) names no site: the text adapter reads it.
+    """
+    if not _MARKUP.search(page.body[:65536]):
+        return adapter(config, "text"), page
     for site in configured_adapters(config):
         if site.single_page:
             continue

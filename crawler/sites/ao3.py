@@ -19,6 +19,7 @@ from crawler.sites.base import (
     ListingEntry,
     SiteAdapter,
     inner_html,
+    parsed_page,
     soup,
     text_of,
     to_int,
@@ -146,7 +147,7 @@ class AO3Adapter(SiteAdapter):
         found = super().saved_url(page)
         if found is not None:
             return found
-        doc = soup(page.body)
+        doc = parsed_page(page.body)
         ao3 = doc.select_one("#header a[href='/'], #header h1.heading") is not None
         if doc.select_one("dl.work.meta.group") is None or doc.select_one("div#chapters") is None:
             found = self._download_url(doc)
@@ -156,18 +157,18 @@ class AO3Adapter(SiteAdapter):
             return found
         if not ao3:
             return None  # AO3's markup without AO3's header: another site's copy of it
-        counts: dict[str, int] = {}
-        for a in doc.select("a[href]"):
-            m = WORK_RE.match(urlsplit(a["href"]).path)
-            if m:
-                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
-        kudos = doc.select_one("#kudo_commentable_id[value]")
-        if kudos is not None and kudos["value"].isdigit():
-            site_id = kudos["value"]
-        elif counts:
-            site_id = max(counts, key=counts.get)
+        kudos = doc.find(id="kudo_commentable_id")  # find, not select: once per saved page
+        if kudos is not None and str(kudos.get("value", "")).isdigit():
+            site_id = str(kudos["value"])
         else:
-            return None
+            counts: dict[str, int] = {}
+            for a in doc.find_all("a", href=True):
+                m = WORK_RE.match(urlsplit(a["href"]).path)
+                if m:
+                    counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+            if not counts:
+                return None
+            site_id = max(counts, key=counts.get)
         position = _chapter_position(doc)
         if position is None:
             return self.entry_url(site_id)
@@ -176,7 +177,7 @@ class AO3Adapter(SiteAdapter):
     def saved_chapter(self, page: FetchedPage) -> int | None:
         """A chapter page's place in its work (its chapter menu's selection); None for a
         whole work (full view, a one-chapter work, the download HTML)."""
-        position = _chapter_position(soup(page.body))
+        position = _chapter_position(parsed_page(page.body))
         return position[0] if position is not None else None
 
     def _download_url(self, doc) -> str | None:
@@ -236,7 +237,7 @@ class AO3Adapter(SiteAdapter):
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         page = pages[0]
         url = page.final_url or page.url
-        doc = soup(page.body)
+        doc = parsed_page(page.body)
         # The id of the page that answered: a work redirected to another is that other work.
         site_id = self.work_id_from_url(url) or self.work_id_from_url(page.url) or ""
         work_id = self.work_id(site_id)
@@ -344,7 +345,7 @@ class AO3Adapter(SiteAdapter):
         )
 
     def _chapter_doc(self, page: FetchedPage):
-        doc = soup(page.body)
+        doc = parsed_page(page.body)
         if doc.select_one("div#chapters") is None or truncated(page.body):
             raise ParseError(f"{page.url}: not a whole AO3 chapter page; not stored")
         return doc

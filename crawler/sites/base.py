@@ -8,6 +8,7 @@ site is one new file here plus one line in the registry (crawler/sites/__init__.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from abc import ABC, abstractmethod
@@ -135,7 +136,7 @@ class SiteAdapter(ABC):
         The default reads the page's canonical link and og:url; an adapter whose pages
         carry neither adds what its own markup says.
         """
-        for url in declared_urls(soup(page.body)):
+        for url in declared_urls(parsed_page(page.body)):
             if same_host(url, self.base_url) and self.work_id_from_url(url):
                 return self.absolute(urlsplit(url)._replace(scheme="", netloc="").geturl())
         return None
@@ -170,6 +171,14 @@ def soup(html: str | bytes) -> BeautifulSoup:
         except ValueError:
             text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
             return BeautifulSoup(_XML_UNSAFE.sub("", text), "lxml")
+
+
+@functools.lru_cache(maxsize=2)
+def parsed_page(body: bytes) -> BeautifulSoup:
+    """A page parsed once however many readers ask: every adapter asked whether it
+    claims a saved page, which chapter it holds, then parse_work. Read only: a caller
+    that changes the tree parses its own copy with soup()."""
+    return soup(body)
 
 
 def declared_urls(doc) -> list[str]:
