@@ -59,6 +59,9 @@ def _round(root: Path, library: Path, n: int) -> tuple[float, float, int]:
         stored = report.counts()["new"]
         if stored != n:
             raise SystemExit(f"import bench: {stored} of {n} files stored; {report.failed[:1]}")
+        ao3 = sum(o.id.startswith("ao3:") for o in report.outcomes)
+        if ao3 != (n + 1) // 2:  # the saved pages must go to the AO3 adapter, not the text one
+            raise SystemExit(f"import bench: {ao3} of {(n + 1) // 2} saved AO3 pages read as AO3")
         began = time.process_time()
         rebuilt = archive.rebuild()
         rebuild = time.process_time() - began
