@@ -157,7 +157,9 @@ class PoliteClient:
                 raise Challenge(
                     f"{current}: the site answered with a bot challenge (HTTP {status}); "
                     "ficarchive does not get past challenges, and sends this host nothing "
-                    "more this run (try again later, or save the page by hand and import it)",
+                    "more this run; what works: open the story in your browser, save each of"
+                    " its chapter pages (File > Save Page As), and `ficarchive import` the saved"
+                    " files (chapters saved apart join into one work, under the site's own id)",
                     current,
                     status,
                 )

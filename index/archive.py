@@ -22,12 +22,13 @@ from crawler.http import PoliteClient
 from crawler.models import Work
 from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
 from crawler.sites.base import ListingEntry
+from index import edits
 from index.backend import SearchBackend, open_backend
 from index.history import Version
 from index.lock import LockInfo, crawl_lock
 from index.marks import Marks
 from index.recorder import Recorder, StoreState, finish
-from index.records import ArchiveStats, VersionDiff
+from index.records import ArchiveStats, Edit, VersionDiff
 from index.removals import Removals
 from index.reports import Outcome, Progress, Report
 from index.search import SearchRequest, SearchResult
@@ -173,17 +174,41 @@ class Archive:
         site_id = site.work_id_from_url(url)
         if site_id is None:
             return Outcome("", url, "failed", f"not a {site.name} work URL")
-        return self.frontier.fetch(site, site_id, url)
+        found = self.frontier.fetch(site, site_id, url)
+        if found.kind == "gone" and not self.has(found.work_id):  # asked for, never there
+            why = f"no such work: {found.reason}; nothing stored (check the URL)"
+            return Outcome(found.work_id, url, "failed", why, found.title)
+        return found
 
-    def import_paths(self, paths: Iterable[Path]) -> Report:
+    def import_paths(self, paths: Iterable[Path], edit: Edit | None = None) -> Report:
         """Import local stories, saved pages and EPUBs (a folder: every file in it, sorted,
-        recursively, but never a browser's "Page_files/" folder); no network."""
+        recursively, but never a browser's "Page_files/" folder); no network. `edit`: the
+        reader's metadata for what was imported (kept apart, see index/edits.py)."""
         report, began = Report(), time.monotonic()
         site = adapter(self.config, "text")  # a page no site claims: the plain-text adapter
         frontier = Frontier(self.config, None, StoreState(self.store))
-        files = [f for p in paths for f in _walk(Path(p))]
+        files = [f for p in paths for f in saved.story_files(Path(p))]
         self.recorder.run(report, "importing", files, lambda p: frontier.local(site, p))
+        for o in report.outcomes:
+            if o.result == "unchanged" and not o.reason:
+                o.reason = f"already stored as {o.id}"
+        if edit is not None and not edit.is_empty():
+            self._edit(report.stored_ids(), edit)
         return self._finish(report, began)
+
+    def edit(self, work_id: str, change: Edit) -> Work:
+        """Set the reader's own metadata on a work, over the site's; indexed at once."""
+        if not self.has(work_id):
+            raise UsageError(f"no work {work_id!r} in {self.dir}; `ficarchive search` finds ids")
+        self._edit([work_id], change)
+        self.recorder.maybe_index(force=True)
+        return self.store.get_work(work_id)
+
+    def _edit(self, ids: list[str], change: Edit) -> None:
+        with self.store.transaction("keep your edits") as db:
+            for work_id in dict.fromkeys(ids):
+                edits.write(db, work_id, change)
+        self.recorder.to_index.extend(dict.fromkeys(ids))
 
     def update(self, ids: Iterable[str]) -> Report:
         """Re-check stored works upstream; say which gained chapters."""
@@ -303,8 +328,9 @@ class Archive:
         text = text.strip().strip("()")
         if ":" in text or self.has(text):
             return text
-        for n in (1, 2):
-            candidate = text.replace("-", ":", n)
+        prefix, _, rest = text.partition("-")  # the host of `efiction-my-host.org-42` may
+        host, _, last = rest.rpartition("-")  # hold dashes too: the id is after the last
+        for candidate in (f"{prefix}:{rest}", f"{prefix}:{host}:{last}"):
             if self.has(candidate):
                 return candidate
         return text
@@ -381,18 +407,3 @@ def _listing_errors(found, source: Source) -> list[str]:
         "nothing crawled" if not found.entries else f"{len(found.entries)} work(s) found before it"
     )
     return [f"{host}: {why}; {what} from source {source.name!r}"]
-
-
-def _walk(path: Path) -> list[Path]:
-    """A file as it is; a folder as its files, sorted, without browsers' asset folders."""
-    if not path.is_dir() or path.is_symlink():
-        return [path]
-    found = [
-        f
-        for f in sorted(path.rglob("*"))
-        if f.suffix.lower() in saved.STORY_SUFFIXES
-        and not f.name.startswith(".")
-        and not saved.is_saved_assets(f.relative_to(path))
-        and not f.is_dir()
-    ]
-    return found or [path]  # a folder with no story in it is one failure, not silence

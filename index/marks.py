@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.errors import StoreError, UsageError
+from crawler.models import WorkMeta
+from index import edits
 
 MARKS = ("to-read", "reading", "read")
 
@@ -188,8 +190,13 @@ class Marks:
         """Every value of a list field of the works' metadata (fandoms, characters,
         relationships, tags; series by name), with how many works carry it, most first."""
         counts: Counter[str] = Counter()
-        for (meta,) in self.db.execute("SELECT meta FROM works"):
-            entries = json.loads(meta).get(key) or []
+        for meta, kept in self.db.execute(
+            "SELECT meta, e.fields FROM works LEFT JOIN work_edits e ON e.work_id = works.id"
+        ):
+            data = json.loads(meta)
+            if kept and key in (*edits.SET_FIELDS, "tags"):  # what the reader set stands
+                data[key] = getattr(edits.apply(WorkMeta(**data), json.loads(kept)), key)
+            entries = data.get(key) or []
             if key == "series":
                 entries = [str(e.get("name") or "") for e in entries if isinstance(e, dict)]
             counts.update({str(v).strip() for v in entries if str(v).strip()})

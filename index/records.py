@@ -6,7 +6,7 @@ README promises: keys, their order and their values do not change.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.versions import Change, ChapterDiff
@@ -111,3 +111,22 @@ class VersionDiff:
             "new_version": self.new,
             "chapters": [c.to_dict() for c in self.chapters if c.kind != "same"],
         }
+
+
+@dataclass
+class Edit:
+    """One change the reader asks of a work's metadata (index/edits.py keeps it apart
+    from the site's); an empty list or None leaves a field as it is."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    fandoms: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+    reset: bool = False  # drop every earlier edit first: the site's metadata again
+
+    def is_empty(self) -> bool:
+        lists = (self.authors, self.fandoms, self.characters, self.relationships)
+        return not (self.reset or self.title or any(lists) or self.add_tags or self.remove_tags)

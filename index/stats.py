@@ -49,11 +49,13 @@ def _grouped(db: sqlite3.Connection, expr: str) -> tuple[Group, ...]:
 
 
 def _by_fandom(db: sqlite3.Connection) -> tuple[Group, ...]:
-    # A work with several fandoms counts once in each, so these rows may sum past the total.
+    # A work with several fandoms counts once in each, so these rows may sum past the total;
+    # the fandoms a reader set (index/edits.py) stand for the site's.
     rows = db.execute(
         f"SELECT j.value, COUNT(*), COALESCE(SUM({_CHAPTERS}), 0),"
         " COALESCE(SUM(works.words), 0)"
-        " FROM works, json_each(works.meta, '$.fandoms') AS j"
+        " FROM works, json_each(COALESCE((SELECT json_extract(e.fields, '$.fandoms') FROM"
+        " work_edits e WHERE e.work_id = works.id), json_extract(works.meta, '$.fandoms'))) AS j"
         " GROUP BY j.value ORDER BY COUNT(*) DESC, j.value"
     )
     return tuple(Group(*r) for r in rows)

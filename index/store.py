@@ -18,7 +18,7 @@ from pathlib import Path
 
 from crawler.errors import StoreError
 from crawler.models import Block, Chapter, FetchedPage, Note, Work, WorkMeta
-from index import history, pages, views
+from index import edits, history, pages, views
 from index.records import Saved, WorkState
 from index.schema import WAL_LIMIT_BYTES, checkpoint, connect, wal_size
 from index.versions import Change, content_hash, view_after
@@ -51,6 +51,7 @@ class Store:
             self.db = connect(self.path)
             self.wrote = False  # a writing store empties its WAL when it closes
             self._first_versions()
+            edits.ensure_table(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.dir / STORE_FILE}: cannot open the archive store: {exc}"
@@ -189,8 +190,13 @@ class Store:
             return Saved("new" if row is None else "updated", change)
 
     def get_work(self, work_id: str) -> Work | None:
+        """A work as readers see it: the site's metadata with the reader's edits on top."""
         row = self.db.execute("SELECT * FROM works WHERE id = ?", (work_id,)).fetchone()
-        return self._work_from_row(row) if row else None
+        if row is None:
+            return None
+        work = self._work_from_row(row)
+        work.meta = edits.apply(work.meta, edits.read(self.db, work_id))
+        return work
 
     def _work_from_row(self, row: sqlite3.Row) -> Work:
         meta = WorkMeta(**json.loads(row["meta"]))

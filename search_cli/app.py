@@ -15,6 +15,7 @@ import typer
 from crawler import __version__
 from search_cli.cli import State, app
 from search_cli.commands import (  # noqa: F401 - they add the commands
+    editing,
     fetching,
     history,
     keeping,

@@ -19,6 +19,7 @@ from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import soup as site_soup
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
+from crawler.sites.fictionpress import FictionPressAdapter
 from crawler.sites.royalroad import RoyalRoadAdapter, chapter_rows
 from crawler.sites.text import TextAdapter
 from crawler.sites.xenforo import XenForoAdapter
@@ -27,6 +28,7 @@ from tests.conftest import SHARED_FIXTURES, shared_fixture
 
 AO3_URL = "https://archiveofourown.org/works/41822007"
 FFN_URL = "https://www.fanfiction.net/s/5853866/1/Counting"
+FP_URL = "https://www.fictionpress.com/s/2171761/1/Vampiric-Desires"
 EFICTION_URL = "http://fanfiction.mugglenet.com/viewstory.php?sid=123456&chapter=2"
 # Where each saved forum and Royal Road page was served: (the forum's base URL, the page).
 SB, SV, QQ = (
@@ -122,6 +124,9 @@ def parse(rel: str) -> Work:
         raw = AO3Adapter(default_sites()["ao3"]).parse_work([page(rel, AO3_URL)])
     elif rel.startswith("ffn/"):
         raw = FFNAdapter(default_sites()["ffn"]).parse_work([page(rel, FFN_URL)])
+    elif rel.startswith("fictionpress/"):  # FanFiction.net's markup, FictionPress's host
+        site = FictionPressAdapter(default_sites()["fictionpress"])
+        raw = site.parse_work([page(rel, FP_URL)])
     elif rel.startswith("xenforo/"):
         base, url = PAGE_URLS[rel]
         site = SiteConfig("forum", base, 3.0, adapter="xenforo")

@@ -92,3 +92,29 @@ def test_a_host_of_no_configured_site_is_still_refused(tmp_path):
 def test_the_exact_host_wins_over_an_alias(tmp_path):
     cfg = _config(tmp_path, {"ffn": {"base_url": "http://127.0.0.1:9"}})
     assert adapter_for_url(cfg, "https://www.archiveofourown.org/works/1").site.name == "ao3"
+
+
+FP_FORMS = [
+    "https://www.fictionpress.com/s/2171761/1/Vampiric-Desires",
+    "https://m.fictionpress.com/s/2171761/3/",
+    "https://fictionpress.com/s/2171761",
+]
+
+
+@pytest.mark.parametrize("url", FP_FORMS)
+def test_fictionpress_is_read_by_the_ffn_family(tmp_path, url):
+    """FictionPress is FanFiction.net's markup on its own host, with ids of its own."""
+    body = shared_fixture("fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html")
+    with ScriptedServer() as server:
+        for chapter in (1, 2, 3, 4):  # four chapters: the real first page stands in for each
+            page = Reply(200, {"Content-Type": "text/html"}, body=body.read_bytes())
+            server.route(f"/s/2171761/{chapter}", page)
+        cfg = _config(tmp_path, {"fictionpress": {"base_url": server.base_url}})
+        with Archive(cfg) as archive:
+            report = archive.add([url])
+            stored = archive.store.get_work("fp:2171761")
+        sent = [p for p in server.paths() if p != "/robots.txt"]
+    assert [(o.id, o.result) for o in report.outcomes] == [("fp:2171761", "new")], report.outcomes
+    assert (stored.site, stored.meta.title, stored.meta.authors) == (
+        "fp", "Vampiric Desires", ["Butterfly's Dust"])  # fmt: skip
+    assert len(stored.chapters) == 4 and sent == [f"/s/2171761/{n}" for n in (1, 2, 3, 4)]

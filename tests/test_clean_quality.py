@@ -408,6 +408,28 @@ def check_fiction(
     ]
 
 
+FICTIONPRESS = WorkLabel(
+    "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html",
+    # chapter 1 of 4; the underlined "The Vampire Council" line is story text
+    (ChapterLabel(0, "1000 years ago… The Vampire Council", "drove off to Exotic Pleasures."),),
+    summary=("ClipShiva, I heard theres a new mission.", "willing to take it…”"),
+)
+
+
+def check_fictionpress() -> list[Result]:
+    """A FictionPress page read as FanFiction.net's: its metadata, and no site chrome."""
+    work = parse(FICTIONPRESS.page)
+    text = "\n".join(body_text(c.blocks) for c in work.chapters)
+    chrome = [w for w in ("Follow/Fav", "FictionPress", "Rated:", "cookie", "Next >") if w in text]
+    return check_work(FICTIONPRESS) + [
+        ("id", "fp:2171761", work.id),
+        ("title", "Vampiric Desires", work.meta.title),
+        ("authors", ["Butterfly's Dust"], work.meta.authors),
+        ("rating", "Mature", work.meta.rating),
+        ("chrome in the body", [], chrome),
+    ]
+
+
 def check_hidden_line(label: WorkLabel) -> list[Result]:
     """Royal Road's hidden anti-piracy line goes; every visible line stays (the labels)."""
     text = "\n".join(body_text(c.blocks) for c in parse(label.page).chapters)
@@ -461,6 +483,7 @@ CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS
         [],
     ),
     RR_PARTIAL: lambda: check_hidden_line(next(w for w in WORKS if w.page == RR_PARTIAL)),
+    FICTIONPRESS.page: check_fictionpress,
 }
 CHECKS |= {row[0]: (lambda row=row: check_index(*row)) for row in INDEXES}
 CHECKS |= {row[0]: (lambda row=row: check_fiction(*row)) for row in FICTIONS}
@@ -472,8 +495,6 @@ WAITING_FOR_ADAPTER: dict[str, int] = {
     # issue 17: AO3 chapter index and listings for cheap update checks
     "ao3/ao3_work_navigate_43703871.html": 17,
     "ao3/ao3_works_search_results_harry.html": 17,
-    # issue 14: saved pages and EPUBs read by their site's adapter
-    "fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html": 14,
 }
 
 

@@ -120,6 +120,7 @@ def test_without_any_delay_set_each_site_has_its_built_in_default():
         "text": 3.0,
         "xenforo": 3.0,
         "royalroad": 3.0,
+        "fictionpress": 6.0,
     }
 
 
@@ -132,6 +133,7 @@ def test_politeness_delay_is_the_default_for_every_site_without_its_own():
         "text": 9.0,
         "xenforo": 9.0,
         "royalroad": 9.0,
+        "fictionpress": 9.0,
     }
 
 
@@ -144,6 +146,7 @@ def test_a_sites_own_delay_wins_over_the_politeness_delay():
         "text": 9.0,
         "xenforo": 9.0,
         "royalroad": 9.0,
+        "fictionpress": 9.0,
     }
 
 
@@ -156,6 +159,7 @@ def test_a_sites_own_delay_wins_over_its_built_in_default():
         "text": 3.0,
         "xenforo": 3.0,
         "royalroad": 3.0,
+        "fictionpress": 6.0,
     }
 
 
@@ -265,13 +269,14 @@ def test_default_sites_are_one_per_registered_adapter_with_its_defaults():
     [
         (
             "[sites.fics]\nbase_url = 'https://fics.example.net'\n",
-            "sites.fics: unknown site; allowed: ao3, ffn, efiction, text, xenforo, royalroad "
+            "sites.fics: unknown site; allowed: ao3, ffn, efiction, text, xenforo, royalroad, "
+            "fictionpress "
             "(or any name, with adapter = one of those)",
         ),
         (
             "[sites.fics]\nadapter = 'efic'\nbase_url = 'https://fics.example.net'\n",
             "sites.fics.adapter: unknown adapter 'efic'; allowed: ao3, ffn, efiction, text, "
-            "xenforo, royalroad",
+            "xenforo, royalroad, fictionpress",
         ),
         (
             "[sites.ao3]\nadapter = 'ffn'\n",

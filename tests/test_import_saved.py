@@ -18,7 +18,15 @@ from tests.conftest import shared_fixture
 CONFIG = (
     '[archive]\npath = "arch"\n[sites.efiction]\nbase_url = "http://fanfiction.mugglenet.com"\n'
 )
-CHROME = ("Archive of Our Own", "Log In", "FanFiction | unleash your imagination", "Rating:")
+CHROME = (
+    "Archive of Our Own",
+    "Log In",
+    "FanFiction | unleash your imagination",
+    "Rating:",
+    "FictionPress",
+    "Follow/Fav",
+    "cookies",
+)
 
 # file, id, title, authors, fandoms, chapters
 SAVED = [
@@ -35,6 +43,8 @@ SAVED = [
      ["Harry Potter"], 1),
     ("efiction/mugglenet_efiction_viewstory_chapter_TRIMMED.html",
      "efiction:fanfiction.mugglenet.com:123456", "Web to Epub", ["David & Teviotdale"], None, 1),
+    ("fictionpress/fictionpress_chapter1_vampiric_desires_2171761.html", "fp:2171761",
+     "Vampiric Desires", ["Butterfly's Dust"], ["Fantasy"], 1),
 ]  # fmt: skip
 
 
@@ -125,3 +135,72 @@ def test_import_dir_walks_recursively_and_skips_saved_assets(archive, tmp_path):
     assert results["broken.txt"] == "failed"
     assert archive.store.work_ids() == ["ffn:5853866"]
     assert len(archive.store.get_work("ffn:5853866").chapters) == 2
+
+
+AO3_CHAPTER = "ao3/ao3_chapter_page_multichapter_in_series.html"
+
+
+def _ao3_chapter(tmp_path: Path, number: int) -> Path:
+    """The real AO3 chapter 1 page as chapter `number` would be saved: that chapter
+    selected in the chapter menu, other text."""
+    html = shared_fixture(AO3_CHAPTER).read_text("utf-8")
+    if number > 1:
+        html = html.replace('<option selected="selected" value=', "<option value=", 1)
+        ids = re.findall(r'<option value="(\d+)"', html)
+        html = html.replace(f'<option value="{ids[number - 1]}"',
+                            f'<option selected="selected" value="{ids[number - 1]}"', 1)  # fmt: skip
+        title = re.findall(r'<option[^>]*value="\d+">\d+\. ([^<]*)', html)[number - 1]
+        html = html.replace(">Chapter 1</a>", f">Chapter {number}</a>: {title}", 1)
+        html = re.sub(r'(<div class="userstuff module" role="article">)',
+                      rf"\1<p>Chapter {number} text: the owl post.</p>", html, count=1)  # fmt: skip
+    path = tmp_path / f"Site Skin ch {number}.html"
+    path.write_text(html, "utf-8")
+    return path
+
+
+def test_ao3_chapter_pages_saved_apart_merge_into_one_work(archive, tmp_path):
+    one, three = _ao3_chapter(tmp_path, 1), _ao3_chapter(tmp_path, 3)
+    assert b"owl post" in three.read_bytes() and b"owl post" not in one.read_bytes()
+    first = archive.import_paths([three, one]).outcomes  # a later chapter first
+    assert [(o.id, o.result) for o in first] == [("ao3:41214669", "new"),
+                                                 ("ao3:41214669", "updated")]  # fmt: skip
+    work = archive.store.get_work("ao3:41214669")
+    assert [c.title for c in work.chapters] == ["", "Knowing when something was removed"]
+    assert "owl post" in _text_of(work.chapters[1]) and "owl post" not in _text_of(work.chapters[0])
+    assert work.summary and work.meta.title == "Permablocking Specific Tags - Site Skin"
+    two = _ao3_chapter(tmp_path, 2)  # a later save of the missing chapter adds to it
+    assert archive.import_paths([two]).outcomes[0].result == "updated"
+    assert _titles(archive)[1] == "Tips, Tricks, and Extending things"
+    assert archive.store.work_ids() == ["ao3:41214669"]
+    again = archive.import_paths([one, two, three]).outcomes
+    assert [o.result for o in again] == ["unchanged"] * 3
+    archive.rebuild()  # re-read offline from the stored chapter pages: the same three
+    assert len(_titles(archive)) == 3 and _titles(archive)[2].startswith("Knowing")
+
+
+def _text_of(chapter) -> str:
+    return " ".join(b.text for b in chapter.blocks)
+
+
+def _titles(archive) -> list[str]:
+    return [c.title for c in archive.store.get_work("ao3:41214669").chapters]
+
+
+@pytest.mark.parametrize(
+    ("rel", "says"),
+    [
+        ("ao3/ao3_adult_content_interstitial.html", "adult-content notice"),
+        ("ao3/ao3_restricted_work_login_required.html", "log-in page"),
+        ("ao3/ao3_work_navigate_43703871.html", "chapter index"),
+        ("ao3/ao3_series_page_counting_drabbles.html", "listing works"),
+        ("ao3/ao3_tag_works_index_kataang_week_2020.html", "listing works"),
+        ("ao3/ao3_works_search_results_harry.html", "listing works"),
+    ],
+)
+def test_a_saved_ao3_page_without_a_work_is_refused_saying_what_to_save(archive, rel, says):
+    """Never stored as a text "work" made of AO3's menus: one line, which page to save."""
+    path = shared_fixture(rel)
+    (outcome,) = archive.import_paths([path]).outcomes
+    assert outcome.result == "failed" and archive.store.work_ids() == []
+    assert outcome.reason.startswith(f"{path.name}: a saved AO3 ") and says in outcome.reason
+    assert "save" in outcome.reason.split(";", 1)[1] and "\n" not in outcome.reason

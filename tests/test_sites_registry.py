@@ -46,7 +46,15 @@ def page(rel: str, url: str) -> FetchedPage:
 
 
 def test_every_adapter_declares_its_site():
-    assert list(ADAPTERS) == ["ao3", "ffn", "efiction", "text", "xenforo", "royalroad"]
+    assert list(ADAPTERS) == [
+        "ao3",
+        "ffn",
+        "efiction",
+        "text",
+        "xenforo",
+        "royalroad",
+        "fictionpress",
+    ]
     declared = {
         name: (cls.default_base_url, cls.default_delay, cls.id_prefix, cls.listing_kinds)
         for name, cls in ADAPTERS.items()
@@ -63,6 +71,7 @@ def test_every_adapter_declares_its_site():
         "text": ("", 3.0, "file", ()),
         "xenforo": ("", 3.0, "xf", ("threadmarks",)),
         "royalroad": ("https://www.royalroad.com", 3.0, "rr", ("fiction",)),
+        "fictionpress": ("https://www.fictionpress.com", 6.0, "fp", ()),
     }
     assert all(cls.name == name for name, cls in ADAPTERS.items())
     assert [name for name, cls in ADAPTERS.items() if cls.single_page] == ["text"]
@@ -174,7 +183,8 @@ def test_an_unknown_site_name_or_adapter_is_a_one_line_error():
     with pytest.raises(ConfigError) as caught:
         adapter(config, "wattpad")
     assert str(caught.value) == (
-        "site 'wattpad' is not configured; configured: ao3, ffn, efiction, text, xenforo, royalroad"
+        "site 'wattpad' is not configured; configured: ao3, ffn, efiction, text, xenforo,"
+        " royalroad, fictionpress"
     )
     with pytest.raises(ConfigError, match=r"names adapter 'wattpad'; available: ao3, ffn"):
         adapter_of(SiteConfig("w", "https://w.example", 3.0, adapter="wattpad"))

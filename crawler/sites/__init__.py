@@ -19,6 +19,7 @@ from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.base import Listing, ListingEntry, SiteAdapter, bare_host
 from crawler.sites.efiction import EFictionAdapter
 from crawler.sites.ffn import FFNAdapter
+from crawler.sites.fictionpress import FictionPressAdapter
 from crawler.sites.royalroad import RoyalRoadAdapter
 from crawler.sites.text import TextAdapter
 from crawler.sites.xenforo import XenForoAdapter
@@ -33,6 +34,7 @@ ADAPTERS: dict[str, type[SiteAdapter]] = {
     TextAdapter.name: TextAdapter,
     XenForoAdapter.name: XenForoAdapter,
     RoyalRoadAdapter.name: RoyalRoadAdapter,
+    FictionPressAdapter.name: FictionPressAdapter,
 }
 
 __all__ = [
@@ -83,6 +85,14 @@ def adapter_for_url(config: Config, url: str) -> SiteAdapter:
     if other_form is not None:
         return other_form
     host = urlsplit(url).netloc.lower()
+    known = _known_archive(url)
+    if known is not None:
+        name, family, base_url = known
+        lines = f"[sites.{name}]\n" + (f'adapter = "{family}"\n' if family != name else "")
+        raise ConfigError(
+            f"{url}: {bare_host(base_url)} is a {family} archive that config.toml does not"
+            f' configure; add these lines to it:\n{lines}base_url = "{base_url}"'
+        )
     others = ", ".join(f'"{name}"' for name in ADAPTERS if name != "text")
     raise ConfigError(
         f"{url}: {host or 'this URL'} is not a configured archive; add it to config.toml as "
@@ -139,6 +149,21 @@ def _alias_site(config: Config, url: str) -> SiteAdapter | None:
     for site, cls in families:
         if host in {bare_host(f"//{alias}") for alias in cls.aliases}:
             return adapter_of(site)
+    return None
+
+
+def _known_archive(url: str) -> tuple[str, str, str] | None:
+    """(site name, family, base_url) of a well-known archive this URL is on: a family's
+    own default host and aliases, or one of its known_archives."""
+    host = bare_host(url)
+    for family, cls in ADAPTERS.items():
+        archives = list(cls.known_archives)
+        if cls.default_base_url:
+            archives.append((family, cls.default_base_url))
+            archives += [(family, f"https://{alias}") for alias in cls.aliases]
+        for name, base_url in archives:
+            if host and bare_host(base_url) == host:
+                return name, family, cls.default_base_url or base_url
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
@@ -19,6 +19,7 @@ from crawler.sites.base import (
     ListingEntry,
     SiteAdapter,
     inner_html,
+    parsed_page,
     soup,
     text_of,
     to_int,
@@ -40,6 +41,33 @@ def _chapters_shown(tag) -> str | None:
     """ "3 /3" (a link, then text) -> "3/3": the listing fingerprint must not depend on markup."""
     text = re.sub(r"\s+", "", text_of(tag))
     return text or None
+
+
+def _not_a_work(doc) -> str:
+    """What a saved AO3 page holding no work is, and which page to save instead."""
+    main = (
+        " ".join(doc.select_one("div#main").get("class", [])) if doc.select_one("div#main") else ""
+    )
+    if doc.select_one("p.caution") is not None:
+        return ("a saved AO3 adult-content notice, not the work; choose 'Yes, Continue' in"
+                " your browser and save the work page it opens")  # fmt: skip
+    if "sessions-new" in main:
+        return ("a saved AO3 log-in page (the work is for registered users only); log in in"
+                " your browser, open the work and save its page")  # fmt: skip
+    if "works-navigate" in main:
+        return "a saved AO3 chapter index, not the work; open 'Entire Work' and save that page"
+    return ("a saved AO3 page listing works (a series, tag or search), not a work; save each"
+            " work's page ('Entire Work') and import those")  # fmt: skip
+
+
+def _chapter_position(doc) -> tuple[int, str] | None:
+    """(place in the work, AO3's chapter id) of a chapter page, from its chapter menu;
+    None for a page holding the whole work (it has no menu)."""
+    options = doc.select("select#selected_id option[value]")
+    for place, option in enumerate(options, 1):
+        if option.has_attr("selected") and option["value"].isdigit():
+            return place, option["value"]
+    return None
 
 
 def _listing_date(text: str) -> str | None:
@@ -119,20 +147,38 @@ class AO3Adapter(SiteAdapter):
         found = super().saved_url(page)
         if found is not None:
             return found
-        doc = soup(page.body)
+        doc = parsed_page(page.body)
+        ao3 = doc.select_one("#header a[href='/'], #header h1.heading") is not None
         if doc.select_one("dl.work.meta.group") is None or doc.select_one("div#chapters") is None:
-            return self._download_url(doc)
-        if doc.select_one("#header a[href='/'], #header h1.heading") is None:
+            found = self._download_url(doc)
+            if found is None and ao3:  # AO3's own page, but no work on it: never a text work
+                name = unquote(urlsplit(page.url).path.rpartition("/")[2]) or page.url
+                raise ParseError(f"{name}: {_not_a_work(doc)}")
+            return found
+        if not ao3:
             return None  # AO3's markup without AO3's header: another site's copy of it
-        counts: dict[str, int] = {}
-        for a in doc.select("a[href]"):
-            m = WORK_RE.match(urlsplit(a["href"]).path)
-            if m:
-                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
-        kudos = doc.select_one("#kudo_commentable_id[value]")
-        if kudos is not None and kudos["value"].isdigit():
-            return self.entry_url(kudos["value"])
-        return self.entry_url(max(counts, key=counts.get)) if counts else None
+        kudos = doc.find(id="kudo_commentable_id")  # find, not select: once per saved page
+        if kudos is not None and str(kudos.get("value", "")).isdigit():
+            site_id = str(kudos["value"])
+        else:
+            counts: dict[str, int] = {}
+            for a in doc.find_all("a", href=True):
+                m = WORK_RE.match(urlsplit(a["href"]).path)
+                if m:
+                    counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+            if not counts:
+                return None
+            site_id = max(counts, key=counts.get)
+        position = _chapter_position(doc)
+        if position is None:
+            return self.entry_url(site_id)
+        return f"{self.entry_url(site_id)}/chapters/{position[1]}"  # one chapter, saved alone
+
+    def saved_chapter(self, page: FetchedPage) -> int | None:
+        """A chapter page's place in its work (its chapter menu's selection); None for a
+        whole work (full view, a one-chapter work, the download HTML)."""
+        position = _chapter_position(parsed_page(page.body))
+        return position[0] if position is not None else None
 
     def _download_url(self, doc) -> str | None:
         preface = doc.select_one("#preface")
@@ -191,7 +237,7 @@ class AO3Adapter(SiteAdapter):
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         page = pages[0]
         url = page.final_url or page.url
-        doc = soup(page.body)
+        doc = parsed_page(page.body)
         # The id of the page that answered: a work redirected to another is that other work.
         site_id = self.work_id_from_url(url) or self.work_id_from_url(page.url) or ""
         work_id = self.work_id(site_id)
@@ -220,15 +266,21 @@ class AO3Adapter(SiteAdapter):
             raise ParseError(f"{url}: the page was cut off (no closing </html>); not stored")
 
         meta = self._meta(doc, meta_dl)
-        preface = doc.select_one("div#workskin > div.preface.group") or doc.select_one(
+        docs = [doc] + [self._chapter_doc(p) for p in pages[1:]]
+        # Saved chapter by chapter: the work's preface is on chapter 1, its end notes on
+        # the last chapter; a later page of the same chapter replaces an earlier one.
+        head = next((d for d in docs if (_chapter_position(d) or (1,))[0] == 1), doc)
+        preface = head.select_one("div#workskin > div.preface.group") or head.select_one(
             "div.preface.group"
         )
         summary_html = _userstuff_html(preface.select_one("div.summary.module")) if preface else ""
         notes: list[RawNote] = []
         if preface is not None:
             _add_note(notes, "work_note", "before", preface.select_one("div.notes.module"))
-        _add_note(notes, "work_end_note", "after", doc.select_one("div#work_endnotes"))
-        chapters = self._chapters(chapters_div)
+        ends = [d.select_one("div#work_endnotes") for d in docs]
+        _add_note(notes, "work_end_note", "after", next((e for e in reversed(ends) if e), None))
+        by_number = {c.number: c for d in docs for c in self._page_chapters(d)}
+        chapters = [by_number[n] for n in sorted(by_number)]
         if not chapters:
             raise ParseError(f"{url}: the AO3 work page has no chapter text")
         return RawWork(
@@ -291,6 +343,20 @@ class AO3Adapter(SiteAdapter):
             collections=[text_of(a) for a in meta_dl.select("dd.collections a")],
             words_upstream=to_int(stat("words")),
         )
+
+    def _chapter_doc(self, page: FetchedPage):
+        doc = parsed_page(page.body)
+        if doc.select_one("div#chapters") is None or truncated(page.body):
+            raise ParseError(f"{page.url}: not a whole AO3 chapter page; not stored")
+        return doc
+
+    def _page_chapters(self, doc) -> list[RawChapter]:
+        """A page's chapters, a chapter page's one numbered by its place in the work."""
+        chapters = self._chapters(doc.select_one("div#chapters"))
+        position = _chapter_position(doc)
+        if position is not None and len(chapters) == 1:
+            chapters[0].number = position[0]
+        return chapters
 
     def _chapters(self, chapters_div) -> list[RawChapter]:
         divs = chapters_div.find_all("div", class_="chapter", id=re.compile(r"^chapter-\d+$"))

@@ -8,6 +8,7 @@ site is one new file here plus one line in the registry (crawler/sites/__init__.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from abc import ABC, abstractmethod
@@ -67,6 +68,9 @@ class SiteAdapter(ABC):
     # Other hosts readers reach the site by (its mirrors, a short domain): a URL on one
     # of them goes to the configured site of this family. www. and m. need no entry.
     aliases: ClassVar[tuple[str, ...]] = ()
+    # Well-known archives of a family that runs on many hosts, as (site name, base_url):
+    # a URL of one that is not configured gets the config lines to add for it.
+    known_archives: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
@@ -132,9 +136,15 @@ class SiteAdapter(ABC):
         The default reads the page's canonical link and og:url; an adapter whose pages
         carry neither adds what its own markup says.
         """
-        for url in declared_urls(soup(page.body)):
+        for url in declared_urls(parsed_page(page.body)):
             if same_host(url, self.base_url) and self.work_id_from_url(url):
                 return self.absolute(urlsplit(url)._replace(scheme="", netloc="").geturl())
+        return None
+
+    def saved_chapter(self, page: FetchedPage) -> int | None:
+        """Which chapter a saved page holds, for a site whose chapters are saved one page
+        each (FanFiction.net, AO3's chapter view); None when the page is the whole work.
+        Saved chapters of one work merge (crawler/saved.py)."""
         return None
 
     def absolute(self, url_or_path: str) -> str:
@@ -161,6 +171,14 @@ def soup(html: str | bytes) -> BeautifulSoup:
         except ValueError:
             text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
             return BeautifulSoup(_XML_UNSAFE.sub("", text), "lxml")
+
+
+@functools.lru_cache(maxsize=2)
+def parsed_page(body: bytes) -> BeautifulSoup:
+    """A page parsed once however many readers ask: every adapter asked whether it
+    claims a saved page, which chapter it holds, then parse_work. Read only: a caller
+    that changes the tree parses its own copy with soup()."""
+    return soup(body)
 
 
 def declared_urls(doc) -> list[str]:

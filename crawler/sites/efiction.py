@@ -19,7 +19,15 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from crawler.errors import AdultContent, ConfigError, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
-from crawler.sites.base import SiteAdapter, inner_html, same_host, soup, text_of, to_int
+from crawler.sites.base import (
+    SiteAdapter,
+    inner_html,
+    parsed_page,
+    same_host,
+    soup,
+    text_of,
+    to_int,
+)
 
 LABELS = {
     "Rated": "rating",
@@ -163,7 +171,7 @@ class EFictionAdapter(SiteAdapter):
         found = super().saved_url(page)
         if found is not None:
             return found
-        doc = soup(page.body)
+        doc = parsed_page(page.body)
         if doc.select_one("#story") is None or doc.select_one("#pagetitle") is None:
             return None
         for a in doc.select("a[href*='viewstory.php']"):

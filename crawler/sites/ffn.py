@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from crawler.errors import Gone, ParseError
 from crawler.models import FetchedPage, RawChapter, RawWork, WorkMeta
-from crawler.sites.base import SiteAdapter, inner_html, soup, text_of, to_int, truncated
+from crawler.sites.base import SiteAdapter, inner_html, parsed_page, text_of, to_int, truncated
 
 STORY_RE = re.compile(r"^/s/(\d+)")
 GENRES = {
@@ -94,19 +94,23 @@ class FFNAdapter(SiteAdapter):
         m = STORY_RE.match(urlsplit(url).path)
         return m.group(1) if m else None
 
+    def saved_chapter(self, page: FetchedPage) -> int | None:
+        m = re.match(r"^/s/\d+/(\d+)", urlsplit(page.url).path)
+        return int(m.group(1)) if m else 1
+
     def work_urls(self, site_id: str) -> list[str]:
         return [f"{self.base_url}/s/{site_id}/1"]
 
     def more_urls(self, first: FetchedPage) -> list[str]:
         site_id = self.work_id_from_url(first.url)
-        options = soup(first.body).select("select#chap_select option")
+        options = parsed_page(first.body).select("select#chap_select option")
         numbers = sorted({int(o["value"]) for o in options if o.get("value", "").isdigit()})
         return [f"{self.base_url}/s/{site_id}/{n}" for n in numbers if n > 1]
 
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         first = pages[0]
         site_id = self.work_id_from_url(first.url) or ""
-        doc = soup(first.body)
+        doc = parsed_page(first.body)
         warning = text_of(doc.select_one("span.gui_warning"))
         if first.status in (404, 410) or "Story Not Found" in warning:
             raise Gone(f"{self.work_id(site_id)} is gone upstream", first.url, first.status)
@@ -128,7 +132,7 @@ class FFNAdapter(SiteAdapter):
                 raise ParseError(
                     f"{page.url}: the page was cut off (no closing </html>); not stored"
                 )
-            body = soup(page.body).select_one("#storytext")
+            body = parsed_page(page.body).select_one("#storytext")
             if body is None:
                 raise ParseError(f"{page.url}: chapter {number} has no story text")
             chapters.append(RawChapter(number, titles.get(number, ""), inner_html(body)))

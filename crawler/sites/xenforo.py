@@ -40,6 +40,11 @@ class XenForoAdapter(SiteAdapter):
 
     name = "xenforo"
     default_base_url = ""  # many forums run XenForo: each is its own [sites.NAME]
+    known_archives = (
+        ("spacebattles", "https://forums.spacebattles.com"),
+        ("sufficientvelocity", "https://forums.sufficientvelocity.com"),
+        ("questionablequesting", "https://forum.questionablequesting.com"),
+    )
     default_delay = 3.0
     id_prefix = "xf"
     # A [[sources]] may start from a thread or its threadmarks (any thread, reader or post

@@ -10,6 +10,14 @@ import typer
 from crawler.errors import UsageError
 from search_cli import render
 from search_cli.cli import JsonOpt, app, archiving, finish_report, guarded, state_of
+from search_cli.commands.editing import (
+    AuthorOpt,
+    CharacterOpt,
+    FandomOpt,
+    RelationshipOpt,
+    TitleOpt,
+    make_edit,
+)
 from search_cli.render import err, out, print_json, safe
 
 
@@ -65,12 +73,20 @@ def import_(
         list[Path],
         typer.Argument(help="Story files (.txt, .html, saved site pages, .epub) or folders."),
     ],
+    title: TitleOpt = None,
+    author: AuthorOpt = None,
+    fandom: FandomOpt = None,
+    character: CharacterOpt = None,
+    relationship: RelationshipOpt = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeat).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Import story files and folders (saved pages go to their site, EPUBs are read whole);
-    prints the id of each and a summary."""
+    prints the id of each and a summary. --title, --author... set what a file does not
+    say (kept apart from the file's own metadata, as `ficarchive edit` does)."""
+    change = make_edit(title, author, fandom, character, relationship, tag)
     with archiving(state_of(ctx), json_out, lock=False) as archive:
-        report = archive.import_paths(paths)
+        report = archive.import_paths(paths, change)
     if json_out:
         print_json(report.to_dict())
     else:
@@ -79,6 +95,8 @@ def import_(
                 err.print(f"[red]error:[/] {safe(o.reason)}")
             else:
                 out.print(o.id)
+                if o.result == "unchanged":
+                    err.print(f"unchanged ({safe(o.reason)})")
         if len(report.outcomes) > 1:
             counts = {k: v for k, v in report.counts().items() if v}
             err.print("imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
