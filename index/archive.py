@@ -26,6 +26,8 @@ from index.backend import SearchBackend, open_backend
 from index.history import Version
 from index.lock import LockInfo, crawl_lock
 from index.marks import Marks
+from index.mine import ReadersLayer
+from index.ownquery import with_own
 from index.recorder import Recorder, StoreState, finish
 from index.records import ArchiveStats, VersionDiff
 from index.removals import Removals
@@ -74,6 +76,11 @@ class Archive:
     def marks(self) -> Marks:
         """The reader's own layer: read / reading / to-read and where they stopped."""
         return Marks(self.store_file)
+
+    @functools.cached_property
+    def readers(self) -> ReadersLayer:
+        """Private tags and bookmark notes, beside each work in the store."""
+        return ReadersLayer(self.store)
 
     def close(self) -> None:
         if self._client is not None:
@@ -229,7 +236,7 @@ class Archive:
     # --- reading ---------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        result = self.backend.search(request, self.store)
+        result = self.backend.search(with_own(request, self.readers), self.store)
         gone = set(self.removals.pending())
         if gone:  # a removal was interrupted: those works are gone for readers already
             kept = [h for h in result.hits if h.id not in gone]

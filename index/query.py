@@ -29,6 +29,7 @@ from index.querycheck import (
 # A free word found in these fields weighs more (the schema's own field boosts apply too).
 FIELD_BOOSTS = {"title": 3.0, "characters": 2.0}
 EXACT_FIELDS = ("site", "status", "complete")  # one keyword each, compared lower-cased
+OWN_FIELDS = ("read", "mine")  # the reader's marks and tags, never in the index
 
 
 class Node:
@@ -100,6 +101,23 @@ class Relationship(Node):
     """A pairing, written with / (romantic) or & (platonic), in any order."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Own(Node):
+    """The reader's own layer: read:no, read:dropped, mine:comfort-read. Marks and
+    private tags change without reindexing, so the archive resolves this to Ids
+    (index/ownquery.py) before a backend sees the tree."""
+
+    field: str  # one of OWN_FIELDS
+    value: str
+
+
+@dataclass(frozen=True)
+class Ids(Node):
+    """Exactly these works (an empty set matches nothing)."""
+
+    ids: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -270,6 +288,8 @@ class _Parser:
             return Period(field, text)
         if field in EXACT_FIELDS:
             return Exact(field, text.lower())
+        if field in OWN_FIELDS:
+            return Own(field, text.lower() if field == "read" else text)
         if field == "characters":
             return Character(text, phrase=False)
         fields, free = self._fields(field)
@@ -278,6 +298,8 @@ class _Parser:
     def _phrase(self, text: str, field: str | None) -> Node:
         if field == "relationships" and re.search(r"[/&]", text):
             return Relationship(text)
+        if field in OWN_FIELDS:
+            return self._words(text, field)
         fields, free = self._fields(field)
         return Phrase(text, fields, free)
 
@@ -357,6 +379,8 @@ def filter_node(name: str, value: str, *, in_text: bool = False) -> Node:
         return Period(target, value)  # 2024-03: the whole month
     if target in EXACT_FIELDS:
         return Exact(target, value.lower())
+    if target in OWN_FIELDS:
+        return Own(target, value.strip('"').lower() if target == "read" else value.strip('"'))
     if target == "characters":
         return Character(value, in_text=in_text)
     if target == "relationships" and re.search(r"[/&]", value):

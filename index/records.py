@@ -6,10 +6,14 @@ README promises: keys, their order and their values do not change.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.sites.base import BookmarkNote
 from index.versions import Change, ChapterDiff
+
+# The reader's reading marks (index/marks.py keeps them; `mark`, the web library set them).
+READING_MARKS = ("to-read", "reading", "read", "dropped")
 
 
 @dataclass(frozen=True)
@@ -110,4 +114,21 @@ class VersionDiff:
             "old_version": self.old,
             "new_version": self.new,
             "chapters": [c.to_dict() for c in self.chapters if c.kind != "same"],
+        }
+
+
+@dataclass(frozen=True)
+class OwnLayer:
+    """What the reader added to one work: a reading mark, private tags, and bookmarks."""
+
+    mark: str | None = None
+    tags: list[str] = field(default_factory=list)
+    bookmarks: list[BookmarkNote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The keys `show`, `search` and `list --json` add (a promise: extend, never break)."""
+        return {
+            "reading_mark": self.mark,
+            "private_tags": list(self.tags),
+            "bookmarks": [{**asdict(b), "tags": list(b.tags)} for b in self.bookmarks],
         }

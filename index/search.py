@@ -62,9 +62,13 @@ class SearchRequest:
     snippets_per_work: int = 3
     facets: bool = False
     history: bool = False  # also text found only in older versions of works
+    # The tree with read:/mine: already turned into works (index/ownquery.py), once set.
+    resolved: Node | None = field(default=None, compare=False, repr=False)
 
     def tree(self) -> Node:
         """The query and filters as the neutral tree (raises QueryError)."""
+        if self.resolved is not None:
+            return self.resolved
         return parse_query(self.query, dict(self.filters), in_text=self.in_text, scope=self.scope)
 
 

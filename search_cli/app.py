@@ -14,7 +14,7 @@ import typer
 
 from crawler import __version__
 from search_cli.cli import State, app
-from search_cli.commands import fetching, history, keeping, reading, safety, serving, setup  # noqa: F401 - they add the commands
+from search_cli.commands import fetching, history, keeping, reading, safety, serving, setup, yours  # noqa: F401 - they add the commands
 from search_cli.render import err, out, safe
 
 __all__ = ["app", "main"]

@@ -227,7 +227,7 @@ def results_table(result: SearchResult, query: str, *, page: int = 1, limit: int
     out.print(table)
 
 
-def show_work(work: Work, notes: bool = True, chapter: int | None = None) -> None:
+def show_work(work: Work, notes: bool = True, chapter: int | None = None, own=()) -> None:
     m, whole = work.meta, chapter is None  # with a chapter: that chapter alone
     out.rule(f"[bold]{safe(m.title)}[/]")
     table = Table.grid(Column(style="bold"), Column(), padding=(0, 2))
@@ -253,7 +253,7 @@ def show_work(work: Work, notes: bool = True, chapter: int | None = None) -> Non
         ("updated", m.updated or ""),
         ("source", work.url),
     ]
-    for key, value in rows if whole else []:
+    for key, value in [*rows, *own] if whole else []:  # own: the reader's rows (yours.py)
         if value:
             table.add_row(key, safe(value))
     out.print(table)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import PhrasePlugin, PrefixPlugin, WildcardPlugin
-from whoosh.query import And, Every, Or, Prefix, Query, Term
+from whoosh.query import And, ConstantScoreQuery, Every, NullQuery, Or, Prefix, Query, Term
 from whoosh.query import Not as WNot
 from whoosh.query import Phrase as WPhrase
 
@@ -95,6 +95,16 @@ class _Compiler:
 
     def _exact(self, node: q.Exact) -> Query:
         return Term(node.field, node.value)
+
+    def _ids(self, node: q.Ids) -> Query:
+        """Exactly these works: every chapter of each, a filter scoring a constant."""
+        if not node.ids:
+            return NullQuery
+        terms = [Term("work_id", i) for i in sorted(node.ids)]
+        return ConstantScoreQuery(terms[0] if len(terms) == 1 else Or(terms))
+
+    def _own(self, node: q.Own) -> Query:
+        raise TypeError(f"{node.field}:{node.value} reached the backend unresolved (ownquery)")
 
     def _character(self, node: q.Character) -> Query:
         """A name matches its tag words, its full or short key ("faye v"), or (asked) the text."""

@@ -13,6 +13,7 @@ from crawler.errors import UsageError
 from index.search import SORTS, SearchRequest
 from search_cli import render
 from search_cli.cli import JsonOpt, app, guarded, state_of
+from search_cli.commands.yours import own_rows
 from search_cli.options import Filters, with_filters
 from search_cli.render import print_json
 
@@ -70,9 +71,10 @@ def search(
     )
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
+        own = archive.readers.layers([h.id for h in result.hits])
     if json_out:
         for hit in result.hits:
-            print_json(hit.to_dict())
+            print_json({**hit.to_dict(), **own[hit.id].to_dict()})
         if facets:
             print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
     else:
@@ -107,6 +109,7 @@ def show(
         if version is not None:
             archive.diff(work_id, version, version)  # refuses a version that is not there
         work = archive.get_work(work_id, version)
+        own = archive.readers.layer(work_id) if work is not None else None
     if work is None:
         raise UsageError(
             f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"
@@ -122,13 +125,14 @@ def show(
             data["notes"] = []
             for one in data["chapters"]:
                 one["notes"] = []
-        print_json(data)
+        print_json({**data, **own.to_dict()})
         return
+    rows = own_rows(own)
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
-        render.show_work(work, notes, chapter)  # piped or redirected: never a pager
+        render.show_work(work, notes, chapter, rows)  # piped or redirected: never a pager
         return
     with render.out.capture() as shown:
-        render.show_work(work, notes, chapter)
+        render.show_work(work, notes, chapter, rows)
     text = shown.get()
     if text.count("\n") < render.out.height:
         sys.stdout.write(text)
@@ -154,9 +158,10 @@ def list_(
     request = request_of("", filters, limit=limit, page=page, sort=sort)
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
+        own = archive.readers.layers([h.id for h in result.hits])
     if json_out:
         for hit in result.hits:
-            print_json(hit.to_dict())
+            print_json({**hit.to_dict(), **own[hit.id].to_dict()})
     else:
         render.results_table(result, filters.describe(), page=page, limit=limit)
 
