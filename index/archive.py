@@ -147,6 +147,8 @@ class Archive:
                 return frontier.check(site, entry)
 
             self.recorder.run(report, f"crawling {source.name}", found.entries, step, source.name)
+            marked = [(site.work_id(e.site_id), e.bookmark) for e in found.entries if e.bookmark]
+            self.readers.keep_bookmarks(marked)  # the reader's notes, tags and recs
             self.store.touch_source(source.name)
         return self._finish(report, began)
 

@@ -179,7 +179,7 @@ class AO3Adapter(SiteAdapter):
                     title=text_of(link),
                     updated=_listing_date(date.get_text()) if date else None,
                     chapters=_chapters_shown(chapters),
-                    bookmark=bookmark_of(blurb),
+                    bookmark=bookmark_of(blurb, page.final_url or page.url),
                 )
             )
         nxt = doc.select_one("ol.pagination li.next a[href]")

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from crawler.sites.base import BookmarkNote, text_of
 
+# A user's own bookmarks (every blurb on it is theirs), not a tag's or a work's bookmarks.
+USER_BOOKMARKS = re.compile(r"^/users/[^/]+(?:/pseuds/[^/]+)?/bookmarks/?$")
 # Paragraph-like elements of a note: each becomes one paragraph of the kept text.
 _PARAGRAPHS = "p, li, h1, h2, h3, h4, h5, h6, blockquote > div"
 
 
-def bookmark_of(blurb) -> BookmarkNote | None:
-    """The bookmarker's part of a listing blurb; None for a blurb that is no bookmark."""
-    if "bookmark" not in (blurb.get("class") or []):
+def bookmark_of(blurb, url: str) -> BookmarkNote | None:
+    """The bookmarker's part of a blurb on a user's bookmarks listing at `url`; None
+    for any other listing or a blurb that is no bookmark."""
+    if not USER_BOOKMARKS.match(urlsplit(url).path) or "bookmark" not in (blurb.get("class") or []):
         return None
     module = blurb.select_one("div.user.module")
     if module is None:

@@ -1,0 +1,178 @@
+"""The reader's own layer (index/mine.py, index/ownquery.py): reading marks with
+`dropped`, private tags, and the notes of the reader's AO3 bookmarks, crawled from
+the sample archive on 127.0.0.1; read:/mine: searches; all of it kept through
+`update`, a re-crawl and `index --rebuild`."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from crawler.errors import QueryError, UsageError
+from index.archive import Archive
+from index.search import SearchRequest
+from index.store import Store
+from search_cli.demo import ao3_markup, sample_works
+from search_cli.demo.generated import revised
+from search_cli.demo.server import SampleArchiveServer
+from tests.serve_library import FERRY, GONE, HOSTILE, LOCKED, NASTY, build_archive
+from tests.servers import clear_proxies
+from tests.test_crawler_crawl import config
+from tests.test_sites_ao3 import _listing_of
+
+BOOKMARKS = "/users/marginalia/bookmarks"
+IRENE = f"ao3:{sample_works.IRENE.work_id}"
+LIGHTHOUSE = f"ao3:{sample_works.LIGHTHOUSE.work_id}"
+SNOWSTORM = f"ao3:{sample_works.SNOWSTORM.work_id}"
+EVERY = [FERRY, HOSTILE, GONE, LOCKED, NASTY]
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_proxies(monkeypatch)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(build_archive(tmp_path)) as a:
+        yield a
+
+
+def found(archive: Archive, query: str = "", **filters: str) -> list[str]:
+    request = SearchRequest(query, {k: [v] for k, v in filters.items()}, limit=100)
+    return sorted(h.id for h in archive.search(request).hits)
+
+
+# --- read: finds exactly what the marks say -------------------------------------------
+
+
+def test_read_no_is_exactly_the_works_not_marked_read(archive):
+    assert found(archive, "read:no") == sorted(EVERY)  # nothing marked yet
+    assert found(archive, "read:yes") == []
+    archive.marks.set_mark(FERRY, "read")
+    archive.marks.set_mark(GONE, "dropped")
+    archive.marks.set_mark(LOCKED, "reading")
+    archive.marks.set_mark(NASTY, "to-read")
+    assert found(archive, "read:no") == sorted({*EVERY} - {FERRY})
+    assert found(archive, "", read="no") == found(archive, "read:no")
+    assert found(archive, "read:yes") == found(archive, "read:read") == [FERRY]
+    assert found(archive, "read:dropped") == [GONE]
+    assert found(archive, "read:reading") == [LOCKED]
+    assert found(archive, "read:to-read") == [NASTY]
+    assert found(archive, "read:unmarked") == [HOSTILE]
+    # with words: the word's works less the read ones, and NOT read:no is read:yes
+    harbour = found(archive, "harbour")
+    assert FERRY in harbour
+    assert found(archive, "harbour read:no") == sorted(set(harbour) - {FERRY})
+    assert found(archive, "-read:no") == [FERRY]
+    archive.marks.set_mark(FERRY, None)  # marks change without reindexing
+    assert found(archive, "read:yes") == []
+    assert found(archive, "-read:yes") == sorted(EVERY)
+
+
+def test_a_read_value_that_is_not_one_is_a_query_error(archive):
+    with pytest.raises(QueryError, match="not one of"):
+        found(archive, "read:maybe")
+    with pytest.raises(QueryError, match="not one of"):
+        found(archive, 'read:"maybe"')
+
+
+# --- private tags -------------------------------------------------------------------------
+
+
+def test_private_tags_are_added_removed_and_found_by_their_key(archive):
+    layer = archive.readers
+    assert layer.change_tags(HOSTILE, ["Comfort Read", "angst"], []) == ["angst", "Comfort Read"]
+    for query in ("mine:comfort-read", 'mine:"comfort read"', "mine:COMFORT_READ", "mine:comf*"):
+        assert found(archive, query) == [HOSTILE], query
+    assert found(archive, "", mine="comfort-read") == [HOSTILE]
+    assert found(archive, "mine:angst OR read:yes") == [HOSTILE]
+    assert found(archive, "-mine:angst") == sorted(set(EVERY) - {HOSTILE})
+    assert found(archive, "mine:nothing-so-tagged") == []
+    assert found(archive, "-mine:nothing-so-tagged") == sorted(EVERY)
+    assert layer.change_tags(HOSTILE, [], ["ANGST"]) == ["Comfort Read"]
+    assert found(archive, "mine:angst") == []
+    with pytest.raises(UsageError, match="no work"):
+        layer.change_tags("ao3:0", ["x"], [])
+    with pytest.raises(UsageError, match="empty"):
+        layer.change_tags(FERRY, [" - "], [])
+
+
+# --- the store: migration 3 keeps the old marks ---------------------------------------------
+
+
+def test_a_store_from_before_dropped_keeps_its_marks_and_takes_dropped(tmp_path):
+    cfg = build_archive(tmp_path)
+    path = cfg.archive_dir / "ficarchive.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(  # the store as schema 2 left it, with a mark the web library made
+        """
+        DROP TABLE private_tags; DROP TABLE bookmarks; DROP TABLE reading_marks;
+        CREATE TABLE reading_marks (
+            work_id TEXT PRIMARY KEY REFERENCES works(id) ON DELETE CASCADE,
+            mark TEXT CHECK (mark IS NULL OR mark IN ('to-read', 'reading', 'read')),
+            chapter INTEGER, progress REAL NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);
+        PRAGMA user_version = 2;
+        """
+    )
+    db.execute("INSERT INTO reading_marks VALUES (?, 'reading', 2, 0.5, '2024-01-01')", (FERRY,))
+    db.commit()
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO reading_marks VALUES (?, 'dropped', NULL, 0, 'x')", (GONE,))
+    db.close()
+    with Archive(cfg) as archive:
+        kept = archive.marks.get(FERRY)
+        assert (kept.mark, kept.chapter, kept.progress) == ("reading", 2, 0.5)
+        archive.marks.set_mark(GONE, "dropped")
+        assert found(archive, "read:dropped") == [GONE]
+        assert archive.readers.change_tags(FERRY, ["kept"], []) == ["kept"]
+    with Store(cfg.archive_dir) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] >= 3
+
+
+# --- bookmark notes from the reader's bookmarks listing ------------------------------------
+
+
+def test_a_bookmark_blurb_gives_the_bookmarkers_notes_tags_and_rec():
+    marks = [(sample_works.by_id(i), day) for i, day in sample_works.BOOKMARKS["marginalia"]]
+    html = ao3_markup.user_bookmarks_page("marginalia", marks, 1, 20)
+    entries = {e.site_id: e for e in _listing_of(html, BOOKMARKS).entries}
+    irene = entries[IRENE.split(":")[1]].bookmark
+    assert irene.by == "marginalia" and irene.rec and not irene.private
+    assert irene.tags == ("comfort read", "Reread")
+    assert irene.notes == "Reread every winter.\n\nThe letter scene <still> gets me."
+    assert irene.bookmarked == "2024-04-12"
+    lighthouse = entries[LIGHTHOUSE.split(":")[1]].bookmark
+    assert (lighthouse.notes, lighthouse.tags, lighthouse.rec) == ("", ("slow burn",), False)
+    # a tag's works listing holds no bookmarks; a tag's bookmarks are other people's
+    assert all(e.bookmark is None for e in _listing_of(html, "/tags/Fluff/bookmarks").entries)
+
+
+def test_bookmark_notes_marks_and_tags_survive_update_recrawl_and_rebuild(tmp_path):
+    with SampleArchiveServer() as server:
+        cfg = config(tmp_path, server.base_url, BOOKMARKS)
+        with Archive(cfg) as archive:
+            archive.crawl(cfg.sources)
+            assert archive.has(IRENE) and archive.has(LIGHTHOUSE)
+            archive.marks.set_mark(IRENE, "read")
+            archive.readers.change_tags(LIGHTHOUSE, ["comfort-read"], [])
+            before = {w: archive.readers.layer(w) for w in (IRENE, LIGHTHOUSE, SNOWSTORM)}
+            assert before[IRENE].bookmarks[0].notes.startswith("Reread every winter.")
+            assert found(archive, "mine:rec") == [IRENE]
+            assert found(archive, "mine:reread") == [IRENE]
+            assert found(archive, "mine:slow-burn") == [LIGHTHOUSE]
+            # upstream, Irene gains a chapter: update fetches it, re-crawl sees it changed
+            newer = revised(sample_works.IRENE, "2024-05-01")
+            server.archive.update_work(newer.work_id, newer)
+            outcomes = archive.update([IRENE, LIGHTHOUSE]).outcomes
+            assert [o.result for o in outcomes] == ["updated", "unchanged"]
+            archive.crawl(cfg.sources)
+            archive.rebuild()
+            after = {w: archive.readers.layer(w) for w in before}
+            assert after == before
+            assert len(archive.get_work(IRENE).chapters) == len(newer.chapters)
+            assert found(archive, "mine:rec") == [IRENE]
+            assert found(archive, "mine:comfort-read") == sorted([IRENE, LIGHTHOUSE])
+            assert found(archive, "read:yes") == [IRENE]
+            assert IRENE not in found(archive, "read:no")
