@@ -176,3 +176,25 @@ def test_bookmark_notes_marks_and_tags_survive_update_recrawl_and_rebuild(tmp_pa
             assert found(archive, "mine:comfort-read") == sorted([IRENE, LIGHTHOUSE])
             assert found(archive, "read:yes") == [IRENE]
             assert IRENE not in found(archive, "read:no")
+
+
+# --- the web library: its marks are the same marks -------------------------------------
+
+
+def test_the_web_librarys_marks_are_searched_by_read_and_take_dropped(tmp_path):
+    from tests.serve_library import client
+
+    cfg = build_archive(tmp_path)
+    with client(cfg) as web:
+        for work, mark in ((FERRY, "read"), (GONE, "dropped")):
+            done = web.post(f"/works/{work}/mark", data={"mark": mark}, follow_redirects=False)
+            assert done.status_code == 303
+        assert "The Vanished Harbour" in web.get("/shelf/dropped").text
+        assert "The Night Ferry" in web.get("/search", params={"q": "harbour"}).text
+        page = web.get("/search", params={"q": "harbour read:no"}).text
+        assert "The Vanished Harbour" in page and "The Night Ferry" not in page
+        assert "The Night Ferry" in web.get("/search", params={"read": "yes"}).text
+    with Archive(cfg) as archive:
+        assert archive.marks.get(GONE).mark == "dropped"
+        assert found(archive, "read:yes") == [FERRY]
+        assert FERRY not in found(archive, "harbour read:no")
