@@ -198,3 +198,26 @@ def test_the_web_librarys_marks_are_searched_by_read_and_take_dropped(tmp_path):
         assert archive.marks.get(GONE).mark == "dropped"
         assert found(archive, "read:yes") == [FERRY]
         assert FERRY not in found(archive, "harbour read:no")
+
+
+def test_many_marked_works_are_found_from_the_work_id_column(tmp_path, monkeypatch):
+    from index.whoosh import scoring
+    from tests.serve_library import many_works
+
+    read_column = scoring._Segment._work_docs
+    calls = []
+    monkeypatch.setattr(
+        scoring._Segment, "_work_docs", lambda seg, ids: calls.append(ids) or read_column(seg, ids)
+    )
+    works = many_works(scoring.FEW_WORKS + 8)
+    ids = sorted(w.id for w in works)
+    with Archive(build_archive(tmp_path, works)) as archive:
+        read = ids[: scoring.FEW_WORKS + 3]  # past FEW_WORKS: the column, not a term per work
+        for work_id in read:
+            archive.marks.set_mark(work_id, "read")
+        assert found(archive, "read:yes") == read
+        assert found(archive, "read:no") == ids[len(read) :]
+        assert found(archive, "ferry read:no") == ids[len(read) :]
+        archive.remove([read[0]])  # a deleted document is never found again
+        assert found(archive, "ferry read:yes") == read[1:]
+    assert calls  # the column was read
