@@ -221,3 +221,21 @@ def test_many_marked_works_are_found_from_the_work_id_column(tmp_path, monkeypat
         archive.remove([read[0]])  # a deleted document is never found again
         assert found(archive, "ferry read:yes") == read[1:]
     assert calls  # the column was read
+
+
+def test_a_recrawl_brings_the_bookmarks_new_notes_and_a_removed_work_gets_none(
+    tmp_path, monkeypatch
+):
+    key = ("marginalia", sample_works.LIGHTHOUSE.work_id)
+    with SampleArchiveServer() as server:
+        cfg = config(tmp_path, server.base_url, BOOKMARKS)
+        with Archive(cfg) as archive:
+            archive.crawl(cfg.sources)
+            archive.remove([IRENE])
+            monkeypatch.setitem(sample_works.BOOKMARK_NOTES, key, ("Finally!", ("done",), True))
+            archive.crawl(cfg.sources)
+            (note,) = archive.readers.layer(LIGHTHOUSE).bookmarks
+            assert (note.notes, note.tags, note.rec) == ("Finally!", ("done",), True)
+            assert found(archive, "mine:slow-burn") == []
+            assert found(archive, "mine:rec") == [LIGHTHOUSE]
+            assert not archive.has(IRENE) and found(archive, "mine:reread") == []
