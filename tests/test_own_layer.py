@@ -239,3 +239,31 @@ def test_a_recrawl_brings_the_bookmarks_new_notes_and_a_removed_work_gets_none(
             assert found(archive, "mine:slow-burn") == []
             assert found(archive, "mine:rec") == [LIGHTHOUSE]
             assert not archive.has(IRENE) and found(archive, "mine:reread") == []
+
+
+def test_a_bookmark_blurb_as_ao3_draws_it_keeps_tags_apart_from_collections():
+    from bs4 import BeautifulSoup
+
+    from crawler.sites.ao3_bookmarks import bookmark_of
+
+    html = """<li id="bookmark_1" class="bookmark blurb group work-5 user-9" role="article">
+      <p class="status" title="3 Bookmarks"><a class="help symbol question modal"
+        href="/help/bookmark-symbols-key.html"><span class="private" title="Private Bookmark">
+        <span class="text">Private Bookmark</span></span></a> <span class="count">3</span></p>
+      <div class="work module"><p class="datetime">01 Jan 2020</p></div>
+      <div class="own user module group">
+        <h5 class="byline heading">Bookmarked by <a href="/users/me/pseuds/Me/bookmarks">Me (me)</a></h5>
+        <p class="datetime">09 Feb 2024</p>
+        <h6 class="meta heading">Bookmarker's Tags:</h6>
+        <ul class="meta tags commas"><li><a class="tag" href="/tags/a/bookmarks">to reread</a></li></ul>
+        <h6 class="meta heading">Bookmarker's Collections:</h6>
+        <ul class="meta commas"><li><a href="/collections/c">Not A Tag</a></li></ul>
+        <h6 class="landmark heading">Bookmarker's Notes</h6>
+        <blockquote class="userstuff notes"><p>One<br>line</p><p>Two  <i>words</i></p></blockquote>
+      </div></li>"""
+    blurb = BeautifulSoup(html, "html.parser").select_one("li")
+    note = bookmark_of(blurb, "https://archiveofourown.org/users/me/pseuds/Me/bookmarks?page=2")
+    assert note.by == "Me (me)" and note.bookmarked == "2024-02-09"
+    assert (note.tags, note.private, note.rec) == (("to reread",), True, False)
+    assert note.notes == "One line\n\nTwo words"
+    assert bookmark_of(blurb, "https://archiveofourown.org/works/5/bookmarks") is None
