@@ -27,6 +27,8 @@ from index.backend import SearchBackend, open_backend
 from index.history import Version
 from index.lock import LockInfo, crawl_lock
 from index.marks import Marks
+from index.mine import ReadersLayer
+from index.ownquery import with_own
 from index.recorder import Recorder, StoreState, finish
 from index.records import ArchiveStats, Edit, VersionDiff
 from index.removals import Removals
@@ -81,6 +83,11 @@ class Archive:
     def tags(self) -> TagSynonyms:
         """Tag synonyms: AO3's tag pages (cached in the store) and the config's [synonyms]."""
         return TagSynonyms(self.store, self.config)
+
+    @functools.cached_property
+    def readers(self) -> ReadersLayer:
+        """Private tags and bookmark notes, beside each work in the store."""
+        return ReadersLayer(self.store)
 
     def close(self) -> None:
         if self._client is not None:
@@ -147,6 +154,8 @@ class Archive:
                 return frontier.check(site, entry)
 
             self.recorder.run(report, f"crawling {source.name}", found.entries, step, source.name)
+            marked = [(site.work_id(e.site_id), e.bookmark) for e in found.entries if e.bookmark]
+            self.readers.keep_bookmarks(marked)  # the reader's notes, tags and recs
             self.store.touch_source(source.name)
         if self.config.tags.refresh_after_crawl and not dry_run:
             self._new_tag_pages(report)
@@ -268,7 +277,8 @@ class Archive:
     # --- reading ---------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        result = self.backend.search(self.tags.widen(request), self.store)
+        widened = with_own(self.tags.widen(request), self.readers)
+        result = self.backend.search(widened, self.store)
         gone = set(self.removals.pending())
         if gone:  # a removal was interrupted: those works are gone for readers already
             kept = [h for h in result.hits if h.id not in gone]

@@ -1,9 +1,10 @@
 """Marks on works: the reader's own, and the archive's, read beside the store.
 
 The reader's marks are the one thing the web library writes: read / reading /
-to-read and where reading stopped (a chapter, and how far down it). They live in
-their own table in the store file, created if it is missing, so no migration of
-the store's schema is needed and a store without them reads as "nothing marked".
+to-read / dropped and where reading stopped (a chapter, and how far down it).
+They live in their own table in the store file, created if it is missing (the
+store's migration 3 rebuilt it to allow "dropped", keeping its rows), and a store
+without them reads as "nothing marked".
 A row goes with its work: `remove` deletes both (the foreign key cascades).
 
 The archive's own marks (gone, locked) and when each work was first stored are
@@ -24,13 +25,14 @@ from pathlib import Path
 from crawler.errors import StoreError, UsageError
 from crawler.models import WorkMeta
 from index import edits
+from index.records import READING_MARKS
 
-MARKS = ("to-read", "reading", "read")
+MARKS = READING_MARKS
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS reading_marks (
     work_id TEXT PRIMARY KEY REFERENCES works(id) ON DELETE CASCADE,
-    mark TEXT CHECK (mark IS NULL OR mark IN ('to-read', 'reading', 'read')),
+    mark TEXT CHECK (mark IS NULL OR mark IN ('to-read', 'reading', 'read', 'dropped')),
     chapter INTEGER,                  -- the chapter the reader last opened
     progress REAL NOT NULL DEFAULT 0, -- how far down that chapter, 0 to 1
     updated_at TEXT NOT NULL
@@ -113,7 +115,7 @@ class Marks:
         return {r[0]: ReadingMark(*r) for r in rows}
 
     def set_mark(self, work_id: str, mark: str | None) -> None:
-        """Mark a work read, reading or to-read; None clears the mark (the position stays)."""
+        """Mark a work read, reading, to-read or dropped; None clears the mark (the position stays)."""
         if mark is not None and mark not in MARKS:
             raise UsageError(f"mark {mark!r} is not one of: {', '.join(MARKS)}")
         self._write(

@@ -21,8 +21,10 @@ from index.query_nodes import (  # noqa: F401  (the tree, re-exported for its us
     Character,
     Everything,
     Exact,
+    Ids,
     Node,
     Not,
+    Own,
     Period,
     Phrase,
     Range,
@@ -61,6 +63,7 @@ FIELD_BOOSTS = {
     "summary": 1.25,
 }
 EXACT_FIELDS = ("site", "status", "complete")  # one keyword each, compared lower-cased
+OWN_FIELDS = ("read", "mine")  # the reader's marks and tags, never in the index
 
 
 # --- tokens --------------------------------------------------------------------------
@@ -207,6 +210,8 @@ class _Parser:
             return Period(field, text)
         if field in EXACT_FIELDS:
             return Exact(field, text.lower())
+        if field in OWN_FIELDS:
+            return Own(field, text.lower() if field == "read" else text)
         if field == "characters":
             return Character(text, phrase=False)
         fields, free = self._fields(field)
@@ -215,6 +220,8 @@ class _Parser:
     def _phrase(self, text: str, field: str | None) -> Node:
         if field == "relationships" and re.search(r"[/&]", text):
             return Relationship(text)
+        if field in OWN_FIELDS:
+            return self._words(text, field)
         fields, free = self._fields(field)
         return Phrase(text, fields, free)
 
@@ -314,6 +321,8 @@ def filter_node(name: str, value: str, *, in_text: bool = False) -> Node:
         return Period(target, value)  # 2024-03: the whole month
     if target in EXACT_FIELDS:
         return Exact(target, value.lower())
+    if target in OWN_FIELDS:
+        return Own(target, value.strip('"').lower() if target == "read" else value.strip('"'))
     if target == "characters":
         return Character(value, in_text=in_text)
     if target == "relationships" and re.search(r"[/&]", value):

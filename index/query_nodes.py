@@ -81,6 +81,23 @@ class Relationship(Node):
 
 
 @dataclass(frozen=True)
+class Own(Node):
+    """The reader's own layer: read:no, read:dropped, mine:comfort-read. Marks and
+    private tags change without reindexing, so the archive resolves this to Ids
+    (index/ownquery.py) before a backend sees the tree."""
+
+    field: str  # one of OWN_FIELDS
+    value: str
+
+
+@dataclass(frozen=True)
+class Ids(Node):
+    """Exactly these works (an empty set matches nothing)."""
+
+    ids: frozenset[str]
+
+
+@dataclass(frozen=True)
 class All(Node):
     children: tuple[Node, ...]
 

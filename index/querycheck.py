@@ -52,6 +52,9 @@ FIELD_ALIASES: dict[str, str] = {
     "published": "published",
     "updated": "updated",
     "chapter_title": "chapter_title",
+    # The reader's own layer (index/mine.py), resolved to work ids when a search runs.
+    "read": "read",
+    "mine": "mine",
 }
 DEFAULT_FIELDS = [
     "title",
@@ -145,7 +148,13 @@ def check_comparisons(text: str) -> None:
 
 NUMERIC_FIELDS = ("words", "chapters", "kudos", "hits")
 DATE_FIELDS = ("updated", "published")
-CHOICES = {"status": ("complete", "in_progress", "gone"), "complete": ("yes", "no")}
+# read:no is every work not marked read; read:unmarked, every work with no mark at all.
+READ_VALUES = ("yes", "no", "read", "reading", "to-read", "dropped", "unmarked")
+CHOICES = {
+    "status": ("complete", "in_progress", "gone"),
+    "complete": ("yes", "no"),
+    "read": READ_VALUES,
+}
 # AO3's ratings as readers type them (its own filter sidebar shows G, T, M, E).
 RATINGS = {
     "g": "General Audiences",

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.sites.base import BookmarkNote
 from index.versions import Change, ChapterDiff
+
+# The reader's reading marks (index/marks.py keeps them; `mark`, the web library set them).
+READING_MARKS = ("to-read", "reading", "read", "dropped")
 
 
 @dataclass(frozen=True)
@@ -130,3 +134,20 @@ class Edit:
     def is_empty(self) -> bool:
         lists = (self.authors, self.fandoms, self.characters, self.relationships)
         return not (self.reset or self.title or any(lists) or self.add_tags or self.remove_tags)
+
+
+@dataclass(frozen=True)
+class OwnLayer:
+    """What the reader added to one work: a reading mark, private tags, and bookmarks."""
+
+    mark: str | None = None
+    tags: list[str] = field(default_factory=list)
+    bookmarks: list[BookmarkNote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The keys `show`, `search` and `list --json` add (a promise: extend, never break)."""
+        return {
+            "reading_mark": self.mark,
+            "private_tags": list(self.tags),
+            "bookmarks": [{**asdict(b), "tags": list(b.tags)} for b in self.bookmarks],
+        }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from crawler.errors import StoreError
 from index.history import MIGRATION as HISTORY_MIGRATION
+from index.mine import MIGRATION as READERS_MIGRATION
 
 MIGRATIONS: list[str] = [
     # 1: works, chapters (cleaned blocks), typed notes, raw pages, crawl state.
@@ -78,6 +79,9 @@ MIGRATIONS: list[str] = [
     """,
     # 2: versions (append-only), chapter texts and raw page bodies once per hash.
     HISTORY_MIGRATION,
+    # 3: the reader's own layer: "dropped" among the reading marks (rows kept),
+    # private tags, and the notes, tags and rec flag of the reader's AO3 bookmarks.
+    READERS_MIGRATION,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -68,10 +68,14 @@ class SearchRequest:
     # Tag synonyms: folded tag name -> every name of its group (index/synonyms.py); the
     # archive fills it in, so a tag filter finds its canonical tag and every synonym.
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The tree with read:/mine: already turned into works (index/ownquery.py), once set.
+    resolved: Node | None = field(default=None, compare=False, repr=False)
 
     def tree(self) -> Node:
         """The query and filters as the neutral tree (raises QueryError), each tag
         filter widened to the tag's synonyms."""
+        if self.resolved is not None:
+            return self.resolved
         tree = parse_query(self.query, dict(self.filters), in_text=self.in_text, scope=self.scope)
         return expand(tree, self.synonyms)
 

@@ -23,7 +23,8 @@ from search_cli.commands import (  # noqa: F401 - they add the commands
     safety,
     serving,
     setup,
-    tagging,  # noqa: F401 - adds `tags`
+    tagging,
+    yours,
 )
 from search_cli.render import err, out, safe
 

@@ -39,6 +39,8 @@ FILTERS: dict[str, str] = {
     "published": "First published, e.g. '<2015'.",
     "kudos": "Kudos: '>1k', 100-500, …",
     "hits": "Hits: '>10k', 1000-5000, …",
+    "read": "Your reading mark: yes, no (not marked read), reading, to-read, dropped, unmarked.",
+    "mine": "Only works with this private tag of yours (or AO3 bookmark tag; rec).",
 }
 IN_TEXT_HELP = "--character also matches the name in story text."
 SCOPE_HELP = "Where words and phrases are looked for: story (default), notes (author notes) or all."

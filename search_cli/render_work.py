@@ -13,15 +13,15 @@ from crawler.models import NOTE_LABELS, Work
 from search_cli.render import out, safe
 
 
-def page_work(work: Work, notes: bool, chapter: int | None, *, pager: bool = True) -> None:
+def page_work(work: Work, notes: bool, chapter: int | None, *, pager: bool = True, own=()) -> None:
     """Print the work; on a terminal (stdin and stdout both), one that would not fit
     goes through $PAGER, else `less -FRX` (colours kept, quits at the end). Piped or
     redirected output, or pager=False (--no-pager), never pages."""
     if not (pager and sys.stdout.isatty() and sys.stdin.isatty()):
-        show_work(work, notes, chapter)
+        show_work(work, notes, chapter, own)
         return
     with out.capture() as shown:
-        show_work(work, notes, chapter)
+        show_work(work, notes, chapter, own)
     text = shown.get()
     if text.count("\n") < out.height:
         sys.stdout.write(text)
@@ -31,7 +31,7 @@ def page_work(work: Work, notes: bool, chapter: int | None, *, pager: bool = Tru
         out.print(Text.from_ansi(text), end="", soft_wrap=True)
 
 
-def show_work(work: Work, notes: bool = True, chapter: int | None = None) -> None:
+def show_work(work: Work, notes: bool = True, chapter: int | None = None, own=()) -> None:
     m, whole = work.meta, chapter is None  # with a chapter: that chapter alone
     out.rule(f"[bold]{safe(m.title)}[/]")
     table = Table.grid(Column(style="bold"), Column(), padding=(0, 2))
@@ -57,7 +57,7 @@ def show_work(work: Work, notes: bool = True, chapter: int | None = None) -> Non
         ("updated", m.updated or ""),
         ("source", work.url),
     ]
-    for key, value in rows if whole else []:
+    for key, value in [*rows, *own] if whole else []:  # own: the reader's rows (yours.py)
         if value:
             table.add_row(key, safe(value))
     out.print(table)

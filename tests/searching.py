@@ -39,8 +39,18 @@ def whoosh_query(
     scope: str = "story",
 ):
     """The Whoosh query a search runs for this text and these filters."""
+    from index.ownquery import resolve
     from index.query import parse_query
     from index.whoosh.compile import compile_query
 
     tree = parse_query(text, filters, in_text=in_text, scope=scope)
+    tree = resolve(tree, _NothingMarked())  # read:/mine: as an archive with no marks has them
     return compile_query(tree, schema, pairs=pairs)
+
+
+class _NothingMarked:
+    def marked(self, mark: str | None = None) -> set[str]:
+        return set()
+
+    def tagged(self, pattern: str) -> set[str]:
+        return set()

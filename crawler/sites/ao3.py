@@ -14,6 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
+from crawler.sites.ao3_bookmarks import bookmark_of
 from crawler.sites.base import (
     Listing,
     ListingEntry,
@@ -224,6 +225,7 @@ class AO3Adapter(SiteAdapter):
                     title=text_of(link),
                     updated=_listing_date(date.get_text()) if date else None,
                     chapters=_chapters_shown(chapters),
+                    bookmark=bookmark_of(blurb, page.final_url or page.url),
                 )
             )
         nxt = doc.select_one("ol.pagination li.next a[href]")

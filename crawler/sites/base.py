@@ -23,6 +23,19 @@ from crawler.models import FetchedPage, RawWork
 
 
 @dataclass(frozen=True)
+class BookmarkNote:
+    """What a bookmarker added to a work in a bookmarks listing: their notes (as text,
+    paragraphs apart), their tags, and whether they marked it a recommendation."""
+
+    by: str
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+    rec: bool = False
+    private: bool = False
+    bookmarked: str | None = None  # the day of the bookmark, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
 class ListingEntry:
     """A work as a listing page shows it: enough to tell whether it changed."""
 
@@ -31,6 +44,7 @@ class ListingEntry:
     title: str = ""
     updated: str | None = None
     chapters: str | None = None  # as shown, e.g. "3/10" or "2/?"
+    bookmark: BookmarkNote | None = None  # a bookmarks listing: what the bookmarker added
 
     @property
     def fingerprint(self) -> str:

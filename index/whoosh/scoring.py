@@ -33,10 +33,14 @@ from whoosh.query import (
 from whoosh.query.terms import MultiTerm
 from whoosh.util.numeric import byte_to_length
 
+from index.whoosh.compile import WorkIds
+
 # A field length is stored as one byte; this turns every byte into its length.
 _LENGTH_OF_BYTE = [byte_to_length(b) or 1 for b in range(256)]
 # Below this many matches, reading a column document by document is cheaper than whole.
 BULK_FROM = 2000
+# Up to this many works, a term per work is cheaper than reading the work_id column.
+FEW_WORKS = 32
 
 
 def score_all(searcher, q: Query) -> dict[int, float]:
@@ -113,6 +117,8 @@ class _Segment:
             return dict.fromkeys(self.live(), q.boost)
         elif q is NullQuery:
             return {}
+        elif isinstance(q, WorkIds) and len(q.ids) > FEW_WORKS:
+            return dict.fromkeys(self._work_docs(q.ids), q.score)
         elif isinstance(q, ConstantScoreQuery):
             # Searched without needing the current match, Whoosh gives each the constant.
             return dict.fromkeys(self.docs(q.child), q.score)
@@ -149,6 +155,15 @@ class _Segment:
             parts = sorted((self.docs(s) for s in q.subqueries), key=len)
             return parts[0].intersection(*parts[1:])
         return set(self.evaluate(q))
+
+    def _work_docs(self, ids: frozenset[str]) -> set[int]:
+        """The documents of these works, from one read of the work_id column."""
+        if not self.reader.has_column("work_id"):
+            return set()
+        wanted = {i.encode("utf-8") for i in ids}
+        values = _all_values(self.reader.column_reader("work_id", translate=False))
+        deleted = self.deleted
+        return {d for d, v in enumerate(values) if v in wanted and d not in deleted}
 
     # --- compound queries: what Whoosh's Intersection, Union and Inverse matchers do
 

@@ -12,6 +12,7 @@ from crawler.errors import UsageError
 from index.search import SORTS, SearchRequest
 from search_cli import render, render_results, render_work
 from search_cli.cli import JsonOpt, app, guarded, state_of
+from search_cli.commands.yours import own_rows
 from search_cli.options import Filters, with_filters
 from search_cli.render import print_json
 
@@ -97,9 +98,10 @@ def search(
     )
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
+        own = archive.readers.layers([h.id for h in result.hits])
     shown = query or filters.describe()
     if json_out:
-        print_hits(result, facets, query)
+        print_hits(result, facets, query, own)
         return
     render_results.results_table(result, shown, page=page, limit=limit, sort=sort)
     if facets:  # after the results, so they stay on screen
@@ -108,10 +110,10 @@ def search(
         sys.stdout.write(f"Did you mean: {again(query, result)}\n")  # whole, to paste
 
 
-def print_hits(result, facets: bool, query: str = "") -> None:
+def print_hits(result, facets: bool, query: str = "", own=None) -> None:
     """--json: one line per work, then (asked) facet counts, then any suggestion."""
     for hit in result.hits:
-        print_json(hit.to_dict())
+        print_json({**hit.to_dict(), **(own[hit.id].to_dict() if own else {})})
     if facets:
         print_json({"facets": {k: dict(v) for k, v in result.facets.items()}})
     if result.suggestion:  # a last line with no `id`, like the facets line
@@ -159,6 +161,7 @@ def show(
         if version is not None:
             archive.diff(work_id, version, version)  # refuses a version that is not there
         work = archive.get_work(work_id, version)
+        own = archive.readers.layer(work_id) if work is not None else None
     if work is None:
         raise UsageError(
             f"no work {work_id!r} in {state.config.archive_dir}; `ficarchive search` finds ids"
@@ -174,9 +177,9 @@ def show(
             data["notes"] = []
             for one in data["chapters"]:
                 one["notes"] = []
-        print_json(data)
+        print_json({**data, **own.to_dict()})
         return
-    render_work.page_work(work, notes, chapter, pager=pager)
+    render_work.page_work(work, notes, chapter, pager=pager, own=own_rows(own))
 
 
 @app.command("list")
@@ -211,8 +214,9 @@ def list_(
     )
     with state_of(ctx).archive() as archive:
         result = archive.search(request)
+        own = archive.readers.layers([h.id for h in result.hits])
     if json_out:
-        print_hits(result, facets)
+        print_hits(result, facets, own=own)
         return
     shown = filters.describe()
     if short:

@@ -803,6 +803,15 @@ BOOKMARKS: dict[str, tuple[tuple[int, str], ...]] = {
         (LIGHTHOUSE.work_id, "2024-03-20"),
     ),
 }
+# What a bookmarker added, by (user, work id): notes (paragraphs apart), tags, rec.
+BOOKMARK_NOTES: dict[tuple[str, int], tuple[str, tuple[str, ...], bool]] = {
+    ("marginalia", IRENE.work_id): (
+        "Reread every winter.\n\nThe letter scene <still> gets me.",
+        ("comfort read", "Reread"),
+        True,
+    ),
+    ("marginalia", LIGHTHOUSE.work_id): ("", ("slow burn",), False),
+}
 # /collections/<name>/works: (title, work ids).
 COLLECTIONS: dict[str, tuple[str, tuple[int, ...]]] = {
     "SampleArchiveWeek2024": (

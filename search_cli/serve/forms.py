@@ -50,7 +50,7 @@ SORTS_SHOWN = tuple(
     )
     if name in SORTS
 )
-MARK_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read"}
+MARK_LABELS = {"to-read": "To read", "reading": "Reading", "read": "Read", "dropped": "Dropped"}
 STATUSES = (("complete", "Complete"), ("in_progress", "In progress"), ("gone", "Gone upstream"))
 
 

@@ -243,7 +243,8 @@ def test_a_listing_of_any_bytes_is_refused_or_read(listing, cut):
 
 QUERY_BITS = ['"', "(", ")", ":", "*", "?", "~", "^", "-", "+", "AND", "OR", "NOT", "TO", "[", "]",
               "{", "}", "<", ">", "=", "\\", "/", "title:", "character:", "words:", "words:>",
-              "ship:", "tag:", "status:", "foo:", "keeper", "lamp", "a", "the", " ", "  ", "\x00",
+              "ship:", "tag:", "status:", "foo:", "read:", "mine:", "no", "keeper", "lamp", "a",
+              "the", " ", "  ", "\x00",
               "\x1b[31m", "\u202e", "é", "灯"]  # fmt: skip
 QUERIES = st.one_of(
     st.lists(st.sampled_from(QUERY_BITS), max_size=25).map("".join),

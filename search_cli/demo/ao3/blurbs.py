@@ -10,12 +10,13 @@ from search_cli.demo.ao3.text import (
     a,
     blurb_date,
     count,
+    escape_tag,
     paragraphs_html,
     t,
     tag_link,
     user_link,
 )
-from search_cli.demo.sample_works import SampleWork
+from search_cli.demo.sample_works import BOOKMARK_NOTES, SampleWork
 
 RATING_CLASS = {
     "General Audiences": "rating-general-audience",
@@ -89,7 +90,9 @@ def bookmark_blurb_html(work: SampleWork, bookmarker: str, when: str) -> str:
     work's: a listing reader must take the work's date from its header.
     """
     bid = work.work_id % 1_000_000 + 9_000_000
+    notes, tags, rec = BOOKMARK_NOTES.get((bookmarker, work.work_id), ("", (), False))
     return f"""<li id="bookmark_{bid}" class="bookmark blurb group" role="article">
+{_bookmark_symbol(rec, work.bookmarks)}
 <div class="work module">
 {_blurb_body(work)}
 </div>
@@ -100,8 +103,39 @@ def bookmark_blurb_html(work: SampleWork, bookmarker: str, when: str) -> str:
       <a href="/users/{a(quote(bookmarker))}/pseuds/{a(quote(bookmarker))}/bookmarks">{t(bookmarker)}</a>
     </h5>
     <p class="datetime">{blurb_date(when)}</p>
+{_bookmarker_adds(notes, tags)}
 </div>
 </li>"""
+
+
+def _bookmark_symbol(rec: bool, count_: int) -> str:
+    """p.status: the bookmark's one symbol (a rec, else public) and the work's bookmark count."""
+    kind, title = ("rec", "Rec") if rec else ("public", "Public Bookmark")
+    return (
+        f'<p class="status" title="{count_} Bookmarks"><a class="help symbol question modal"'
+        f' title="Bookmark Symbols Key" href="/help/bookmark-symbols-key.html">'
+        f'<span class="{kind}" title="{title}"><span class="text">{title}</span></span></a>'
+        f' <span class="count">{count_}</span></p>'
+    )
+
+
+def _bookmarker_adds(notes: str, tags: tuple[str, ...]) -> str:
+    """The bookmarker's tags (ul.meta.tags) and notes (blockquote.userstuff.notes), as AO3 shows them."""
+    parts = []
+    if tags:
+        items = "".join(
+            f'<li><a class="tag" href="/tags/{a(escape_tag(x))}/bookmarks">{t(x)}</a></li>'
+            for x in tags
+        )
+        parts.append(
+            f'<h6 class="meta heading">Bookmarker\'s Tags:</h6>\n<ul class="meta tags commas">{items}</ul>'
+        )
+    if notes:
+        parts.append(
+            '<h6 class="landmark heading">Bookmarker\'s Notes</h6>\n'
+            f'<blockquote class="userstuff notes">{paragraphs_html(notes)}</blockquote>'
+        )
+    return "\n".join(parts)
 
 
 def _blurb_body(work: SampleWork) -> str:
