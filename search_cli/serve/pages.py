@@ -144,6 +144,7 @@ def _work(shelf, work_id: str) -> dict[str, Any] | None:
         "mark": shelf.marks.get(work_id),
         "flags": shelf.marks.flags([work_id]).get(work_id),
         "archived": shelf.archive.archived_on(work_id),
+        "versions": shelf.archive.versions(work_id),
     }
 
 
