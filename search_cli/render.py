@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -22,9 +22,6 @@ from rich.table import Table
 from crawler.models import Work
 from index.reports import Outcome, Report
 from index.reports import Progress as PipelineProgress
-
-if TYPE_CHECKING:  # the exporters pull in ebooklib; only `export` needs them loaded
-    from search_cli.export.batch import ExportReport
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line
@@ -193,39 +190,6 @@ def stats_tables(data: dict) -> None:
         for src in data["sources"]:
             table.add_row(safe(src["name"]), src["last_crawled"])
         out.print(table)
-
-
-EXPORT_ROWS_SHOWN = 50  # written files listed one by one up to this many; problems always
-
-
-def export_summary(report: ExportReport) -> None:
-    """Counts of written, skipped and failed works, then each file and each problem."""
-    counts = report.counts()
-    table = Table(title=f"export ({report.fmt})", title_justify="left")
-    for name in counts:
-        table.add_column(name, justify="right", style=RESULT_STYLE[name])
-    table.add_column("files", justify="right")
-    table.add_row(*(str(v) for v in counts.values()), str(len(report.files())))
-    out.print(table)
-    if not report.outcomes:
-        return
-    detail = Table(show_header=True, header_style="bold", expand=True)
-    detail.add_column("work", ratio=2, overflow="fold")
-    detail.add_column("result", no_wrap=True)
-    detail.add_column("file, or why not", ratio=3, overflow="fold")
-    written = [o for o in report.outcomes if o.result == "written"]
-    problems = [o for o in report.outcomes if o.result != "written"]
-    for o in written[:EXPORT_ROWS_SHOWN] + problems:
-        style = RESULT_STYLE[o.result]
-        where = o.path.name if o.result == "written" and o.path else o.reason
-        detail.add_row(
-            f"{safe(o.title)}\n[dim]{safe(o.id)}[/]", f"[{style}]{o.result}[/]", safe(where)
-        )
-    out.print(detail)
-    if len(written) > EXPORT_ROWS_SHOWN:
-        out.print(f"… and {len(written) - EXPORT_ROWS_SHOWN} more written (--json lists all)")
-    if report.files():
-        out.print(f"files in {safe(report.out_dir)}")
 
 
 def versions_table(work_id: str, versions) -> None:

@@ -49,7 +49,7 @@ def test_seed_epub_from_the_cli_passes_epubcheck(seed, tmp_path) -> None:
 def test_seed_text_notes_and_breaks_survive_every_format(seed, tmp_path, fmt, notes) -> None:
     _, work = seed
     report = export_each([work], fmt, tmp_path, notes=notes)
-    assert report.counts() == {"written": 1, "skipped": 0, "failed": 0}
+    assert report.counts() == {"written": 1, "unchanged": 0, "skipped": 0, "failed": 0}
     [path] = report.files()
     assert_work_survives(work, path, fmt, notes=notes)
 

@@ -7,6 +7,7 @@ once per matching chapter: a common word matches most chapters.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -26,6 +27,7 @@ from index.search import (
 from index.whoosh.analysis import WORD
 from index.whoosh.attribution import attribute
 from index.whoosh.compile import compile_query, with_pairs
+from index.whoosh.rows import work_fields
 from index.whoosh.schema import SEP
 from index.whoosh.scoring import column_values, score_all
 from index.whoosh.snippets import add_note_snippets, add_snippets
@@ -78,7 +80,7 @@ class _Pending:
         if self.loaded:
             return
         self.loaded = True
-        f = searcher.stored_fields(self.docnum)
+        f = work_fields(searcher, self.hit.id, self.docnum)
         h = self.hit
         h.title = f.get("title", "")
         h.authors = split(f.get("authors", ""))
@@ -114,6 +116,12 @@ def split(value: str) -> list[str]:
     return [v for v in (value or "").split(SEP) if v]
 
 
+@functools.lru_cache(maxsize=100_000)
+def _parts(value: str) -> frozenset[str]:
+    """A stored list field's distinct values (the same strings come back every search)."""
+    return frozenset(split(value))
+
+
 def facet_counts(hits: list[Hit], top: int = 15) -> dict[str, list[tuple[str, int]]]:
     """Counts by each of FACET_FIELDS over every matched work (most first; word-count
     buckets in their own order, shortest first)."""
@@ -125,8 +133,10 @@ def facet_counts(hits: list[Hit], top: int = 15) -> dict[str, list[tuple[str, in
             order = [label for _, label in WORD_BUCKETS] + [OVER_BUCKETS]
             out[name] = [(b, counter[b]) for b in order if counter[b]]
             continue
-        for h in hits:
-            counter.update(set(split(str(h.fields.get(name, "") or ""))))
+        # each distinct stored value split once (a fandom is one value on thousands)
+        for value, count in Counter(str(h.fields.get(name, "") or "") for h in hits).items():
+            for part in _parts(value):
+                counter[part] += count
         out[name] = counter.most_common(top)
     return out
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from crawler.errors import UsageError
-from search_cli import render
+from search_cli import render_export
 from search_cli.cli import JsonOpt, app, guarded, state_of
 from search_cli.commands.reading import NO_FILTERS, request_of
 from search_cli.export import format_help, format_names
@@ -48,6 +48,14 @@ def export(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace existing files (else they are kept).")
     ] = False,
+    changed: Annotated[
+        bool,
+        typer.Option(
+            "--changed",
+            help="Write only works new or changed since their last export into --out"
+            " (replacing the stale file); the rest are left as they are.",
+        ),
+    ] = False,
     removed: Annotated[
         bool,
         typer.Option(
@@ -69,6 +77,9 @@ def export(
         raise UsageError(f"--out {out_dir} is a file; give a folder")
     if title is not None and not one_file:
         raise UsageError("--title names the --one-file anthology; add --one-file")
+    if changed and (one_file or overwrite):
+        other = "--one-file" if one_file else "--overwrite"
+        raise UsageError(f"--changed writes each work's own file when it changed; drop {other}")
     with state_of(ctx).archive() as archive:
         named = [archive.resolve(i) for i in ids or []]
         wanted = archive.select(request_of(query, filters), named, everything=all_works)
@@ -77,14 +88,15 @@ def export(
         archived = {i: d for i in wanted if (d := archive.archived_on(i))}
         works = _reader(archive, version, removed)
         with RichProgress(not json_out) as progress:
-            report = _write(works, wanted, fmt, out_dir, progress, archived,
-                            notes=notes, overwrite=overwrite, one_file=one_file, title=title)  # fmt: skip
+            report = _write(works, wanted, fmt, out_dir, progress, archived, notes=notes,
+                            overwrite=overwrite, one_file=one_file, title=title, changed=changed,
+                            record=archive.dir / "exports.json")  # fmt: skip
     if json_out:
         print_json(report.to_dict())
     elif not wanted:
         out.print(f"No works match {safe(query or filters.describe())}; nothing exported.")
     else:
-        render.export_summary(report)
+        render_export.export_summary(report)
     raise typer.Exit(report.exit_code)
 
 
@@ -107,7 +119,10 @@ def _reader(archive, version: int | None, removed: bool):
     return works
 
 
-def _write(read, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, one_file, title):
+def _write(
+    read, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, one_file, title, changed,
+    record,
+):  # fmt: skip
     """Each work in its own file, or (--one-file) all of them in one."""
     from search_cli.export.batch import export_each, export_one_file
 
@@ -135,6 +150,8 @@ def _write(read, wanted, fmt, out_dir, progress, archived, *, notes, overwrite, 
         out_dir,
         notes=notes,
         overwrite=overwrite,
+        changed=changed,
+        record=record,
         archived=archived,
         on_done=lambda o: progress.step(o.title or o.id),
     )

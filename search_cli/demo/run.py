@@ -65,9 +65,9 @@ start = ["/tags/{tag}/works"]
 """
 
 
-# The demo replaces its folder on every run, so it only ever touches a folder
-# holding this file, which it writes itself.
+# The demo only ever writes into a folder holding this file, which it writes itself.
 DEMO_MARKER = ".ficarchive-demo"
+MARKER_TEXT = "made by `ficarchive demo`; running it again re-crawls the samples in place\n"
 
 
 def _older_demo_folder(directory: Path) -> bool:
@@ -81,37 +81,96 @@ def _older_demo_folder(directory: Path) -> bool:
     )
 
 
-def run_demo(directory: Path) -> int:
-    """Crawl, clean, index, search and export the sample archive; return an exit code."""
-    began = time.monotonic()
-    directory = directory.resolve()
+def _config_digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha1(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def prepare_folder(directory: Path) -> list[str]:
+    """Make the demo folder, or re-use one the demo made: never delete anything in it.
+
+    A re-run crawls the sample archive again into the same store, so works the reader
+    imported or added there stay, with their marks. The config must name this run's
+    sample server (a new port each time); one the reader edited is kept beside it
+    as config.toml.edited. Returns what to tell the reader.
+    """
     marker = directory / DEMO_MARKER
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} is a file; give --dir a folder for the demo archive")
+    said = []
     if directory.is_dir() and any(directory.iterdir()):
         if not (marker.exists() or _older_demo_folder(directory)):
             raise UsageError(
                 f"{directory} is not empty and was not made by `ficarchive demo`; "
                 "give --dir a new or empty folder (nothing was changed)"
             )
-        shutil.rmtree(directory)  # a folder the demo made itself (it holds the marker)
+        said.append(f"Re-running in place in {directory}: nothing in it is deleted.")
+        config, wrote = directory / "config.toml", marker_values(marker).get("config-sha1")
+        if config.is_file() and wrote and _config_digest(config) != wrote:
+            shutil.copyfile(config, directory / "config.toml.edited")
+            said.append("Your edited config.toml is kept as config.toml.edited.")
     directory.mkdir(parents=True, exist_ok=True)
-    marker.write_text("made by `ficarchive demo`; it may replace this whole folder\n")
-    with SampleArchiveServer() as server, forum_server() as forum, royalroad_server() as road:
+    if not marker.exists():
+        marker.write_text(MARKER_TEXT)
+    return said
+
+
+def marker_values(marker: Path) -> dict[str, str]:
+    """What the last run noted in its marker: its config's digest, the forum's port."""
+    values = {}
+    if marker.is_file():
+        for line in marker.read_text(errors="replace").splitlines()[1:]:
+            key, _, value = line.partition(" ")
+            values[key] = value.strip()
+    return values
+
+
+def _remember(directory: Path, forum: str) -> None:
+    digest = _config_digest(directory / "config.toml")
+    port = forum.rsplit(":", 1)[-1]
+    (directory / DEMO_MARKER).write_text(f"{MARKER_TEXT}config-sha1 {digest}\nforum-port {port}\n")
+
+
+def _forum(directory: Path):
+    """The sample forum, on the port it had last run when that is free: a forum's work
+    ids hold its host and port, so the same port keeps the same works."""
+    port = marker_values(directory / DEMO_MARKER).get("forum-port", "")
+    if port.isdigit():
+        try:
+            return forum_server(port=int(port)).start()
+        except OSError:
+            pass  # taken: a new port, and the forum's works arrive under new ids
+    return forum_server()
+
+
+def run_demo(directory: Path) -> int:
+    """Crawl, clean, index, search and export the sample archive; return an exit code."""
+    began = time.monotonic()
+    directory = directory.resolve()
+    said = prepare_folder(directory)
+    with SampleArchiveServer() as server, _forum(directory) as forum, royalroad_server() as road:
         config = demo_config(server.base_url, directory, forum.base_url, road.base_url)
+        _remember(directory, forum.base_url)
         out.rule("[bold]ficarchive demo[/]")
+        for line in said:
+            out.print(safe(line))
         out.print(f"Sample archive (AO3 markup) serving at [bold]{server.base_url}[/]")
         out.print(f"Sample forum (XenForo markup) at [bold]{forum.base_url}[/]")
         out.print(f"Sample Royal Road-shaped site at [bold]{road.base_url}[/]")
         out.print(f"Archive folder: [bold]{config.archive_dir}[/]\n")
         with RichProgress() as progress, Archive(config, progress=progress) as archive:
             report = archive.crawl(config.sources)
+            kept = sorted(set(archive.work_ids()) - {o.id for o in report.outcomes})
         render.report_table(
             report,
             "1. crawl: robots.txt, tag listing (2 pages), one request per work;"
             " a forum thread's threadmarks, a Royal Road fiction",
         )
         requests = len(server.requests) + len(forum.requests) + len(road.requests)
+    if kept:
+        shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+        out.print(f"Kept {len(kept)} other work(s) already in this archive: {safe(shown)}")
 
     out.print("\n[bold]2. search[/] (offline, from the Whoosh index)")
     examples = [

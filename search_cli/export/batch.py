@@ -1,7 +1,10 @@
 """Export many works in one run, one file each or all in one, and report what happened.
 
 A work that cannot be written is reported with its reason and the run goes on; an
-existing file is kept (skipped) unless overwrite is on. The CLI renders the report.
+existing file is kept (skipped) unless overwrite is on. With `changed` on, a work
+whose last export into the folder holds exactly what it holds now is left alone
+(unchanged) and every other one is written, replacing its stale file
+(search_cli/export/manifest.py keeps the record). The CLI renders the report.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from search_cli.export import (
     safe_filename,
 )
 from search_cli.export.common import work_title
+from search_cli.export.manifest import Manifest, work_digest
 
-RESULTS = ("written", "skipped", "failed")
+RESULTS = ("written", "unchanged", "skipped", "failed")
 
 
 @dataclass
@@ -34,6 +38,7 @@ class ExportOutcome:
     result: str
     path: Path | None = None
     reason: str = ""
+    change: str = ""  # with --changed: "new" or "changed" for a work written
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +47,7 @@ class ExportOutcome:
             "result": self.result,
             "path": str(self.path) if self.path else None,
             "reason": self.reason,
+            "change": self.change or None,
         }
 
 
@@ -84,33 +90,61 @@ def export_each(
     *,
     notes: bool = True,
     overwrite: bool = False,
+    changed: bool = False,
+    record: Path | None = None,
     archived: Mapping[str, str] | None = None,
     on_done: Progress | None = None,
 ) -> ExportReport:
-    """One file per work in out_dir; works may be a generator (memory stays flat)."""
+    """One file per work in out_dir; works may be a generator (memory stays flat).
+
+    `record` is the file that remembers what was exported where (the archive's
+    exports.json), which `changed` asks.
+    """
     report = ExportReport(fmt, Path(out_dir))
-    taken: set[str] = set()
+    manifest = Manifest.load(Path(out_dir), record)
+    taken: set[str] = {str(e["file"]) for e in manifest.entries.values() if "file" in e}
     dates = archived or {}
-    for work in works:
-        outcome = ExportOutcome(work.id, work_title(work), "written")
-        try:
-            outcome.path = export_work(
-                work,
-                fmt,
-                out_dir,
-                notes=notes,
-                overwrite=overwrite,
-                archived_at=dates.get(work.id),
-                taken=taken,
-            )
-        except ExportSkipped as exc:
-            outcome.result, outcome.reason = "skipped", str(exc)
-        except ExportError as exc:
-            outcome.result, outcome.reason = "failed", str(exc)
-        report.outcomes.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
+    try:
+        for work in works:
+            outcome = _export_one(work, fmt, out_dir, manifest, taken, dates.get(work.id),
+                                  notes=notes, overwrite=overwrite, changed=changed)  # fmt: skip
+            report.outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+    finally:
+        manifest.save()
     return report
+
+
+def _export_one(work, fmt, out_dir, manifest, taken, archived_at, *, notes, overwrite, changed):
+    outcome = ExportOutcome(work.id, work_title(work), "written")
+    digest = work_digest(work)
+    last = manifest.last(work, fmt, notes)
+    if changed and (same := manifest.unchanged(work, fmt, notes, digest)):
+        outcome.result, outcome.path = "unchanged", Path(out_dir) / same["file"]
+        outcome.reason = f"unchanged since its export on {str(same.get('exported_at'))[:10]}"
+        return outcome
+    if last is not None:  # its own earlier name is free for it again
+        taken.discard(str(last.get("file", "")))
+    try:
+        outcome.path = export_work(work, fmt, out_dir, notes=notes, overwrite=overwrite or changed,
+                                   archived_at=archived_at, taken=taken)  # fmt: skip
+    except ExportSkipped as exc:
+        outcome.result, outcome.reason = "skipped", str(exc)
+        if last is not None:
+            taken.add(str(last.get("file", "")))
+        return outcome
+    except ExportError as exc:
+        outcome.result, outcome.reason = "failed", str(exc)
+        return outcome
+    manifest.note(work, fmt, notes, outcome.path, digest)
+    if changed:
+        outcome.change = "new" if last is None else "changed"
+        old = Path(out_dir) / str(last.get("file", "")) if last else None
+        if old is not None and old.name and old != outcome.path and old.is_file():
+            old.unlink()  # the stale file under its old title: ours, and replaced
+            outcome.reason = f"replaces {old.name}"
+    return outcome
 
 
 def anthology_filename(title: str, fmt: str) -> str:

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from crawler.errors import FicarchiveError, QueryError, UsageError
 from index.archive import Archive
-from search_cli.serve import catalog, pages, reader
+from search_cli.serve import catalog, pages, reader, versions
 from search_cli.serve.forms import form_fields, local_path
 from search_cli.serve.gate import SESSION_COOKIE, Gate, Guard
 from search_cli.serve.library import Library
@@ -89,6 +89,7 @@ def make_app(
     routes = [
         *pages.ROUTES,
         *reader.ROUTES,
+        *versions.ROUTES,
         *catalog.ROUTES,
         Route("/login", login_page, methods=["GET"]),
         Route("/login", log_in, methods=["POST"]),

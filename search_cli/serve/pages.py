@@ -30,6 +30,7 @@ from search_cli.serve.forms import (
 from search_cli.serve.markup import notes_markup
 from search_cli.serve.prefs import COOKIE as PREFS_COOKIE
 from search_cli.serve.prefs import Prefs
+from search_cli.serve.suggest import suggestion
 
 MEDIA_TYPES = {
     "epub": "application/epub+zip",
@@ -102,6 +103,7 @@ def _search(shelf, form: SearchForm) -> dict[str, Any]:
     ids = [h.id for h in result.hits]
     return {
         "result": result,
+        "suggestion": suggestion(shelf.archive, form, result),
         "marks": shelf.marks.of(ids),
         "flags": shelf.marks.flags(ids),
         "paging": Paging(form.page, PER_PAGE, result.total),
@@ -144,6 +146,7 @@ def _work(shelf, work_id: str) -> dict[str, Any] | None:
         "mark": shelf.marks.get(work_id),
         "flags": shelf.marks.flags([work_id]).get(work_id),
         "archived": shelf.archive.archived_on(work_id),
+        "versions": shelf.archive.versions(work_id),
     }
 
 

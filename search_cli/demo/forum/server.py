@@ -97,11 +97,11 @@ class SampleSiteServer:
         self.site.clear_log()
 
 
-def forum_server(site: ForumSite | None = None) -> SampleSiteServer:
+def forum_server(site: ForumSite | None = None, *, port: int = 0) -> SampleSiteServer:
     """The sample XenForo forum (search_cli.demo.forum.stories.THREADS)."""
-    return SampleSiteServer(site or ForumSite())
+    return SampleSiteServer(site or ForumSite(), port=port)
 
 
-def royalroad_server(site: RoyalRoadSite | None = None) -> SampleSiteServer:
+def royalroad_server(site: RoyalRoadSite | None = None, *, port: int = 0) -> SampleSiteServer:
     """The sample Royal Road-shaped site (search_cli.demo.forum.stories.FICTIONS)."""
-    return SampleSiteServer(site or RoyalRoadSite())
+    return SampleSiteServer(site or RoyalRoadSite(), port=port)
