@@ -10,14 +10,16 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from crawler.errors import IndexingError, StoreError
-from crawler.frontier import Discovery, Fetch
 from crawler.ports import Known
 from index.backend import SearchBackend
 from index.reports import Outcome, Progress, Report
 from index.store import Store
+
+if TYPE_CHECKING:  # records only: the crawler's pipeline loads when a command fetches
+    from crawler.frontier import Discovery, Fetch
 
 INDEX_BATCH = 25
 T = TypeVar("T")
