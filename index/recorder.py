@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # records only: the crawler's pipeline loads when a command f
     from crawler.frontier import Discovery, Fetch
 
 INDEX_BATCH = 25
+# A stored work is searchable within this long of its fetch, however slow the crawl:
+# at AO3's 5 s delay a batch of 25 fills in two minutes, so a batch also closes by age.
+INDEX_MAX_AGE_SECONDS = 45.0
 T = TypeVar("T")
 
 
@@ -47,11 +50,19 @@ class StoreState:
 class Recorder:
     """Stores what the crawler found, reports it, and keeps the index in step."""
 
-    def __init__(self, store: Store, backend: SearchBackend, progress: Progress) -> None:
+    def __init__(
+        self,
+        store: Store,
+        backend: SearchBackend,
+        progress: Progress,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.backend = backend
         self.progress = progress
         self.to_index: list[str] = []
+        self.clock = clock
+        self._waiting_since: float | None = None  # when the oldest unindexed work was stored
 
     def run(
         self,
@@ -68,8 +79,11 @@ class Recorder:
             try:
                 found = step(item)
                 outcome = found if isinstance(found, Outcome) else self.record(found, source)
-            except StoreError:  # a full disk: what was stored before it is indexed, kept
-                with contextlib.suppress(IndexingError, StoreError):
+            except (StoreError, KeyboardInterrupt):
+                # A full disk or Ctrl-C: what was stored before it is indexed (searchable
+                # now, not after `ficarchive index`) and kept; a second Ctrl-C leaves it
+                # for `ficarchive index`.
+                with contextlib.suppress(IndexingError, StoreError, KeyboardInterrupt):
                     self.maybe_index(force=True)
                 raise
             report.outcomes.append(outcome)
@@ -135,8 +149,16 @@ class Recorder:
     # --- index ---------------------------------------------------------------------
 
     def maybe_index(self, force: bool = False) -> None:
-        if self.to_index and (force or len(self.to_index) >= INDEX_BATCH):
-            ids, self.to_index = self.to_index, []
+        """Index the stored works in batches: INDEX_BATCH of them, or the oldest waiting
+        INDEX_MAX_AGE_SECONDS, whichever comes first."""
+        if not self.to_index:
+            self._waiting_since = None
+            return
+        if self._waiting_since is None:
+            self._waiting_since = self.clock()
+        aged = self.clock() - self._waiting_since >= INDEX_MAX_AGE_SECONDS
+        if force or aged or len(self.to_index) >= INDEX_BATCH:
+            ids, self.to_index, self._waiting_since = self.to_index, [], None
             self.backend.index(self.store.iter_works(ids), progress=self.progress.indexing)
             self.backend.index_history(self._histories(ids))
             self.store.mark_indexed(ids)

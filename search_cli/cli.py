@@ -43,7 +43,10 @@ def guarded(func: Callable) -> Callable:
             err.print(f"[red]error:[/] {safe(exc)}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err.print("interrupted; everything stored so far is kept")
+            err.print(
+                "interrupted; everything stored so far is kept (if a search misses some of it,"
+                " run `ficarchive index`)"
+            )
             raise typer.Exit(130) from None
         except OSError as exc:  # the disk, or a damaged index file the backend could not read
             err.print(

@@ -56,7 +56,7 @@ def archive(tmp_path_factory) -> tuple[Path, str]:
 
 
 def test_importing_the_cli_loads_no_parser_http_or_epub_module() -> None:
-    code, loaded, err = loaded_by("import search_cli.app")
+    code, loaded, err = loaded_by("from search_cli.app import app")
     assert code == 0, err
     assert loaded == []
 
@@ -84,3 +84,33 @@ def test_the_probe_sees_an_import_when_one_happens(archive) -> None:
     code, loaded, err = loaded_by(body)
     assert code == 0, err
     assert "ebooklib" in loaded
+
+
+# Ctrl-C arriving while a module loads: a finder that raises KeyboardInterrupt, as the
+# signal would, the moment `typer` (then, in a second run, the search backend) is imported.
+INTERRUPT = """
+import sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["ficarchive", *{args!r}]
+from search_cli.app import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module", ["typer", "index.whoosh"])
+def test_ctrl_c_while_modules_load_is_one_line_and_exit_130(archive, module) -> None:
+    config, _ = archive
+    code = INTERRUPT.format(module=module, args=["--config", str(config), "search", "lantern"])
+    env = {**os.environ, "FICARCHIVE_CONFIG": "", "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "interrupted" in proc.stderr
