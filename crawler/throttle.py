@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 # The longest single wait: more than any validated config asks for (a day's delay,
 # doubled to 8x), far less than time.sleep() overflows at (about 1e10 s).
 MAX_WAIT_SECONDS = 30 * 24 * 3600.0
+# A wait longer than this is slept a second at a time, telling on_wait what is left.
+COUNTDOWN_AFTER_SECONDS = 2.0
 
 
 @dataclass
@@ -73,9 +75,16 @@ class Throttle:
         remaining = min(pace.next_allowed - self.clock(), MAX_WAIT_SECONDS)
         if remaining <= 0:
             return 0.0
-        if on_wait:
-            on_wait(remaining)
-        self.sleep(remaining)
+        if on_wait and remaining > COUNTDOWN_AFTER_SECONDS:
+            left = remaining  # told again each second, so the screen counts down
+            while left > 0:
+                on_wait(left)
+                self.sleep(min(left, 1.0))
+                left -= 1.0
+        else:
+            if on_wait:
+                on_wait(remaining)
+            self.sleep(remaining)
         with self._guard:
             self.waited += remaining
         return remaining

@@ -134,7 +134,10 @@ class Archive:
             report.notes.extend(found.notes)
             report.errors.extend(_listing_errors(found, source))
             if dry_run:
-                report.planned.extend(self.frontier.planned(site, found.entries))
+                titles = {entry.url: entry.title for entry in found.entries}
+                for url in self.frontier.planned(site, found.entries):
+                    report.planned.append(url)
+                    report.planned_titles[url] = titles.get(url, "")
                 continue
             frontier = self.frontier
 

@@ -205,6 +205,11 @@ def finish(report: Report, began: float, client) -> None:
         report.waited = stats.waited
         report.bound = stats.bound
         report.notes.extend(f"{host}: {why}" for host, why in stats.robots_notes.items())
+        for host, (times, seconds) in stats.throttled.items():
+            report.notes.append(
+                f"{host} throttled the crawl: it answered 429/503 {times:.0f} time(s) and"
+                f" asked for {seconds:.0f} s of waiting; the rest of the crawl went slower"
+            )
         left = sum(o.result == "pending" for o in report.outcomes)
         for host, why in stats.given_up.items():
             if why in stats.robots_notes.get(host, ""):

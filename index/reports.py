@@ -45,6 +45,7 @@ class Report:
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)  # --dry-run: what would be fetched
+    planned_titles: dict[str, str] = field(default_factory=dict)  # URL -> title, as listed
     # Failures that belong to no one work (a listing or a host that never answered):
     # each is one line saying what happened, and the run exits 1.
     errors: list[str] = field(default_factory=list)
@@ -79,6 +80,9 @@ class Report:
             "elapsed_seconds": round(self.elapsed, 2),
             "notes": self.notes,
             "planned": self.planned,
+            "planned_works": [
+                {"url": url, "title": self.planned_titles.get(url, "")} for url in self.planned
+            ],
             "errors": self.errors,
             "works": [o.to_dict() for o in self.outcomes],
         }
@@ -91,6 +95,6 @@ class Progress:
 
     def advance(self, outcome: Outcome) -> None: ...
 
-    def waiting(self, seconds: float, host: str) -> None: ...
+    def waiting(self, seconds: float, host: str, reason: str = "") -> None: ...
 
     def indexing(self, work: Work) -> None: ...

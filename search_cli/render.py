@@ -103,9 +103,12 @@ class RichProgress(PipelineProgress):
         if self.task is not None:
             self.bar.update(self.task, advance=1, status=clean(outcome.title or outcome.id)[:40])
 
-    def waiting(self, seconds: float, host: str) -> None:
+    def waiting(self, seconds: float, host: str, reason: str = "") -> None:
+        """Told each second of a long wait, so the status counts down."""
         if self.task is not None and seconds > 2:
-            self.bar.update(self.task, status=f"waiting {seconds:.0f} s for {host}")
+            status = f"{host} {reason}: {seconds:.0f} s" if reason else (
+                f"waiting {seconds:.0f} s for {host}")  # fmt: skip
+            self.bar.update(self.task, status=status)
 
     def indexing(self, work: Work) -> None:
         if self.task is not None:
@@ -130,6 +133,16 @@ RESULT_STYLE = {
 }
 
 
+def politeness_line(report: Report) -> str:
+    """The politeness bound as a total, never read as one gap: "17 s in all"."""
+    gaps = max(report.requests - 1, 1)
+    return (
+        f"the pauses the politeness rules require between requests add up to "
+        f"{report.bound:.0f} s in all ({gaps} pause(s), {report.bound / gaps:.1f} s each on"
+        f" average); the run took {report.elapsed:.0f} s"
+    )
+
+
 def report_table(report: Report, title: str) -> None:
     counts = report.counts()
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
@@ -141,10 +154,7 @@ def report_table(report: Report, title: str) -> None:
         *(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s"
     )
     if report.bound > 1:
-        out.print(
-            f"[dim]the politeness rules required {report.bound:.0f} s between requests;"
-            f" the run took {report.elapsed:.0f} s[/]"
-        )
+        out.print(f"[dim]{politeness_line(report)}[/]")
     out.print(table)
     notable = [o for o in report.outcomes if o.result in ("gone", "locked", "skipped", "failed")]
     if notable:

@@ -106,10 +106,21 @@ def test_a_larger_delay_raises_the_pace_and_a_smaller_one_does_not_lower_it():
 def test_on_wait_is_told_how_long_before_sleeping():
     th, t = throttle()
     told: list[float] = []
-    th.wait("h", 3.0)
+    th.wait("h", 2.0)
     th.done("h")
-    th.wait("h", 3.0, told.append)
-    assert told == [3.0] and t.sleeps == [3.0]
+    th.wait("h", 2.0, told.append)
+    assert told == [2.0] and t.sleeps == [2.0]
+
+
+def test_a_long_wait_is_told_each_second_so_the_screen_counts_down():
+    th, t = throttle()
+    told: list[float] = []
+    th.wait("h", 3.5)
+    th.done("h")
+    began = t.now
+    assert th.wait("h", 3.5, told.append) == 3.5
+    assert told == [3.5, 2.5, 1.5, 0.5] and t.sleeps == [1.0, 1.0, 1.0, 0.5]
+    assert t.now - began == 3.5
 
 
 def test_bound_sums_the_gaps_each_request_had_to_keep():
