@@ -68,6 +68,15 @@ class Report:
         skipped = self.explicit and any(o.result == "skipped" for o in self.outcomes)
         return 1 if self.failed or self.errors or skipped else 0
 
+    def politeness_line(self) -> str:
+        """The politeness bound as a total, never read as one gap: "17 s in all"."""
+        gaps = max(self.requests - 1, 1)
+        return (
+            f"the pauses the politeness rules require between requests add up to "
+            f"{self.bound:.0f} s in all ({gaps} pause(s), {self.bound / gaps:.1f} s each on"
+            f" average); the run took {self.elapsed:.0f} s"
+        )
+
     def stored_ids(self) -> list[str]:
         return [o.id for o in self.outcomes if o.result in ("new", "updated", "unchanged")]
 

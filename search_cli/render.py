@@ -106,9 +106,8 @@ class RichProgress(PipelineProgress):
     def waiting(self, seconds: float, host: str, reason: str = "") -> None:
         """Told each second of a long wait, so the status counts down."""
         if self.task is not None and seconds > 2:
-            status = f"{host} {reason}: {seconds:.0f} s" if reason else (
-                f"waiting {seconds:.0f} s for {host}")  # fmt: skip
-            self.bar.update(self.task, status=status)
+            what = f"{host} {reason}" if reason else f"waiting for {host}"
+            self.bar.update(self.task, status=f"{what}: {seconds:.0f} s")
 
     def indexing(self, work: Work) -> None:
         if self.task is not None:
@@ -133,16 +132,6 @@ RESULT_STYLE = {
 }
 
 
-def politeness_line(report: Report) -> str:
-    """The politeness bound as a total, never read as one gap: "17 s in all"."""
-    gaps = max(report.requests - 1, 1)
-    return (
-        f"the pauses the politeness rules require between requests add up to "
-        f"{report.bound:.0f} s in all ({gaps} pause(s), {report.bound / gaps:.1f} s each on"
-        f" average); the run took {report.elapsed:.0f} s"
-    )
-
-
 def report_table(report: Report, title: str) -> None:
     counts = report.counts()
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
@@ -154,7 +143,7 @@ def report_table(report: Report, title: str) -> None:
         *(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s"
     )
     if report.bound > 1:
-        out.print(f"[dim]{politeness_line(report)}[/]")
+        out.print(f"[dim]{report.politeness_line()}[/]")
     out.print(table)
     notable = [o for o in report.outcomes if o.result in ("gone", "locked", "skipped", "failed")]
     if notable:

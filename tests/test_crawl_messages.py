@@ -19,7 +19,6 @@ from search_cli.demo import ao3_markup, sample_works
 from search_cli.demo.generated import generate_works
 from search_cli.demo.run import demo_config_text
 from search_cli.demo.server import SampleArchiveServer
-from search_cli.render import politeness_line
 from tests.cli import ficarchive
 from tests.servers import clear_proxies
 
@@ -87,6 +86,6 @@ def test_a_429_is_explained_counted_down_and_named_in_the_summary(tmp_path: Path
 
 
 def test_the_politeness_bound_reads_as_a_total_not_as_each_gap() -> None:
-    line = politeness_line(Report(requests=18, bound=17.0, elapsed=21.0))
+    line = Report(requests=18, bound=17.0, elapsed=21.0).politeness_line()
     assert "17 s in all" in line and "17 pause(s)" in line and "1.0 s each" in line
     assert "required 17 s between requests" not in line
