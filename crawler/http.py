@@ -78,6 +78,7 @@ class FetchStats:
     waited: float = 0.0
     bound: float = 0.0
     retries: int = 0
+    fetching: float = 0.0  # seconds requests were in flight (the servers' time, not the rules')
     # host -> [times it answered 429/503, seconds it asked for in all]: said in the summary
     throttled: dict[str, list[float]] = field(default_factory=dict)
     robots_notes: dict[str, str] = field(default_factory=dict)
@@ -327,12 +328,14 @@ class PoliteClient:
         """One paced request (with the host's lock held); network trouble is returned."""
         self.stats.waited += self.throttle.wait(host, self._delay(host), self._report_wait(host))
         self.stats.bound = self.throttle.bound
+        began = time.monotonic()
         try:
             return (*self.wire.send(url, host, headers), None)
         except (httpx.TransportError, DeadlineExceeded) as exc:
             return 0, httpx.Headers(), b"", exc
         finally:
             self.stats.requests += 1
+            self.stats.fetching += time.monotonic() - began
             self.throttle.done(host)
 
     def _count_failure(self, url: str, host: str, reason: str, status: int) -> None:

@@ -8,6 +8,7 @@ and the work indexed in batches as the run goes, so search sees it soon.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TypeVar
@@ -24,7 +25,9 @@ if TYPE_CHECKING:  # records only: the crawler's pipeline loads when a command f
 INDEX_BATCH = 25
 # A stored work is searchable within this long of its fetch, however slow the crawl:
 # at AO3's 5 s delay a batch of 25 fills in two minutes, so a batch also closes by age.
-INDEX_MAX_AGE_SECONDS = 45.0
+# Short, so the batch still to index when a slow crawl's last request is answered is
+# small (the others were committed during the waits: bench/crawl_bench.py's 1 s row).
+INDEX_MAX_AGE_SECONDS = 10.0
 T = TypeVar("T")
 
 
@@ -63,6 +66,7 @@ class Recorder:
         self.to_index: list[str] = []
         self.clock = clock
         self._waiting_since: float | None = None  # when the oldest unindexed work was stored
+        self._batch: _Batch | None = None  # a batch being indexed while the crawl goes on
 
     def run(
         self,
@@ -88,7 +92,8 @@ class Recorder:
                 raise
             report.outcomes.append(outcome)
             self.progress.advance(outcome)
-            self.maybe_index()
+            self.maybe_index(behind=True)
+        self.settle()
 
     def record(self, found: Fetch, source: str | None) -> Outcome:
         """Store one Fetch and record its crawl state; the Outcome says what happened."""
@@ -148,9 +153,17 @@ class Recorder:
 
     # --- index ---------------------------------------------------------------------
 
-    def maybe_index(self, force: bool = False) -> None:
+    def maybe_index(self, force: bool = False, *, behind: bool = False) -> None:
         """Index the stored works in batches: INDEX_BATCH of them, or the oldest waiting
-        INDEX_MAX_AGE_SECONDS, whichever comes first."""
+        INDEX_MAX_AGE_SECONDS, whichever comes first.
+
+        `behind` (the crawl loop): the batch is read from the store here, then written
+        and committed by a thread while the crawler waits for its next request slot, so
+        a commit never adds to a crawl's wall time. One batch at a time; a work is
+        marked indexed only once its batch has committed (a crash re-indexes it).
+        """
+        if force:
+            self.settle()
         if not self.to_index:
             self._waiting_since = None
             return
@@ -158,10 +171,22 @@ class Recorder:
             self._waiting_since = self.clock()
         aged = self.clock() - self._waiting_since >= INDEX_MAX_AGE_SECONDS
         if force or aged or len(self.to_index) >= INDEX_BATCH:
+            self.settle()
             ids, self.to_index, self._waiting_since = self.to_index, [], None
-            self.backend.index(self.store.iter_works(ids), progress=self.progress.indexing)
-            self.backend.index_history(self._histories(ids))
-            self.store.mark_indexed(ids)
+            works = list(self.store.iter_works(ids))
+            histories = list(self._histories(ids))
+            self._batch = _Batch(ids, works, histories, self.backend, self.progress)
+            if not behind:
+                self.settle()
+
+    def settle(self) -> None:
+        """Wait for the batch being indexed, mark its works indexed, raise what it raised."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        batch.join()
+        queued = set(self.to_index)  # saved again since: indexed again, marked then
+        self.store.mark_indexed([i for i in batch.ids if i not in queued])
 
     def _histories(self, ids: list[str]):
         """Works with more than one version, and what only their older versions hold."""
@@ -176,6 +201,7 @@ class Recorder:
         Works whose text changed since they were indexed, works the index lacks (a
         rebuild or commit killed half way) and works the store no longer holds.
         """
+        self.settle()
         stored = set(self.store.work_ids())
         indexed = self.backend.work_ids()
         self.to_index = sorted(
@@ -220,3 +246,27 @@ def finish(report: Report, began: float, client) -> None:
         if stats.proxy:
             report.notes.append(f"every request went through the proxy {stats.proxy}")
     report.elapsed = time.monotonic() - began
+
+
+class _Batch:
+    """One batch of works written into the index by a thread of its own."""
+
+    def __init__(self, ids, works, histories, backend: SearchBackend, progress: Progress) -> None:
+        self.ids: list[str] = ids
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._write, args=(works, histories, backend, progress), daemon=True
+        )
+        self.thread.start()
+
+    def _write(self, works, histories, backend: SearchBackend, progress: Progress) -> None:
+        try:
+            backend.index(works, progress=progress.indexing)
+            backend.index_history(histories)
+        except BaseException as exc:  # raised again in the crawl's own thread by join()
+            self.error = exc
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error

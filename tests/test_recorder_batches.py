@@ -7,6 +7,7 @@ is a counter the test moves, so nothing here waits on time.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,38 @@ def test_ctrl_c_mid_crawl_leaves_what_was_stored_searchable(archive) -> None:
         archive.recorder.run(Report(), "crawling", [0, 1, 2, 3, 4], step)
     assert found(archive, "lighthouse") == 3
     assert found(archive, "number2") == 1
+
+
+def test_a_full_batch_is_written_while_the_crawl_goes_on(archive) -> None:
+    """The batch's commit runs beside the next fetch, and its works are marked indexed
+    only once it has committed."""
+    archive, _ = archive
+    real = archive.recorder.backend
+    writing, release = threading.Event(), threading.Event()
+
+    class Held:  # the real backend, whose index() waits until the test lets it go
+        def __getattr__(self, name: str):
+            return getattr(real, name)
+
+        def index(self, works, remove=(), progress=None):
+            works = list(works)
+            writing.set()
+            assert release.wait(60)
+            return real.index(works, remove, progress)
+
+    archive.recorder.backend = Held()
+    unmarked_meanwhile: list[list[str]] = []
+
+    def step(n: int) -> Fetch:
+        if n == INDEX_BATCH:  # the first batch is full: it is being written right now
+            assert writing.wait(60)
+            unmarked_meanwhile.append(list(archive.store.unindexed_ids()))
+            release.set()
+        return fetched(n)
+
+    archive.recorder.run(Report(), "crawling", range(INDEX_BATCH + 2), step)
+    assert len(unmarked_meanwhile[0]) == INDEX_BATCH
+    assert found(archive, "lighthouse") == INDEX_BATCH
+    assert len(archive.store.unindexed_ids()) == 2  # the rest: indexed when the run ends
+    archive.index_pending()
+    assert found(archive, "lighthouse") == INDEX_BATCH + 2
