@@ -79,6 +79,7 @@ class FetchStats:
     bound: float = 0.0
     retries: int = 0
     fetching: float = 0.0  # seconds requests were in flight (the servers' time, not the rules')
+    late: float = 0.0  # seconds requests started after their slot opened (Throttle.late)
     # host -> [times it answered 429/503, seconds it asked for in all]: said in the summary
     throttled: dict[str, list[float]] = field(default_factory=dict)
     robots_notes: dict[str, str] = field(default_factory=dict)
@@ -327,7 +328,7 @@ class PoliteClient:
     ) -> tuple[int, httpx.Headers, bytes, Exception | None]:
         """One paced request (with the host's lock held); network trouble is returned."""
         self.stats.waited += self.throttle.wait(host, self._delay(host), self._report_wait(host))
-        self.stats.bound = self.throttle.bound
+        self.stats.bound, self.stats.late = self.throttle.bound, self.throttle.late
         began = time.monotonic()
         try:
             return (*self.wire.send(url, host, headers), None)

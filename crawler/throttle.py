@@ -47,6 +47,9 @@ class Throttle:
         # the one before it (jittered delays, Retry-After holds, backoffs). A crawl
         # of one host cannot take less wall time than this.
         self.bound = 0.0
+        # How late requests started after their slot opened: the crawler's own work
+        # (parsing, storing, indexing) that did not fit in the wait. Ideally 0.
+        self.late = 0.0
         self._guard = threading.Lock()
 
     def pace(self, host: str, delay: float) -> HostPace:
@@ -74,6 +77,9 @@ class Throttle:
                 self.bound += max(0.0, pace.next_allowed - pace.last_end)
         remaining = min(pace.next_allowed - self.clock(), MAX_WAIT_SECONDS)
         if remaining <= 0:
+            if pace.last_end is not None:
+                with self._guard:
+                    self.late -= remaining
             return 0.0
         if on_wait and remaining > COUNTDOWN_AFTER_SECONDS:
             left = remaining  # told again each second, so the screen counts down

@@ -25,9 +25,9 @@ if TYPE_CHECKING:  # records only: the crawler's pipeline loads when a command f
 INDEX_BATCH = 25
 # A stored work is searchable within this long of its fetch, however slow the crawl:
 # at AO3's 5 s delay a batch of 25 fills in two minutes, so a batch also closes by age.
-# Short, so the batch still to index when a slow crawl's last request is answered is
-# small (the others were committed during the waits: bench/crawl_bench.py's 1 s row).
-INDEX_MAX_AGE_SECONDS = 10.0
+# Not shorter: each commit costs CPU (at a 1 s delay, 10 s batches took 70 ms/work
+# against 51 ms at 45 s, bench/crawl_bench.py --slow).
+INDEX_MAX_AGE_SECONDS = 30.0
 T = TypeVar("T")
 
 

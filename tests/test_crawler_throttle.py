@@ -145,3 +145,15 @@ def test_bound_counts_holds_and_each_host_alone():
     th.wait("a", 1.0)
     th.wait("b", 1.0)  # another host's first request owes nothing
     assert th.bound == pytest.approx(10.0)
+
+
+def test_late_sums_how_long_after_its_slot_each_request_started():
+    th, t = throttle()
+    th.wait("h", 1.0)
+    th.done("h")
+    t.now += 1.3  # the crawler's own work overran the 1 s gap by 0.3 s
+    th.wait("h", 1.0)
+    th.done("h")
+    t.now += 0.4  # this time it fitted in the wait
+    th.wait("h", 1.0)
+    assert th.late == pytest.approx(0.3) and t.sleeps == [pytest.approx(0.6)]
