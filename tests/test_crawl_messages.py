@@ -89,3 +89,21 @@ def test_the_politeness_bound_reads_as_a_total_not_as_each_gap() -> None:
     line = Report(requests=18, bound=17.0, elapsed=21.0).politeness_line()
     assert "17 s in all" in line and "17 pause(s)" in line and "1.0 s each" in line
     assert "required 17 s between requests" not in line
+
+
+def test_add_of_an_adult_work_is_exit_1_and_a_crawl_that_skips_one_is_exit_0(tmp_path):
+    """An explicit request not carried out is a failure; a listing's skip is not."""
+    adult = next(w for w in sample_works.WORKS if w.state == "adult")
+    with SampleArchiveServer() as server:
+        config = tmp_path / "config.toml"
+        text = demo_config_text(server.base_url, quote(sample_works.LISTING_TAG))
+        config.write_text(text.replace("allow_adult = true", "allow_adult = false"))
+        added = ficarchive(
+            "--config", str(config), "add", f"{server.base_url}/works/{adult.work_id}"
+        )
+        crawled = ficarchive("--config", str(config), "crawl", "--json")
+    assert added.code == 1, added.out + added.err
+    assert "allow_adult" in added.out + added.err
+    assert crawled.code == 0, crawled.err
+    skipped = [w for w in crawled.json()["works"] if w["result"] == "skipped"]
+    assert f"ao3:{adult.work_id}" in [w["id"] for w in skipped]
