@@ -162,7 +162,8 @@ class PoliteClient:
                 raise Challenge(
                     f"{current}: the site answered with a bot challenge (HTTP {status}); "
                     "ficarchive does not get past challenges, and sends this host nothing "
-                    "more this run (try again later, or save the page by hand and import it)",
+                    "more this run (try again later, or save the page from a browser and run "
+                    "`ficarchive import PAGE.html`)",
                     current,
                     status,
                 )

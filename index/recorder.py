@@ -118,7 +118,10 @@ class Recorder:
             kept = store.mark_locked(found.work_id)
             reason = "registered users only" + ("; the stored copy is kept" if kept else "")
         elif found.kind == "skipped":
-            reason = found.reason or "adult content: set allow_adult = true to archive it"
+            reason = found.reason or (
+                "adult content: set allow_adult = true under [sites.NAME] in config.toml to "
+                "archive it"
+            )
         elif found.kind == "disallowed":
             reason = f"robots.txt disallows it; left alone ({found.reason})"
         self._state(found, state[found.kind], found.reason, source)

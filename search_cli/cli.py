@@ -90,7 +90,8 @@ def archiving(state: State, json_out: bool, *, lock: bool = True):
         if lock and not state.config.archive.contact:
             err.print(
                 "[yellow]note:[/] no [archive] contact in the config: archive admins cannot"
-                " reach you through the User-Agent; please add an email or URL"
+                ' reach you through the User-Agent; add contact = "you@example.org" (an'
+                f" email or URL) under [archive] in {safe(state.config.file or 'config.toml')}"
             )
         yield archive
 

@@ -33,11 +33,15 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_dry_run_lists_each_work_by_its_title_from_the_listing(tmp_path: Path) -> None:
     with SampleArchiveServer() as server:
         config = tmp_path / "config.toml"
-        config.write_text(demo_config_text(server.base_url, quote(sample_works.LISTING_TAG)))
+        text = demo_config_text(server.base_url, quote(sample_works.LISTING_TAG))
+        no_contact = "\n".join(line for line in text.splitlines() if "contact =" not in line)
+        config.write_text(no_contact)
         run = ficarchive("--config", str(config), "crawl", "--dry-run")
         as_json = ficarchive("--config", str(config), "crawl", "--dry-run", "--json")
         asked = [r.path for r in server.requests]
     assert run.code == 0, run.err
+    # what to do about the missing contact, exactly: the key, its table, the file
+    assert 'add contact = "you@example.org"' in run.err and str(config) in run.err
     assert not any(p.startswith("/works/") for p in asked)  # listings only
     listed = [w for w in sample_works.WORKS if w.title]
     assert listed
