@@ -126,15 +126,15 @@ def default_sites(delay_seconds: float | None = None) -> dict[str, SiteConfig]:
     (passed here), else the adapter's built-in default (AO3 5 s, FFN 6 s, 3 s
     elsewhere).
     """
-    from crawler.sites import ADAPTERS  # crawler.sites imports this module
+    from crawler.sites import FAMILIES  # crawler.sites imports this module
 
     return {
         name: SiteConfig(
             name,
-            cls.default_base_url,
-            cls.default_delay if delay_seconds is None else delay_seconds,
+            family.default_base_url,
+            family.default_delay if delay_seconds is None else delay_seconds,
         )
-        for name, cls in ADAPTERS.items()
+        for name, family in FAMILIES.items()
     }
 
 
@@ -283,7 +283,7 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
 
 def _parse_sites(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> dict[str, SiteConfig]:
     """[sites.NAME] over the defaults: NAME is an adapter's name, or any name with `adapter`."""
-    from crawler.sites import ADAPTERS
+    from crawler.sites import FAMILIES as ADAPTERS  # names only: no parser is imported
 
     if not isinstance(raw, dict):
         raise check.fail("sites", "must be a table of [sites.NAME] tables")
@@ -316,7 +316,7 @@ def _parse_sites(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> dic
 
 def _refuse_shared_hosts(check: _Checker, sites: dict[str, SiteConfig]) -> None:
     """One site per host and port: ids, pacing and robots.txt are all kept per host."""
-    from crawler.http import host_key  # the fetcher's own notion of "one host"
+    from crawler.hosts import host_key  # the fetcher's own notion of "one host"
 
     owners: dict[str, str] = {}
     for site in sites.values():
@@ -331,11 +331,11 @@ def _refuse_shared_hosts(check: _Checker, sites: dict[str, SiteConfig]) -> None:
 
 
 def _parse_sources(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> tuple[Source, ...]:
-    from crawler.sites import ADAPTERS
+    from crawler.sites import FAMILIES
 
     if not isinstance(raw, list):
         raise check.fail("sources", "must be an array of [[sources]] tables")
-    crawlable = [n for n, s in sites.items() if ADAPTERS[s.adapter].has_listings()]
+    crawlable = [n for n, s in sites.items() if FAMILIES[s.adapter].listings]
     sources: list[Source] = []
     for i, table in enumerate(raw):
         key = f"sources[{i}]"
@@ -348,7 +348,7 @@ def _parse_sources(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> t
             raise check.fail(
                 f"{key}.site", f"unknown site {vals['site']!r}; allowed: {', '.join(crawlable)}"
             )
-        if not ADAPTERS[site.adapter].has_listings():
+        if not FAMILIES[site.adapter].listings:
             raise check.fail(
                 f"{key}.site",
                 f"site {site.name!r} has no listings to crawl; add its works with "

@@ -78,6 +78,10 @@ class FetchStats:
     waited: float = 0.0
     bound: float = 0.0
     retries: int = 0
+    fetching: float = 0.0  # seconds requests were in flight (the servers' time, not the rules')
+    late: float = 0.0  # seconds requests started after their slot opened (Throttle.late)
+    # host -> [times it answered 429/503, seconds it asked for in all]: said in the summary
+    throttled: dict[str, list[float]] = field(default_factory=dict)
     robots_notes: dict[str, str] = field(default_factory=dict)
     given_up: dict[str, str] = field(default_factory=dict)
     proxy: str = ""
@@ -99,14 +103,15 @@ class PoliteClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
-        on_wait: Callable[[float, str], None] | None = None,
+        on_wait: Callable[[float, str, str], None] | None = None,
     ) -> None:
         self.config = config
         self.pol = config.politeness
         self.rng = rng or random.Random()
         self.throttle = Throttle(self.pol.jitter, sleep=sleep, rng=self.rng)
         self.sleep = sleep
-        self.on_wait = on_wait
+        self.on_wait = on_wait  # (seconds left, host, why it is held or "")
+        self._held_why: dict[str, str] = {}
         self.allowed_hosts = {host_key(s.base_url): s for s in config.sites.values() if s.base_url}
         self.robots: dict[str, RobotsRules] = {}
         self.hosts = Hosts(self.pol.give_up_after_failures)
@@ -325,13 +330,15 @@ class PoliteClient:
     ) -> tuple[int, httpx.Headers, bytes, Exception | None]:
         """One paced request (with the host's lock held); network trouble is returned."""
         self.stats.waited += self.throttle.wait(host, self._delay(host), self._report_wait(host))
-        self.stats.bound = self.throttle.bound
+        self.stats.bound, self.stats.late = self.throttle.bound, self.throttle.late
+        began = time.monotonic()
         try:
             return (*self.wire.send(url, host, headers), None)
         except (httpx.TransportError, DeadlineExceeded) as exc:
             return 0, httpx.Headers(), b"", exc
         finally:
             self.stats.requests += 1
+            self.stats.fetching += time.monotonic() - began
             self.throttle.done(host)
 
     def _count_failure(self, url: str, host: str, reason: str, status: int) -> None:
@@ -354,6 +361,13 @@ class PoliteClient:
             wait = self._backoff(attempt)
         if status in RETRY_STATUSES:
             self.throttle.slow_down(host)
+            seen = self.stats.throttled.setdefault(host, [0, 0.0])
+            seen[0] += 1
+            seen[1] += wait
+        self._held_why[host] = (
+            f"asked us to wait ({status})" if status == 429
+            else f"is unavailable ({status})" if status else f"did not answer ({reason})"
+        )  # fmt: skip
         state = self.hosts[host]
         state.held_until = max(state.held_until, time.monotonic() + wait)
         self.throttle.hold(host, wait)
@@ -366,4 +380,9 @@ class PoliteClient:
         if self.on_wait is None:
             return None
         callback = self.on_wait
-        return lambda seconds: callback(seconds, host)
+
+        def told(seconds: float) -> None:  # the reason only while a host's hold lasts
+            held = self.hosts[host].held_until > time.monotonic()
+            callback(seconds, host, self._held_why.get(host, "") if held else "")
+
+        return told

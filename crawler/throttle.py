@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 # The longest single wait: more than any validated config asks for (a day's delay,
 # doubled to 8x), far less than time.sleep() overflows at (about 1e10 s).
 MAX_WAIT_SECONDS = 30 * 24 * 3600.0
+# A wait longer than this is slept a second at a time, telling on_wait what is left.
+COUNTDOWN_AFTER_SECONDS = 2.0
 
 
 @dataclass
@@ -45,6 +47,9 @@ class Throttle:
         # the one before it (jittered delays, Retry-After holds, backoffs). A crawl
         # of one host cannot take less wall time than this.
         self.bound = 0.0
+        # How late requests started after their slot opened: the crawler's own work
+        # (parsing, storing, indexing) that did not fit in the wait. Ideally 0.
+        self.late = 0.0
         self._guard = threading.Lock()
 
     def pace(self, host: str, delay: float) -> HostPace:
@@ -72,10 +77,20 @@ class Throttle:
                 self.bound += max(0.0, pace.next_allowed - pace.last_end)
         remaining = min(pace.next_allowed - self.clock(), MAX_WAIT_SECONDS)
         if remaining <= 0:
+            if pace.last_end is not None:
+                with self._guard:
+                    self.late -= remaining
             return 0.0
-        if on_wait:
-            on_wait(remaining)
-        self.sleep(remaining)
+        if on_wait and remaining > COUNTDOWN_AFTER_SECONDS:
+            left = remaining  # told again each second, so the screen counts down
+            while left > 0:
+                on_wait(left)
+                self.sleep(min(left, 1.0))
+                left -= 1.0
+        else:
+            if on_wait:
+                on_wait(remaining)
+            self.sleep(remaining)
         with self._guard:
             self.waited += remaining
         return remaining

@@ -12,16 +12,13 @@ import functools
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawler import saved
 from crawler.config import Config, Source
 from crawler.errors import ConfigError, FicarchiveError, IndexingError, UsageError
-from crawler.frontier import Fetch, Frontier
-from crawler.http import PoliteClient
 from crawler.models import Work
 from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
-from crawler.sites.base import ListingEntry
 from index import edits
 from index.backend import SearchBackend, open_backend
 from index.history import Version
@@ -38,6 +35,11 @@ from index.stats import archive_stats, chapter_totals
 from index.store import Store
 from index.synonyms import TagSynonyms
 from index.versions import Change, diff_works
+
+if TYPE_CHECKING:  # the crawler's fetching half loads when a command fetches, never for a search
+    from crawler.frontier import Fetch, Frontier
+    from crawler.http import PoliteClient
+    from crawler.sites.base import ListingEntry
 
 
 class Archive:
@@ -63,12 +65,20 @@ class Archive:
     @property
     def client(self) -> PoliteClient:
         if self._client is None:
+            from crawler.http import PoliteClient
+
             self._client = PoliteClient(self.config, on_wait=self.progress.waiting)
         return self._client
 
     @property
     def frontier(self) -> Frontier:
-        return Frontier(self.config, self.client, StoreState(self.store))
+        return self._frontier(self.client)
+
+    def _frontier(self, client: PoliteClient | None) -> Frontier:
+        """The crawler's pipeline (imported here: parsers and HTTP cost a search nothing)."""
+        from crawler.frontier import Frontier
+
+        return Frontier(self.config, client, StoreState(self.store))
 
     @property
     def store_file(self) -> Path:
@@ -138,7 +148,10 @@ class Archive:
             report.notes.extend(found.notes)
             report.errors.extend(_listing_errors(found, source))
             if dry_run:
-                report.planned.extend(self.frontier.planned(site, found.entries))
+                titles = {entry.url: entry.title for entry in found.entries}
+                for url in self.frontier.planned(site, found.entries):
+                    report.planned.append(url)
+                    report.planned_titles[url] = titles.get(url, "")
                 continue
             frontier = self.frontier
 
@@ -195,7 +208,9 @@ class Archive:
         reader's metadata for what was imported (kept apart, see index/edits.py)."""
         report, began = Report(), time.monotonic()
         site = adapter(self.config, "text")  # a page no site claims: the plain-text adapter
-        frontier = Frontier(self.config, None, StoreState(self.store))
+        frontier = self._frontier(None)
+        from crawler import saved  # the parsers load when a command imports, never for a search
+
         files = [f for p in paths for f in saved.story_files(Path(p))]
         self.recorder.run(report, "importing", files, lambda p: frontier.local(site, p))
         for o in report.outcomes:
@@ -256,7 +271,7 @@ class Archive:
             site = adapter_for_work_id(self.config, work_id)
         except ConfigError as exc:
             return Outcome(work_id, pages[0].url, "failed", f"kept the stored copy: {exc}")
-        found = Frontier(self.config, None, StoreState(self.store)).reclean(site, pages)
+        found = self._frontier(None).reclean(site, pages)
         if found.kind == "failed":
             found.work_id = work_id
         return found

@@ -57,7 +57,7 @@ def diagnose(store: Store, backend: SearchBackend, repair: bool = True) -> Docto
             Check(
                 "index and store agree",
                 False,
-                f"not checked: a crawl (pid {crawling}) is running; run doctor when it has finished",
+                f"not checked: a crawl (pid {crawling}) is running; run `ficarchive doctor` when it has finished",
             )
         )
         return report

@@ -8,18 +8,26 @@ and the work indexed in batches as the run goes, so search sees it soon.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from crawler.errors import IndexingError, StoreError
-from crawler.frontier import Discovery, Fetch
 from crawler.ports import Known
 from index.backend import SearchBackend
 from index.reports import Outcome, Progress, Report
 from index.store import Store
 
+if TYPE_CHECKING:  # records only: the crawler's pipeline loads when a command fetches
+    from crawler.frontier import Discovery, Fetch
+
 INDEX_BATCH = 25
+# A stored work is searchable within this long of its fetch, however slow the crawl:
+# at AO3's 5 s delay a batch of 25 fills in two minutes, so a batch also closes by age.
+# Not shorter: each commit costs CPU (at a 1 s delay, 10 s batches took 70 ms/work
+# against 51 ms at 45 s, bench/crawl_bench.py --slow).
+INDEX_MAX_AGE_SECONDS = 30.0
 T = TypeVar("T")
 
 
@@ -45,11 +53,20 @@ class StoreState:
 class Recorder:
     """Stores what the crawler found, reports it, and keeps the index in step."""
 
-    def __init__(self, store: Store, backend: SearchBackend, progress: Progress) -> None:
+    def __init__(
+        self,
+        store: Store,
+        backend: SearchBackend,
+        progress: Progress,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.backend = backend
         self.progress = progress
         self.to_index: list[str] = []
+        self.clock = clock
+        self._waiting_since: float | None = None  # when the oldest unindexed work was stored
+        self._batch: _Batch | None = None  # a batch being indexed while the crawl goes on
 
     def run(
         self,
@@ -66,13 +83,17 @@ class Recorder:
             try:
                 found = step(item)
                 outcome = found if isinstance(found, Outcome) else self.record(found, source)
-            except StoreError:  # a full disk: what was stored before it is indexed, kept
-                with contextlib.suppress(IndexingError, StoreError):
+            except (StoreError, KeyboardInterrupt):
+                # A full disk or Ctrl-C: what was stored before it is indexed (searchable
+                # now, not after `ficarchive index`) and kept; a second Ctrl-C leaves it
+                # for `ficarchive index`.
+                with contextlib.suppress(IndexingError, StoreError, KeyboardInterrupt):
                     self.maybe_index(force=True)
                 raise
             report.outcomes.append(outcome)
             self.progress.advance(outcome)
-            self.maybe_index()
+            self.maybe_index(behind=True)
+        self.settle()
 
     def record(self, found: Fetch, source: str | None) -> Outcome:
         """Store one Fetch and record its crawl state; the Outcome says what happened."""
@@ -97,7 +118,10 @@ class Recorder:
             kept = store.mark_locked(found.work_id)
             reason = "registered users only" + ("; the stored copy is kept" if kept else "")
         elif found.kind == "skipped":
-            reason = found.reason or "adult content: set allow_adult = true to archive it"
+            reason = found.reason or (
+                "adult content: set allow_adult = true under [sites.NAME] in config.toml to "
+                "archive it"
+            )
         elif found.kind == "disallowed":
             reason = f"robots.txt disallows it; left alone ({found.reason})"
         self._state(found, state[found.kind], found.reason, source)
@@ -132,12 +156,40 @@ class Recorder:
 
     # --- index ---------------------------------------------------------------------
 
-    def maybe_index(self, force: bool = False) -> None:
-        if self.to_index and (force or len(self.to_index) >= INDEX_BATCH):
-            ids, self.to_index = self.to_index, []
-            self.backend.index(self.store.iter_works(ids), progress=self.progress.indexing)
-            self.backend.index_history(self._histories(ids))
-            self.store.mark_indexed(ids)
+    def maybe_index(self, force: bool = False, *, behind: bool = False) -> None:
+        """Index the stored works in batches: INDEX_BATCH of them, or the oldest waiting
+        INDEX_MAX_AGE_SECONDS, whichever comes first.
+
+        `behind` (the crawl loop): the batch is read from the store here, then written
+        and committed by a thread while the crawler waits for its next request slot, so
+        a commit never adds to a crawl's wall time. One batch at a time; a work is
+        marked indexed only once its batch has committed (a crash re-indexes it).
+        """
+        if force:
+            self.settle()
+        if not self.to_index:
+            self._waiting_since = None
+            return
+        if self._waiting_since is None:
+            self._waiting_since = self.clock()
+        aged = self.clock() - self._waiting_since >= INDEX_MAX_AGE_SECONDS
+        if force or aged or len(self.to_index) >= INDEX_BATCH:
+            self.settle()
+            ids, self.to_index, self._waiting_since = self.to_index, [], None
+            works = list(self.store.iter_works(ids))
+            histories = list(self._histories(ids))
+            self._batch = _Batch(ids, works, histories, self.backend, self.progress)
+            if not behind:
+                self.settle()
+
+    def settle(self) -> None:
+        """Wait for the batch being indexed, mark its works indexed, raise what it raised."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        batch.join()
+        queued = set(self.to_index)  # saved again since: indexed again, marked then
+        self.store.mark_indexed([i for i in batch.ids if i not in queued])
 
     def _histories(self, ids: list[str]):
         """Works with more than one version, and what only their older versions hold."""
@@ -152,6 +204,7 @@ class Recorder:
         Works whose text changed since they were indexed, works the index lacks (a
         rebuild or commit killed half way) and works the store no longer holds.
         """
+        self.settle()
         stored = set(self.store.work_ids())
         indexed = self.backend.work_ids()
         self.to_index = sorted(
@@ -181,6 +234,11 @@ def finish(report: Report, began: float, client) -> None:
         report.waited = stats.waited
         report.bound = stats.bound
         report.notes.extend(f"{host}: {why}" for host, why in stats.robots_notes.items())
+        for host, (times, seconds) in stats.throttled.items():
+            report.notes.append(
+                f"{host} throttled the crawl: it answered 429/503 {times:.0f} time(s) and"
+                f" asked for {seconds:.0f} s of waiting; the rest of the crawl went slower"
+            )
         left = sum(o.result == "pending" for o in report.outcomes)
         for host, why in stats.given_up.items():
             if why in stats.robots_notes.get(host, ""):
@@ -191,3 +249,27 @@ def finish(report: Report, began: float, client) -> None:
         if stats.proxy:
             report.notes.append(f"every request went through the proxy {stats.proxy}")
     report.elapsed = time.monotonic() - began
+
+
+class _Batch:
+    """One batch of works written into the index by a thread of its own."""
+
+    def __init__(self, ids, works, histories, backend: SearchBackend, progress: Progress) -> None:
+        self.ids: list[str] = ids
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._write, args=(works, histories, backend, progress), daemon=True
+        )
+        self.thread.start()
+
+    def _write(self, works, histories, backend: SearchBackend, progress: Progress) -> None:
+        try:
+            backend.index(works, progress=progress.indexing)
+            backend.index_history(histories)
+        except BaseException as exc:  # raised again in the crawl's own thread by join()
+            self.error = exc
+
+    def join(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error

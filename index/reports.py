@@ -45,6 +45,7 @@ class Report:
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)
     planned: list[str] = field(default_factory=list)  # --dry-run: what would be fetched
+    planned_titles: dict[str, str] = field(default_factory=dict)  # URL -> title, as listed
     # Failures that belong to no one work (a listing or a host that never answered):
     # each is one line saying what happened, and the run exits 1.
     errors: list[str] = field(default_factory=list)
@@ -67,6 +68,15 @@ class Report:
         skipped = self.explicit and any(o.result == "skipped" for o in self.outcomes)
         return 1 if self.failed or self.errors or skipped else 0
 
+    def politeness_line(self) -> str:
+        """The politeness bound as a total, never read as one gap: "17 s in all"."""
+        gaps = max(self.requests - 1, 1)
+        return (
+            f"the pauses the politeness rules require between requests add up to "
+            f"{self.bound:.0f} s in all ({gaps} pause(s), {self.bound / gaps:.1f} s each on"
+            f" average); the run took {self.elapsed:.0f} s"
+        )
+
     def stored_ids(self) -> list[str]:
         return [o.id for o in self.outcomes if o.result in ("new", "updated", "unchanged")]
 
@@ -79,6 +89,9 @@ class Report:
             "elapsed_seconds": round(self.elapsed, 2),
             "notes": self.notes,
             "planned": self.planned,
+            "planned_works": [
+                {"url": url, "title": self.planned_titles.get(url, "")} for url in self.planned
+            ],
             "errors": self.errors,
             "works": [o.to_dict() for o in self.outcomes],
         }
@@ -91,6 +104,6 @@ class Progress:
 
     def advance(self, outcome: Outcome) -> None: ...
 
-    def waiting(self, seconds: float, host: str) -> None: ...
+    def waiting(self, seconds: float, host: str, reason: str = "") -> None: ...
 
     def indexing(self, work: Work) -> None: ...

@@ -1,7 +1,8 @@
 """The `ficarchive` command: a thin typer layer over the library's one front door.
 
 The commands live in search_cli/commands/ by what they do; this module puts
-them on one app and turns usage mistakes into one line with exit code 2.
+them on one app and turns usage mistakes into one line with exit code 2. A Ctrl-C
+while the modules load (a slow disk, a cold cache) is one line and exit 130.
 """
 
 from __future__ import annotations
@@ -10,23 +11,27 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
+try:
+    import typer
 
-from crawler import __version__
-from search_cli.cli import State, app
-from search_cli.commands import (  # noqa: F401 - they add the commands
-    editing,
-    fetching,
-    history,
-    keeping,
-    reading,
-    safety,
-    serving,
-    setup,
-    tagging,
-    yours,
-)
-from search_cli.render import err, out, safe
+    from crawler import __version__
+    from search_cli.cli import State, app
+    from search_cli.commands import (  # noqa: F401 - they add the commands
+        editing,
+        fetching,
+        history,
+        keeping,
+        reading,
+        safety,
+        serving,
+        setup,
+        tagging,
+        yours,
+    )
+    from search_cli.render import err, out, safe
+except KeyboardInterrupt:  # before any command ran: nothing to keep, nothing to say but this
+    sys.stderr.write("interrupted while starting; nothing was changed\n")
+    raise SystemExit(130) from None
 
 __all__ = ["app", "main"]
 
@@ -75,6 +80,9 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted; nothing was changed")
         sys.exit(1)
+    except KeyboardInterrupt:  # while options were read, before a command began its work
+        err.print("interrupted; nothing was changed")
+        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 
 

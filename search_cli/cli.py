@@ -43,7 +43,10 @@ def guarded(func: Callable) -> Callable:
             err.print(f"[red]error:[/] {safe(exc)}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err.print("interrupted; everything stored so far is kept")
+            err.print(
+                "interrupted; everything stored so far is kept (if a search misses some of it,"
+                " run `ficarchive index`)"
+            )
             raise typer.Exit(130) from None
         except OSError as exc:  # the disk, or a damaged index file the backend could not read
             err.print(
@@ -87,7 +90,8 @@ def archiving(state: State, json_out: bool, *, lock: bool = True):
         if lock and not state.config.archive.contact:
             err.print(
                 "[yellow]note:[/] no [archive] contact in the config: archive admins cannot"
-                " reach you through the User-Agent; please add an email or URL"
+                ' reach you through the User-Agent; add contact = "you@example.org" (an'
+                f" email or URL) under [archive] in {safe(state.config.file or 'config.toml')}"
             )
         yield archive
 

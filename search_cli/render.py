@@ -95,9 +95,11 @@ class RichProgress(PipelineProgress):
         if self.task is not None:
             self.bar.update(self.task, advance=1, status=clean(outcome.title or outcome.id)[:40])
 
-    def waiting(self, seconds: float, host: str) -> None:
+    def waiting(self, seconds: float, host: str, reason: str = "") -> None:
+        """Told each second of a long wait, so the status counts down."""
         if self.task is not None and seconds > 2:
-            self.bar.update(self.task, status=f"waiting {seconds:.0f} s for {host}")
+            what = f"{host} {reason}" if reason else f"waiting for {host}"
+            self.bar.update(self.task, status=f"{what}: {seconds:.0f} s")
 
     def indexing(self, work: Work) -> None:
         if self.task is not None:
@@ -133,10 +135,7 @@ def report_table(report: Report, title: str) -> None:
         *(str(v) for v in counts.values()), str(report.requests), f"{report.waited:.1f} s"
     )
     if report.bound > 1:
-        out.print(
-            f"[dim]the politeness rules required {report.bound:.0f} s between requests;"
-            f" the run took {report.elapsed:.0f} s[/]"
-        )
+        out.print(f"[dim]{report.politeness_line()}[/]")
     out.print(table)
     notable = [o for o in report.outcomes if o.result in ("gone", "locked", "skipped", "failed")]
     if notable:

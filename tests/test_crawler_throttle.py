@@ -106,10 +106,21 @@ def test_a_larger_delay_raises_the_pace_and_a_smaller_one_does_not_lower_it():
 def test_on_wait_is_told_how_long_before_sleeping():
     th, t = throttle()
     told: list[float] = []
-    th.wait("h", 3.0)
+    th.wait("h", 2.0)
     th.done("h")
-    th.wait("h", 3.0, told.append)
-    assert told == [3.0] and t.sleeps == [3.0]
+    th.wait("h", 2.0, told.append)
+    assert told == [2.0] and t.sleeps == [2.0]
+
+
+def test_a_long_wait_is_told_each_second_so_the_screen_counts_down():
+    th, t = throttle()
+    told: list[float] = []
+    th.wait("h", 3.5)
+    th.done("h")
+    began = t.now
+    assert th.wait("h", 3.5, told.append) == 3.5
+    assert told == [3.5, 2.5, 1.5, 0.5] and t.sleeps == [1.0, 1.0, 1.0, 0.5]
+    assert t.now - began == 3.5
 
 
 def test_bound_sums_the_gaps_each_request_had_to_keep():
@@ -134,3 +145,15 @@ def test_bound_counts_holds_and_each_host_alone():
     th.wait("a", 1.0)
     th.wait("b", 1.0)  # another host's first request owes nothing
     assert th.bound == pytest.approx(10.0)
+
+
+def test_late_sums_how_long_after_its_slot_each_request_started():
+    th, t = throttle()
+    th.wait("h", 1.0)
+    th.done("h")
+    t.now += 1.3  # the crawler's own work overran the 1 s gap by 0.3 s
+    th.wait("h", 1.0)
+    th.done("h")
+    t.now += 0.4  # this time it fitted in the wait
+    th.wait("h", 1.0)
+    assert th.late == pytest.approx(0.3) and t.sleeps == [pytest.approx(0.6)]

@@ -77,6 +77,22 @@ def test_every_adapter_declares_its_site():
     assert [name for name, cls in ADAPTERS.items() if cls.single_page] == ["text"]
 
 
+def test_each_family_line_agrees_with_its_adapter_class():
+    """FAMILIES is what config loading reads without importing a parser: it must say
+    exactly what each class declares."""
+    from crawler.sites import FAMILIES
+
+    assert list(FAMILIES) == list(ADAPTERS)
+    for name, family in FAMILIES.items():
+        cls = ADAPTERS[name]
+        assert (family.name, family.id_prefix) == (cls.name, cls.id_prefix), name
+        assert (family.default_base_url, family.default_delay) == (
+            cls.default_base_url,
+            cls.default_delay,
+        ), name
+        assert family.listings == cls.has_listings(), name
+
+
 def test_only_sites_with_listing_kinds_have_listings():
     config = config_with(TWO_EFICTIONS)
     assert [n for n in config.sites if has_listings(config, n)] == [

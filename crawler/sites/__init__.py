@@ -1,44 +1,92 @@
 """The one site registry: adapter families by name, and the configured site for a
 name, a URL or a work id.
 
-Adding a site is one file in crawler/sites/ plus one line in ADAPTERS. A family
+Adding a site is one file in crawler/sites/ plus one line in FAMILIES. A family
 may be configured several times on different hosts (`[sites.NAME] adapter =
 "efiction"`), so everything here goes through the configured sites, never the
 family alone.
+
+The registry is lazy: FAMILIES holds what loading a config needs (names, id
+prefixes, default hosts and delays, whether a family has listings), so `search`,
+`show` and `list` never import a parser (BeautifulSoup, lxml, ftfy) or the HTTP
+client. An adapter class is imported the first time ADAPTERS[name] is asked;
+tests/test_sites_registry.py checks each family's line against its class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.errors import ConfigError
-from crawler.http import host_key  # the fetcher's own notion of "one host"
-from crawler.sites.ao3 import AO3Adapter
-from crawler.sites.base import Listing, ListingEntry, SiteAdapter, bare_host
-from crawler.sites.efiction import EFictionAdapter
-from crawler.sites.ffn import FFNAdapter
-from crawler.sites.fictionpress import FictionPressAdapter
-from crawler.sites.royalroad import RoyalRoadAdapter
-from crawler.sites.text import TextAdapter
-from crawler.sites.xenforo import XenForoAdapter
+from crawler.hosts import host_key  # the fetcher's own notion of "one host"
 
 if TYPE_CHECKING:
     from crawler.config import Config, SiteConfig
+    from crawler.sites.base import Listing, ListingEntry, SiteAdapter
 
-ADAPTERS: dict[str, type[SiteAdapter]] = {
-    AO3Adapter.name: AO3Adapter,
-    FFNAdapter.name: FFNAdapter,
-    EFictionAdapter.name: EFictionAdapter,
-    TextAdapter.name: TextAdapter,
-    XenForoAdapter.name: XenForoAdapter,
-    RoyalRoadAdapter.name: RoyalRoadAdapter,
-    FictionPressAdapter.name: FictionPressAdapter,
-}
+
+@dataclass(frozen=True)
+class Family:
+    """One adapter family as config loading sees it, without importing its module."""
+
+    name: str
+    where: str  # "module:Class" of the adapter
+    id_prefix: str
+    default_base_url: str = ""
+    default_delay: float = 3.0
+    listings: bool = False  # whether [[sources]] can crawl it (the class's listing_kinds)
+
+
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family("ao3", "crawler.sites.ao3:AO3Adapter", "ao3", "https://archiveofourown.org",
+               5.0, listings=True),
+        Family("ffn", "crawler.sites.ffn:FFNAdapter", "ffn", "https://www.fanfiction.net", 6.0),
+        Family("efiction", "crawler.sites.efiction:EFictionAdapter", "efiction"),
+        Family("text", "crawler.sites.text:TextAdapter", "file"),
+        Family("xenforo", "crawler.sites.xenforo:XenForoAdapter", "xf", listings=True),
+        Family("royalroad", "crawler.sites.royalroad:RoyalRoadAdapter", "rr",
+               "https://www.royalroad.com", listings=True),
+        Family("fictionpress", "crawler.sites.fictionpress:FictionPressAdapter", "fp",
+               "https://www.fictionpress.com", 6.0),
+    )
+}  # fmt: skip
+
+
+class _Adapters(Mapping[str, "type[SiteAdapter]"]):
+    """The adapter classes by family name, each imported when first asked for."""
+
+    def __getitem__(self, name: str) -> type[SiteAdapter]:
+        module, _, cls = FAMILIES[name].where.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FAMILIES)
+
+    def __len__(self) -> int:
+        return len(FAMILIES)
+
+
+ADAPTERS: Mapping[str, type[SiteAdapter]] = _Adapters()
+
+
+def __getattr__(name: str):  # the base types, re-exported without importing bs4 up front
+    if name in {"Listing", "ListingEntry", "SiteAdapter"}:
+        from crawler.sites import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ADAPTERS",
+    "FAMILIES",
+    "Family",
     "Listing",
     "ListingEntry",
     "SiteAdapter",
@@ -87,6 +135,8 @@ def adapter_for_url(config: Config, url: str) -> SiteAdapter:
     host = urlsplit(url).netloc.lower()
     known = _known_archive(url)
     if known is not None:
+        from crawler.sites.base import bare_host
+
         name, family, base_url = known
         lines = f"[sites.{name}]\n" + (f'adapter = "{family}"\n' if family != name else "")
         raise ConfigError(
@@ -111,9 +161,9 @@ def adapter_for_work_id(config: Config, work_id: str) -> SiteAdapter:
         if site.site_id(work_id) is not None:
             return site
     prefix = work_id.partition(":")[0]
-    family = next((cls for cls in ADAPTERS.values() if cls.id_prefix == prefix), None)
+    family = next((f for f in FAMILIES.values() if f.id_prefix == prefix), None)
     if family is None:
-        known = ", ".join(f"{cls.id_prefix}:" for cls in ADAPTERS.values())
+        known = ", ".join(f"{f.id_prefix}:" for f in FAMILIES.values())
         raise ConfigError(f"{work_id}: not a work id ficarchive knows; ids start with {known}")
     raise ConfigError(
         f"{work_id}: no configured site owns this id; add a [sites.NAME] with "
@@ -135,6 +185,8 @@ def configured_adapters(config: Config) -> list[SiteAdapter]:
 def _alias_site(config: Config, url: str) -> SiteAdapter | None:
     """The configured site a URL names in another form: www., m. or http: of its host
     (the port, when the URL gives one, must agree), or one of its family's `aliases`."""
+    from crawler.sites.base import bare_host
+
     host, port = bare_host(url), _port(url)
     if not host:
         return None
@@ -155,6 +207,8 @@ def _alias_site(config: Config, url: str) -> SiteAdapter | None:
 def _known_archive(url: str) -> tuple[str, str, str] | None:
     """(site name, family, base_url) of a well-known archive this URL is on: a family's
     own default host and aliases, or one of its known_archives."""
+    from crawler.sites.base import bare_host
+
     host = bare_host(url)
     for family, cls in ADAPTERS.items():
         archives = list(cls.known_archives)

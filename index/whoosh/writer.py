@@ -56,8 +56,9 @@ class Indexer:
             if not self.exists():
                 if not create:
                     raise IndexingError(
-                        f"{self.dir}: there is no search index yet; run `ficarchive crawl`, "
-                        "`ficarchive import` or `ficarchive index --rebuild`"
+                        f"{self.dir}: there is no search index yet; run `ficarchive index` "
+                        "(it indexes every stored work), or add works with `ficarchive crawl`, "
+                        "`ficarchive add URL` or `ficarchive import FILE`"
                     )
                 self.dir.mkdir(parents=True, exist_ok=True)
                 return windex.create_in(

@@ -43,8 +43,9 @@ def crawl(
         report = archive.crawl(chosen, max_works=max_works, dry_run=dry_run)
     if dry_run and not json_out:
         out.print(f"{len(report.planned)} work(s) would be fetched:")
-        for url in report.planned:
-            out.print(f"  {safe(url)}")
+        for url in report.planned:  # the title as the listing shows it, then where it is
+            title = report.planned_titles.get(url)
+            out.print(f"  [bold]{safe(title)}[/]  {safe(url)}" if title else f"  {safe(url)}")
     raise typer.Exit(finish_report(report, json_out, "crawl"))
 
 

@@ -4,7 +4,9 @@
 extension, a line that describes it, how it renders one work and (if it can) how
 it writes several works into one file. The CLI's --format help and its errors are
 derived from it. Adding a format is one module (that renders, and declares its
-`FORMAT = ExportFormat(...)`) plus one line in `_REGISTRY`.
+`FORMAT = ExportFormat(...)`) plus one line in `_REGISTRY`. A format's module is
+imported when the format is first used, so a command that only lists the names
+(every command's --help, a search) never loads ebooklib or lxml.
 
 Each format module turns Works into bytes or text; this module names the file, refuses to
 clobber an existing one, and writes atomically. Failures are ExportError, one line each.
@@ -12,13 +14,12 @@ clobber an existing one, and writes atomically. Failures are ExportError, one li
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import MappingProxyType
 
 from crawler.errors import ExportError
 from crawler.models import Work
-from search_cli.export import epub, html, jsonl, markdown, text
 from search_cli.export.common import write_atomically
 from search_cli.export.filenames import safe_filename
 from search_cli.export.format import ExportFormat
@@ -37,10 +38,25 @@ __all__ = [
 ]
 
 
-# Each module declares its own entry; a new format adds its module's FORMAT here.
-_REGISTRY = (epub.FORMAT, html.FORMAT, markdown.FORMAT, text.FORMAT, jsonl.FORMAT)
+# Each module declares its own entry (its FORMAT); a new format adds "name": "module" here,
+# in the order help lists them. tests/test_export.py checks each name against its FORMAT.
+_REGISTRY = {"epub": "epub", "html": "html", "md": "markdown", "txt": "text", "json": "jsonl"}
 
-FORMATS: Mapping[str, ExportFormat] = MappingProxyType({f.name: f for f in _REGISTRY})
+
+class _Formats(Mapping[str, ExportFormat]):
+    """The formats by name, each module imported when its format is first asked for."""
+
+    def __getitem__(self, name: str) -> ExportFormat:
+        return importlib.import_module(f"search_cli.export.{_REGISTRY[name]}").FORMAT
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_REGISTRY)
+
+    def __len__(self) -> int:
+        return len(_REGISTRY)
+
+
+FORMATS: Mapping[str, ExportFormat] = _Formats()
 
 
 def format_names() -> list[str]:

@@ -1,0 +1,116 @@
+"""Reading commands import only what they use: a search never loads the crawler's parsers,
+the HTTP client or the EPUB writer (issue 19: a reader pays every import on every query).
+
+Each check runs a fresh interpreter and reads its sys.modules at exit, so what an
+earlier test imported in this process cannot hide a regression.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli import ficarchive
+
+# What only fetching, cleaning and exporting need (issue 19 measured 0.6 s of them).
+HEAVY = ("bs4", "soupsieve", "lxml", "httpx", "httpcore", "ftfy", "ebooklib", "html5lib")
+
+# Run the real entry point, then name every heavy module loaded, on stderr's last line.
+PROBE = """
+import atexit, json, sys
+heavy = {heavy!r}
+def _report():
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+    print("LOADED " + json.dumps(loaded), file=sys.stderr)
+atexit.register(_report)
+{body}
+"""
+
+
+def loaded_by(body: str, cwd: Path | None = None) -> tuple[int, list[str], str]:
+    code = PROBE.format(heavy=HEAVY, body=body)
+    env = {**os.environ, "FICARCHIVE_CONFIG": "", "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
+    last = [line for line in proc.stderr.splitlines() if line.startswith("LOADED ")]
+    assert last, proc.stderr
+    return proc.returncode, json.loads(last[-1].removeprefix("LOADED ")), proc.stderr
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("coldstart")
+    config = root / "config.toml"
+    config.write_text('[archive]\npath = "arch"\n')
+    story = root / "story.txt"
+    story.write_text("A Lantern Story\n\nThe lantern swung over the harbour all night.\n")
+    run = ficarchive("--config", str(config), "import", str(story), "--json")
+    assert run.code == 0, run.err
+    return config, run.json()["works"][0]["id"]
+
+
+def test_importing_the_cli_loads_no_parser_http_or_epub_module() -> None:
+    code, loaded, err = loaded_by("from search_cli.app import app")
+    assert code == 0, err
+    assert loaded == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "lantern"], ["show", "{id}"], ["list"], ["search", "lantern", "--json"]],
+    ids=lambda argv: " ".join(argv),
+)
+def test_reading_commands_load_no_parser_http_or_epub_module(archive, argv) -> None:
+    config, work_id = archive
+    args = ["--config", str(config), *(a.replace("{id}", work_id) for a in argv)]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body)
+    assert code == 0, err
+    assert loaded == [], f"{' '.join(argv)} imported {loaded}"
+
+
+def test_the_probe_sees_an_import_when_one_happens(archive) -> None:
+    """The check can fail: exporting to EPUB does load ebooklib, and the probe says so."""
+    config, work_id = archive
+    out = config.parent / "out"
+    args = ["--config", str(config), "export", "--id", work_id, "--format", "epub", "-o", str(out)]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body)
+    assert code == 0, err
+    assert "ebooklib" in loaded
+
+
+# Ctrl-C arriving while a module loads: a finder that raises KeyboardInterrupt, as the
+# signal would, the moment `typer` (then, in a second run, the search backend) is imported.
+INTERRUPT = """
+import sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["ficarchive", *{args!r}]
+from search_cli.app import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module", ["typer", "index.whoosh"])
+def test_ctrl_c_while_modules_load_is_one_line_and_exit_130(archive, module) -> None:
+    config, _ = archive
+    code = INTERRUPT.format(module=module, args=["--config", str(config), "search", "lantern"])
+    env = {**os.environ, "FICARCHIVE_CONFIG": "", "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "interrupted" in proc.stderr

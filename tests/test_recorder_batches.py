@@ -1,0 +1,132 @@
+"""A crawl indexes as it goes: in batches that close by size or by age, and what was
+stored before a Ctrl-C is searchable at once (issue 20).
+
+The recorder is driven with real Fetch records into a real store and index; its clock
+is a counter the test moves, so nothing here waits on time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from crawler.config import load_config
+from crawler.errors import IndexingError
+from crawler.frontier import Fetch
+from crawler.models import Block, Chapter, Work, WorkMeta
+from index.archive import Archive
+from index.recorder import INDEX_BATCH, INDEX_MAX_AGE_SECONDS
+from index.reports import Report
+from index.search import SearchRequest
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def work(n: int) -> Work:
+    text = f"The lighthouse keeper number{n} counted gulls along the shore."
+    meta = WorkMeta(title=f"Keeper {n}", authors=["someone"], fandoms=["Coast"])
+    chapter = Chapter(1, "One", [Block("paragraph", text)])
+    return Work(f"ao3:{5000 + n}", "ao3", f"https://example.org/works/{5000 + n}", meta, "", [],
+                [chapter])  # fmt: skip
+
+
+def fetched(n: int) -> Fetch:
+    w = work(n)
+    return Fetch("fetched", w.id, w.url, w.meta.title, work=w, fingerprint=f"fp{n}")
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text('[archive]\npath = "arch"\n')
+    with Archive(load_config(config)) as archive:
+        clock = Clock()
+        archive.recorder.clock = clock
+        yield archive, clock
+
+
+def found(archive: Archive, word: str) -> int:
+    try:
+        return archive.search(SearchRequest(word)).total
+    except IndexingError as exc:  # nothing indexed yet: the message names the command
+        assert "run `ficarchive index`" in str(exc)
+        return 0
+
+
+def test_a_small_batch_is_indexed_once_its_oldest_work_has_waited(archive) -> None:
+    archive, clock = archive
+    assert INDEX_BATCH > 2
+    report = Report()
+    archive.recorder.run(report, "crawling", [1, 2], fetched)
+    assert [o.result for o in report.outcomes] == ["new", "new"]
+    assert found(archive, "lighthouse") == 0  # two works: the batch is not full yet
+    clock.now += INDEX_MAX_AGE_SECONDS - 1
+    archive.recorder.run(report, "crawling", [3], fetched)
+    assert found(archive, "lighthouse") == 0
+    clock.now += 1  # the first work has now waited the whole age
+    archive.recorder.run(report, "crawling", [4], fetched)
+    assert found(archive, "lighthouse") == 4
+    assert archive.recorder.to_index == []
+
+
+def test_a_full_batch_is_indexed_at_once(archive) -> None:
+    archive, _ = archive
+    archive.recorder.run(Report(), "crawling", range(INDEX_BATCH), fetched)
+    assert found(archive, "lighthouse") == INDEX_BATCH
+
+
+def test_ctrl_c_mid_crawl_leaves_what_was_stored_searchable(archive) -> None:
+    archive, _ = archive
+
+    def step(n: int) -> Fetch:
+        if n == 3:
+            raise KeyboardInterrupt
+        return fetched(n)
+
+    with pytest.raises(KeyboardInterrupt):
+        archive.recorder.run(Report(), "crawling", [0, 1, 2, 3, 4], step)
+    assert found(archive, "lighthouse") == 3
+    assert found(archive, "number2") == 1
+
+
+def test_a_full_batch_is_written_while_the_crawl_goes_on(archive) -> None:
+    """The batch's commit runs beside the next fetch, and its works are marked indexed
+    only once it has committed."""
+    archive, _ = archive
+    real = archive.recorder.backend
+    writing, release = threading.Event(), threading.Event()
+
+    class Held:  # the real backend, whose index() waits until the test lets it go
+        def __getattr__(self, name: str):
+            return getattr(real, name)
+
+        def index(self, works, remove=(), progress=None):
+            works = list(works)
+            writing.set()
+            assert release.wait(60)
+            return real.index(works, remove, progress)
+
+    archive.recorder.backend = Held()
+    unmarked_meanwhile: list[list[str]] = []
+
+    def step(n: int) -> Fetch:
+        if n == INDEX_BATCH:  # the first batch is full: it is being written right now
+            assert writing.wait(60)
+            unmarked_meanwhile.append(list(archive.store.unindexed_ids()))
+            release.set()
+        return fetched(n)
+
+    archive.recorder.run(Report(), "crawling", range(INDEX_BATCH + 2), step)
+    assert len(unmarked_meanwhile[0]) == INDEX_BATCH
+    assert found(archive, "lighthouse") == INDEX_BATCH
+    assert len(archive.store.unindexed_ids()) == 2  # the rest: indexed when the run ends
+    archive.index_pending()
+    assert found(archive, "lighthouse") == INDEX_BATCH + 2
