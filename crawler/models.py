@@ -355,3 +355,33 @@ class Work:
 def meta_dict(meta: WorkMeta) -> dict[str, Any]:
     """WorkMeta as a plain dict (for storage)."""
     return asdict(meta)
+
+
+@dataclass(frozen=True)
+class BookmarkNote:
+    """What a bookmarker added to a work in a bookmarks listing: their notes (as text,
+    paragraphs apart), their tags, and whether they marked it a recommendation."""
+
+    by: str
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+    rec: bool = False
+    private: bool = False
+    bookmarked: str | None = None  # the day of the bookmark, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class TagPage:
+    """What one AO3 tag page says of its tag.
+
+    canonical: the tag is canonical (its page lists its synonyms).
+    merged_into: the canonical tag this one is a synonym of, if it is one.
+    synonyms: the tags with the same meaning (listed on a canonical tag's page).
+    category: Fandom, Character, Relationship, Freeform, … as AO3 names it.
+    """
+
+    name: str
+    canonical: bool = False
+    merged_into: str | None = None
+    synonyms: tuple[str, ...] = ()
+    category: str | None = None

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from crawler.errors import UsageError
-from crawler.sites.base import BookmarkNote
+from crawler.models import BookmarkNote
 from index.records import OwnLayer
 
 if TYPE_CHECKING:  # index/schema.py imports this module for MIGRATION: no cycle at run time

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from crawler.sites.base import BookmarkNote
+from crawler.models import BookmarkNote
 from index.versions import Change, ChapterDiff
 
 # The reader's reading marks (index/marks.py keeps them; `mark`, the web library set them).

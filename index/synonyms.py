@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from crawler.config import Config
-from crawler.http import PoliteClient
 from index import query as q
 from index.tagcache import TAG_GROUPS, CachedTag, TagCache, fold, refresh
+
+if TYPE_CHECKING:  # the HTTP client loads when tags are fetched, never for a search
+    from crawler.http import PoliteClient
 
 if TYPE_CHECKING:  # index.search widens its tree with expand() below
     from index.search import SearchRequest

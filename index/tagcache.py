@@ -15,12 +15,15 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from crawler.config import Config
 from crawler.errors import FetchError, HostGivenUp, ParseError, StoreError
-from crawler.http import PoliteClient
-from crawler.sites.ao3_tags import TagPage, fetch_tag
+from crawler.models import TagPage
 from index.store import Store
+
+if TYPE_CHECKING:  # the HTTP client loads when tags are fetched, never for a search
+    from crawler.http import PoliteClient
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS tag_pages (
@@ -147,6 +150,8 @@ def refresh(
     `[tags] refresh_after_days` (or, `only_new`, never fetched), one at a time
     through the polite client, and of the canonical tag a synonym is merged into.
     Each answer is stored as it comes, so an interrupted refresh keeps its pages."""
+    from crawler.sites.ao3_tags import fetch_tag  # the parser loads only to fetch
+
     now = now or datetime.now(UTC)
     db = store.db
     cache = TagCache(db)

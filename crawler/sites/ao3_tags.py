@@ -11,34 +11,16 @@ polite client like every other fetch, and keeps what they say in its store.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from crawler.errors import ParseError
 from crawler.http import PoliteClient
-from crawler.models import FetchedPage
+from crawler.models import FetchedPage, TagPage  # noqa: F401  (TagPage: re-exported)
 from crawler.sites.base import soup, text_of
 
 # AO3 writes these characters of a tag's name as *x* in its URL (/tags/A*s*B is "A/B").
 _URL_ESCAPES = {"/": "*s*", "&": "*a*", ".": "*d*", "#": "*h*", "?": "*q*"}
 _CATEGORY_RE = re.compile(r"belongs to the (\w+) Category", re.I)
-
-
-@dataclass(frozen=True)
-class TagPage:
-    """What one AO3 tag page says of its tag.
-
-    canonical: the tag is canonical (its page lists its synonyms).
-    merged_into: the canonical tag this one is a synonym of, if it is one.
-    synonyms: the tags with the same meaning (listed on a canonical tag's page).
-    category: Fandom, Character, Relationship, Freeform, … as AO3 names it.
-    """
-
-    name: str
-    canonical: bool = False
-    merged_into: str | None = None
-    synonyms: tuple[str, ...] = ()
-    category: str | None = None
 
 
 def tag_url(base_url: str, name: str) -> str:

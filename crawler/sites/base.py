@@ -19,20 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from crawler.config import SiteConfig
-from crawler.models import FetchedPage, RawWork
-
-
-@dataclass(frozen=True)
-class BookmarkNote:
-    """What a bookmarker added to a work in a bookmarks listing: their notes (as text,
-    paragraphs apart), their tags, and whether they marked it a recommendation."""
-
-    by: str
-    notes: str = ""
-    tags: tuple[str, ...] = ()
-    rec: bool = False
-    private: bool = False
-    bookmarked: str | None = None  # the day of the bookmark, YYYY-MM-DD
+from crawler.models import BookmarkNote, FetchedPage, RawWork  # noqa: F401  (BookmarkNote: re-exported)
 
 
 @dataclass(frozen=True)

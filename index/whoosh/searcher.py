@@ -97,11 +97,12 @@ def suggest(searcher, request: SearchRequest, texts: ChapterTexts) -> str | None
     fixed = correction(searcher, request.query)
     if fixed is None:
         return None
-    try:
-        tree = replace(request, query=fixed.string).tree()
-    except QueryError:
+    try:  # the tree parsed afresh: a resolved read:/mine: belongs to the query as typed
+        tree = replace(request, query=fixed.string, resolved=None).tree()
+        query = compile_query(tree, searcher.schema)
+    except (QueryError, TypeError):  # TypeError: read:/mine: need the archive to resolve
         return None
-    scores = score_all(searcher, compile_query(tree, searcher.schema))
+    scores = score_all(searcher, query)
     if not scores:
         return None
     best = min(scores, key=lambda d: (-scores[d], d))
