@@ -227,7 +227,8 @@ class _Segment:
         matcher = self._matcher(q)
         if matcher is None:
             return {}
-        scorer = matcher.scorer
+        # A block matcher names it `scorer`; an inlined term's ListMatcher `_scorer`.
+        scorer = getattr(matcher, "scorer", None) or matcher._scorer
         deleted = self.deleted
         out: dict[int, float] = {}
         if isinstance(scorer, scoring.BM25FScorer) and type(scorer)._score is _BM25_SCORE:
