@@ -131,7 +131,11 @@ def _run_child(mode: str, archive: Path) -> dict:
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    found = json.loads(out.strip().splitlines()[-1])
+    if os.environ.get("BENCH_LOG"):  # each build as it ends, for a run cut short
+        with open(os.environ["BENCH_LOG"], "a") as log:
+            print(json.dumps({"mode": mode, "archive": str(archive), **found}), file=log)
+    return found
 
 
 def _speed(mb: float, run: dict) -> str:

@@ -28,15 +28,23 @@ import heapq
 import marshal
 import operator
 import struct
+import zlib
 from array import array
 from pickle import dumps
 
 from whoosh import writing
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3TermInfo,
+)
 from whoosh.formats import Frequency, Positions
 from whoosh.system import emptybytes, pack_uint, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_encode
 
 from index.whoosh.analysis import (
     PairsAnalyzer,
@@ -51,6 +59,8 @@ from index.words import WORD
 CHUNK = 20_000
 # A term with fewer postings than this is kept in its term info (no block of its own).
 INLINE_LIMIT = 2
+# A posting block's pickle shorter than this is written uncompressed (_blocks).
+COMPRESS_FROM = 0
 _LENGTH = [byte_to_length(b) for b in range(256)]
 _KEY = operator.itemgetter(0)
 _KV = struct.Struct("!ii")  # filetables' key and value lengths
@@ -95,33 +105,59 @@ class _FieldWriter(W3FieldWriter):
         t.lastkey = key
 
     def _blocks(self, ids, weights, values, lengths) -> bytes:
-        """The postings writer's blocks, a block at a time; the term info's bytes."""
-        pw = self._postwriter
-        pw._format = self._format
-        pw._terminfo = info = W3TermInfo()
-        pw._blockcount = 0
-        start = pw._startoffset = self._postfile.tell()
-        n = len(ids)
-        limit = pw._blocklimit
+        """W3PostingsWriter's blocks (add_posting, _write_block, finish_postings), a block
+        at a time; returns the term info's bytes. A block whose pickle is shorter than
+        COMPRESS_FROM is left uncompressed (the reader reads each block's own flag):
+        zlib's set-up cost a third of the commit and saved little on small blocks."""
+        info = W3TermInfo()
+        f = self._postfile
+        start = f.tell()
+        f.write(WHOOSH3_HEADER_MAGIC)
+        fixed = self._format.fixed_value_size()
+        n, limit = len(ids), self._codec._blocklimit
         for i in range(0, n, limit):
             j = min(n, i + limit)
-            pw._ids = array("I", ids[i:j])
-            pw._weights = array("f", weights[i:j])
-            # An inlined Existence posting reads back as '' (ListMatcher), not b''.
-            pw._values = [v for v in values[i:j] if v]
+            bids, bw = array("I", ids[i:j]), array("f", weights[i:j])
             top = max(weights[i:j])
-            pw._maxweight = top if top > 0 else 0
+            top = top if top > 0 else 0
             some = [x for x in lengths[i:j] if x] if lengths else ()
-            pw._minlength = min(some) if some else None
-            pw._maxlength = max(some) if some else 0
-            if n < pw._inlinelimit:
-                info.add_block(pw)
-                info.set_inlined(pw._ids, pw._weights, pw._values)
+            shortest, longest = (min(some), max(some)) if some else (None, 0)
+            # W3TermInfo.add_block
+            info._weight += sum(bw)
+            info._df += j - i
+            if info._minlength is None:
+                info._minlength = shortest
+            elif shortest is not None:
+                info._minlength = min(info._minlength, shortest)
+            info._maxlength = max(info._maxlength, longest)
+            info._maxweight = max(info._maxweight, top)
+            if info._minid is None:
+                info._minid = bids[0]
+            info._maxid = bids[-1]
+            # _mini_ids, _mini_weights, _mini_values
+            if all(w == 1.0 for w in bw):
+                mw = None
+            elif all(w == bw[0] for w in bw):
+                mw = bw[0]
             else:
-                pw._write_block(last=j == n)
-        if not info.is_inlined():
-            info.set_extent(start, self._postfile.tell() - start)
-        pw._terminfo = None
+                mw = tuple(bw)
+            if fixed is None or fixed < 0:
+                mv = tuple(v for v in values[i:j] if v)
+            elif fixed == 0:
+                mv = None
+            else:
+                mv = emptybytes.join(v for v in values[i:j] if v)
+            data = dumps((tuple(delta_encode(bids)), mw, mv), 2)
+            comp = self._codec._compression if len(data) >= COMPRESS_FROM else 0
+            if comp:
+                data = zlib.compress(data, comp)
+            head = dumps(
+                (j - i, bids[-1], top, comp, length_to_byte(shortest), length_to_byte(longest)), 2
+            )
+            f.write_int(-(len(head) + len(data)) if j == n else len(head) + len(data))
+            f.write(head)
+            f.write(data)
+        info.set_extent(start, f.tell() - start)
         return info.to_bytes()
 
 
