@@ -9,7 +9,7 @@ length read from a column for every posting at commit. Here:
 - text fields analysed with the stemming or folding chain are analysed in one pass:
   the same C regex and memo of folded stems as `analysis.stems`, positions counted
   directly, and the body's pairs taken from the body's own stems;
-- the pool keeps postings by term (`_TermPool`): nothing is sorted or handled one
+- the pool keeps postings by term (`termpool.TermPool`): nothing is sorted or handled one
   posting at a time at commit, and past `limitmb` a run file holds marshalled chunks
   of terms, not one pickle per posting;
 - field lengths are read once per field at commit, not once per posting;
@@ -23,10 +23,6 @@ weights) and stored fields equal to the plain writer's.
 
 from __future__ import annotations
 
-import contextlib
-import heapq
-import marshal
-import operator
 import struct
 import zlib
 from array import array
@@ -42,7 +38,6 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.formats import Frequency, Positions
 from whoosh.system import emptybytes, pack_uint, pack_ushort
-from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
 
@@ -53,16 +48,14 @@ from index.whoosh.analysis import (
     stem_of,
     stemming_analyzer,
 )
+from index.whoosh.termpool import TermPool
 from index.words import WORD
 
-# Postings per marshalled chunk of a run file.
-CHUNK = 20_000
 # A term with fewer postings than this is kept in its term info (no block of its own).
 INLINE_LIMIT = 2
 # A posting block's pickle shorter than this is written uncompressed (_blocks).
 COMPRESS_FROM = 0
 _LENGTH = [byte_to_length(b) for b in range(256)]
-_KEY = operator.itemgetter(0)
 _KV = struct.Struct("!ii")  # filetables' key and value lengths
 _F32 = struct.Struct("f")
 _INFO = W3TermInfo._struct
@@ -170,92 +163,6 @@ def _singleton(docnum: int, weight: float, vbytes: bytes, length: int) -> bytes:
     return head + dumps(((docnum,), (w32,), (vbytes,) if vbytes else ()), 2)
 
 
-class _TermPool:
-    """The postings of a segment, kept by term: `{(fieldname, btext): [docnum, weight,
-    vbytes, ...]}`, so nothing at commit is sorted or handled per posting.
-
-    Whoosh's `PostingPool` holds a tuple per posting and sorts them all; past `limitmb`
-    it pickles each one alone into a run file. Here, past `limitmb` (estimated as
-    Whoosh estimates it), the terms are sorted and written to a run file in marshalled
-    chunks; at commit the runs are merged a term at a time. A term's postings stay in
-    the order they were added, which is document order.
-    """
-
-    def __init__(self, tempstore, limitmb: int) -> None:
-        self.tempstore = tempstore
-        self.limit = limitmb * 1024 * 1024
-        self.size = 0
-        self.terms: dict[tuple[str, bytes], list] = {}
-        self.runs: list[str] = []
-
-    def add(self, item: tuple) -> None:
-        """One posting (fieldname, btext, docnum, weight, vbytes), from a merged segment."""
-        fieldname, btext, docnum, weight, vbytes = item
-        # An inlined Existence posting reads back as '' (ListMatcher), not b''.
-        self.add_many(docnum, [((fieldname, btext), weight, vbytes or emptybytes)], 200)
-
-    def add_many(self, docnum: int, items: list[tuple], size: int) -> None:
-        terms = self.terms
-        for key, weight, vbytes in items:
-            found = terms.get(key)
-            if found is None:
-                terms[key] = [docnum, weight, vbytes]
-                size += 150
-            else:
-                found += (docnum, weight, vbytes)
-        self.size += size
-        if self.size > self.limit:
-            self._save()
-
-    def _save(self) -> None:
-        path = f"{random_name()}.run"
-        f = self.tempstore.create_file(path).raw_file()
-        items = sorted(self.terms.items())
-        for i in range(0, len(items), CHUNK):
-            marshal.dump(items[i : i + CHUNK], f)
-        f.close()
-        self.runs.append(path)
-        self.terms, self.size = {}, 0
-
-    def _read(self, path: str):
-        f = self.tempstore.open_file(path).raw_file()
-        try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            self.tempstore.delete_file(path)
-
-    def iter_terms(self):
-        if not self.runs:
-            yield from sorted(self.terms.items())
-            return
-        if self.terms:
-            self._save()
-        runs, self.runs = self.runs, []
-        merged = heapq.merge(*(self._read(p) for p in runs), key=_KEY)
-        last, flat = None, None
-        for key, more in merged:
-            if key == last:
-                flat += more  # runs merge in the order written: documents stay in order
-                continue
-            if last is not None:
-                yield last, flat
-            last, flat = key, more
-        if last is not None:
-            yield last, flat
-
-    def cleanup(self) -> None:
-        for path in self.runs:
-            with contextlib.suppress(OSError):
-                self.tempstore.delete_file(path)
-        self.runs = []
-
-
 def _one_pass(field) -> str | None:
     """How a field can be analysed without Whoosh's chain: 'stem', 'fold', 'pairs' or None."""
     fmt = type(field.format)
@@ -310,7 +217,7 @@ class FastSegmentWriter(writing.SegmentWriter):
         kwargs.setdefault("codec", W3Codec(inlinelimit=INLINE_LIMIT))
         super().__init__(ix, **kwargs)
         limitmb = kwargs.get("limitmb", 128)
-        self.pool = _TermPool(self._tempstorage, limitmb)
+        self.pool = TermPool(self._tempstorage, limitmb)
         # The stock field writer has just created the segment's term and postings
         # files; close it unused, and this one creates them afresh.
         self.fieldwriter.close()
