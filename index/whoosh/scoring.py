@@ -242,7 +242,8 @@ class _Segment:
         matcher = self._matcher(q)
         if matcher is None:
             return {}
-        scorer = matcher.scorer
+        # A block matcher names it `scorer`; an inlined term's ListMatcher `_scorer`.
+        scorer = getattr(matcher, "scorer", None) or matcher._scorer
         deleted = self.deleted
         boost = q.boost
         out: dict[int, float] = {}
