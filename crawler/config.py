@@ -58,6 +58,15 @@ class Cleaning:
 
 
 @dataclass(frozen=True)
+class Updating:
+    """What `ficarchive update` with no argument re-checks: every work in progress, and
+    a completed work once it has gone this many days unchecked (a finished work rarely
+    changes, so checking it every run would spend requests on nothing)."""
+
+    recheck_complete_days: int = 30
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """One archive ficarchive may talk to: `[sites.NAME]`, read by the `adapter` family."""
 
@@ -100,6 +109,7 @@ class Config:
     cleaning: Cleaning = field(default_factory=Cleaning)
     sites: dict[str, SiteConfig] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
+    update: Updating = field(default_factory=Updating)
 
     @property
     def archive_dir(self) -> Path:
@@ -273,7 +283,9 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
     )
     sites = _parse_sites(check, data.get("sites", {}), default_sites(shared_delay))
     sources = _parse_sources(check, data.get("sources", []), sites)
-    return Config(file, archive, politeness, sections["cleaning"], sites, sources)
+    return Config(
+        file, archive, politeness, sections["cleaning"], sites, sources, update=sections["update"]
+    )
 
 
 def _parse_sites(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> dict[str, SiteConfig]:

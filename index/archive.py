@@ -16,16 +16,19 @@ from urllib.parse import urlsplit
 
 from crawler import saved
 from crawler.config import Config, Source
-from crawler.errors import ConfigError, FicarchiveError, IndexingError, UsageError
+from crawler.errors import ConfigError, IndexingError, UsageError
 from crawler.frontier import Fetch, Frontier
 from crawler.http import PoliteClient
 from crawler.models import Work
 from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
 from crawler.sites.base import ListingEntry
+from index import updating
 from index.backend import SearchBackend, open_backend
+from index.choosing import Choice, choose
 from index.history import Version
 from index.lock import LockInfo, crawl_lock
 from index.marks import Marks
+from index.planning import Budget
 from index.recorder import Recorder, StoreState, finish
 from index.records import ArchiveStats, VersionDiff
 from index.removals import Removals
@@ -171,26 +174,31 @@ class Archive:
         self.recorder.run(report, "importing", files, lambda p: frontier.local(site, p))
         return self._finish(report, began)
 
-    def update(self, ids: Iterable[str]) -> Report:
+    def update(self, ids: Iterable[str], budget: Budget | None = None) -> Report:
         """Re-check stored works upstream; say which gained chapters."""
-        report, began = Report(), time.monotonic()
-        self.recorder.run(report, "updating", ids, self._update_one, "update")
-        return self._finish(report, began)
+        return self.run_update(self.prepare_update(Choice(list(ids), "")), budget)
 
-    def _update_one(self, work_id: str) -> Outcome:
-        before = self.store.get_work(work_id)
-        if before is None:
-            return Outcome(work_id, "", "failed", "not in the archive")
-        try:
-            site = adapter_for_work_id(self.config, work_id)
-        except FicarchiveError as exc:
-            return Outcome(work_id, before.url, "skipped", str(exc), before.title)
-        site_id = site.site_id(work_id)
-        if site.single_page or site_id is None:
-            why = "a local file: import it again to refresh"
-            return Outcome(work_id, before.url, "skipped", why, before.title)
-        found = self.frontier.fetch(site, site_id, before.url, None, before.title)
-        return self.recorder.record(found, "update")
+    def choose_update(self, named: list[str] | None, *, everything: bool = False,
+                      checked_before: float | None = None) -> Choice:  # fmt: skip
+        """The works an update checks (index/choosing.py): named, or by the default."""
+        return choose(self.store, named=named, everything=everything,
+                      recheck_days=self.config.update.recheck_complete_days,
+                      checked_before=checked_before)  # fmt: skip
+
+    def prepare_update(self, choice: Choice) -> updating.Prepared:
+        """The plan: listings to read for cheap checks, and what the run should cost."""
+        return updating.prepare(self.config, self.store, choice.ids, choice.said)
+
+    def run_update(self, prepared: updating.Prepared, budget: Budget | None = None) -> Report:
+        report, began = Report(), time.monotonic()
+        report.plan = prepared.plan.to_dict()
+        run = updating.Run(self, prepared, budget or Budget(), report)
+        run.listings()
+        self.recorder.run(report, "updating", prepared.targets, run.step, "update")
+        if prepared.groups:
+            report.notes.append(run.notes())
+        report.checks = run.checks
+        return self._finish(report, began)
 
     def rebuild(self) -> Report:
         """Re-parse every stored raw page, re-clean, and rebuild the index: no network."""

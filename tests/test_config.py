@@ -389,7 +389,9 @@ def test_every_dataclass_field_is_a_key_and_nothing_else_is():
     }
     assert table_keys(Source) == {"name": str, "site": str, "start": list, "max_works": int}
     assert table_keys(ArchiveConfig) == {"path": str, "contact": str}
-    assert list(table_keys(Config)) == ["archive", "politeness", "cleaning", "sites", "sources"]
+    assert list(table_keys(Config)) == [
+        "archive", "politeness", "cleaning", "sites", "sources", "update",
+    ]  # fmt: skip
     # every Politeness field, written out at its default, reads back as the default
     pol = Politeness()
     lines = [

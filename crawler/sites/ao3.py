@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
@@ -29,6 +29,9 @@ WORK_RE = re.compile(r"/works/(\d+)")
 CHAPTER_TITLE_RE = re.compile(r"^\s*Chapter\s+\d+\s*:?\s*", re.I)
 SERIES_RE = re.compile(r"Part\s+(\d+)\s+of", re.I)
 SERIES_PATH = re.compile(r"^/series/\d+/?$")
+PSEUD_OF_USER = re.compile(r"^(?P<pseud>.+?)\s+\((?P<user>[^()\s]+)\)$")
+# Bylines no one user's works listing covers (and orphan_account's lists thousands).
+NO_LISTING = {"anonymous", "orphan_account", ""}
 
 
 def _tags(meta, cls: str) -> list[str]:
@@ -148,6 +151,30 @@ class AO3Adapter(SiteAdapter):
         # /tags/T/works, /users/U[/pseuds/P]/works and /bookmarks, /collections/C/works,
         # /series/N: every AO3 listing of works ends in one of these.
         return path.rstrip("/").endswith(("/works", "/bookmarks")) or bool(SERIES_PATH.match(path))
+
+    def covering_listings(self, authors: list[str], series: list[dict]) -> list[str]:
+        """The author's works listing (`/users/NAME/works`: every pseud, newest first,
+        20 a page, allowed by AO3's robots.txt) and each series page the work is part of.
+        A byline "Pseud (user)" is the user's pseud: the user's listing covers it."""
+        urls = []
+        for author in authors:
+            m = PSEUD_OF_USER.match(author.strip())
+            user = m.group("user") if m else author.strip()
+            if user.casefold() not in NO_LISTING and "/" not in user:
+                urls.append(f"{self.base_url}/users/{quote(user)}/works")
+        for entry in series:
+            sid = str(entry.get("id") or "")
+            if sid.isdigit():
+                urls.append(f"{self.base_url}/series/{sid}")
+        return urls
+
+    def listed_fingerprint(
+        self, updated: str | None, chapters: int, total: int | None
+    ) -> str | None:
+        """A blurb shows the updated date and "3/10" (or "3/?"): so would this work."""
+        if not updated or chapters < 1:
+            return None
+        return f"{updated}|{chapters}/{total if total is not None else '?'}"
 
     def work_urls(self, site_id: str) -> list[str]:
         query = "view_full_work=true"

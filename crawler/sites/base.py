@@ -67,6 +67,8 @@ class SiteAdapter(ABC):
     # Other hosts readers reach the site by (its mirrors, a short domain): a URL on one
     # of them goes to the configured site of this family. www. and m. need no entry.
     aliases: ClassVar[tuple[str, ...]] = ()
+    # Works on one listing page (AO3: 20): what a cheap update check plans by.
+    listing_page_size: ClassVar[int] = 20
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
@@ -102,6 +104,19 @@ class SiteAdapter(ABC):
     def parse_listing(self, page: FetchedPage) -> Listing:
         # Config refuses a [[sources]] on a site without listing_kinds, so this is a bug.
         raise NotImplementedError(f"{self.name} has no listings")
+
+    def covering_listings(self, authors: list[str], series: list[dict]) -> list[str]:
+        """Listings that show this work's updated date and chapter count among others
+        (AO3: its author's works, its series), so `update` can check many works with
+        one request; none by default."""
+        return []
+
+    def listed_fingerprint(
+        self, updated: str | None, chapters: int, total: int | None
+    ) -> str | None:
+        """The fingerprint a listing would show for a work stored with this updated
+        date and chapter count (ListingEntry.fingerprint's form), or None."""
+        return None
 
     @abstractmethod
     def work_urls(self, site_id: str) -> list[str]:

@@ -1,0 +1,247 @@
+"""`update`: re-check stored works upstream for as few requests as can tell.
+
+1. Targets: each chosen work with its site, and the fingerprints that mean "as
+   stored" (what its listing showed when last fetched, and what a listing would
+   show for the stored updated date and chapter count).
+2. Cheap checks: the listings covering at least two targets (AO3: an author's
+   works, a series), most covering first; every target goes to one listing.
+3. The plan: those listing pages, one request per remaining work, robots.txt
+   once per host; at the configured delays.
+4. The run: the listings read first; a work its listing shows unchanged costs
+   nothing more, else it is fetched (a site's own first-page check, as FFN's
+   chapter count and date, may still spare its other pages). A budget that runs
+   out leaves the rest pending; the next run takes them first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from crawler.checks import ListingCheck, read_listing
+from crawler.errors import FicarchiveError
+from crawler.frontier import Fetch, Frontier
+from crawler.sites import adapter_for_work_id
+from crawler.sites.base import SiteAdapter
+from index.planning import Budget, Plan
+from index.reports import Outcome, Report
+
+
+@dataclass
+class Target:
+    """One work to check."""
+
+    id: str
+    url: str = ""
+    title: str = ""
+    site: SiteAdapter | None = None
+    site_id: str | None = None
+    listings: list[str] = field(default_factory=list)
+    as_stored: set[str] = field(default_factory=set)  # fingerprints meaning "no change"
+    skip: str = ""  # why it cannot be checked upstream
+    missing: bool = False
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc.lower()
+
+
+@dataclass
+class Prepared:
+    """An update planned and not yet run: what `--dry-run` shows and a run carries out."""
+
+    targets: list[Target]
+    groups: dict[str, list[Target]]  # listing URL -> the targets it is to check
+    plan: Plan
+
+
+def _load(store, ids: list[str]) -> dict[str, tuple]:
+    rows: dict[str, tuple] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        holes = ",".join("?" * len(chunk))
+        for r in store.db.execute(
+            "SELECT w.id, w.url, w.title, w.meta, w.fingerprint, w.gone_at, w.locked,"
+            " (SELECT COUNT(*) FROM chapters c WHERE c.work_id = w.id)"
+            f" FROM works w WHERE w.id IN ({holes})",
+            chunk,
+        ):
+            rows[r[0]] = tuple(r)
+    return rows
+
+
+def targets(config, store, ids: list[str]) -> list[Target]:
+    """The chosen works as targets: what to ask, and what would mean no change."""
+    rows = _load(store, ids)
+    out = []
+    for work_id in ids:
+        row = rows.get(work_id)
+        if row is None:
+            out.append(Target(work_id, missing=True))
+            continue
+        _, url, title, meta_json, fingerprint, gone_at, locked, chapters = row
+        target = Target(work_id, url, title)
+        try:
+            site = adapter_for_work_id(config, work_id)
+        except FicarchiveError as exc:
+            target.skip = str(exc)
+            out.append(target)
+            continue
+        target.site, target.site_id = site, site.site_id(work_id)
+        if site.single_page or target.site_id is None:
+            target.skip = "a local file: import it again to refresh"
+        elif not gone_at and not locked:  # a gone or locked work is always asked again
+            meta = json.loads(meta_json)
+            target.listings = site.covering_listings(
+                list(meta.get("authors") or []), list(meta.get("series") or [])
+            )
+            derived = site.listed_fingerprint(
+                meta.get("updated") or meta.get("published"), chapters, meta.get("chapters_total")
+            )
+            target.as_stored = {p for p in (fingerprint, derived) if p}
+        out.append(target)
+    return out
+
+
+def group(chosen: list[Target]) -> dict[str, list[Target]]:
+    """Listings to read, most covering first; one covering a single work is no
+    cheaper than the work itself, so those works are fetched one by one."""
+    covers: dict[str, list[Target]] = {}
+    for t in chosen:
+        if not t.skip and not t.missing:
+            for url in t.listings:
+                covers.setdefault(url, []).append(t)
+    groups: dict[str, list[Target]] = {}
+    taken: set[str] = set()
+    while covers:
+        url = max(covers, key=lambda u: (len(covers[u]), u))
+        if len(covers[url]) < 2:
+            break
+        members = covers.pop(url)
+        groups[url] = members
+        taken.update(t.id for t in members)
+        for other in list(covers):
+            covers[other] = [t for t in covers[other] if t.id not in taken]
+            if not covers[other]:
+                del covers[other]
+    return groups
+
+
+def plan(chosen: list[Target], groups: dict[str, list[Target]], said: str, config) -> Plan:
+    """Requests if nothing changed: listing pages, one per other work, robots.txt."""
+    result = Plan(works=len(chosen), said=said)
+    listed = {t.id for members in groups.values() for t in members}
+    delays: dict[str, float] = {}
+    for url, members in groups.items():
+        site = members[0].site
+        pages = math.ceil(len(members) / site.listing_page_size)
+        host = urlsplit(url).netloc.lower()
+        delays[host] = site.site.delay_seconds
+        result.add(host, pages, delays[host])
+        result.listing_pages += pages
+        result.listed += len(members)
+    for t in chosen:
+        if t.skip or t.missing or t.id in listed:
+            continue
+        delays[t.host] = t.site.site.delay_seconds
+        result.add(t.host, len(t.site.work_urls(t.site_id)), delays[t.host])
+        result.direct += 1
+    if config.politeness.respect_robots:
+        for host, delay in delays.items():
+            result.add(host, 1, delay)  # robots.txt, once per host per run
+    return result
+
+
+class Run:
+    """One update carried out: listings first, then each work as they left it."""
+
+    def __init__(self, archive, prepared: Prepared, budget: Budget, report: Report) -> None:
+        self.archive = archive
+        self.prepared = prepared
+        self.budget = budget
+        self.report = report
+        self.seen: dict[str, tuple[str, str]] = {}  # work id -> (fingerprint, listing kind)
+        self.frontier: Frontier = archive.frontier
+        self.checks: dict = {"listing_pages": 0, "listings": {}, "covered": 0, "unchanged": 0,
+                             "fetched_changed": 0, "fetched_direct": 0, "listing_requests": 0,
+                             "work_requests": 0}  # fmt: skip
+
+    def _used(self) -> int:
+        client = self.archive._client
+        return client.stats.requests if client is not None else 0
+
+    def _cost(self, host: str, requests: int) -> int:
+        client = self.archive._client
+        fresh = client is None or not any(host in str(h) for h in client.robots)
+        return requests + (1 if fresh and self.archive.config.politeness.respect_robots else 0)
+
+    def _stop(self, host: str, requests: int, delay: float) -> str | None:
+        if not self.budget:
+            return None
+        return self.budget.stop(self._used(), self._cost(host, requests), delay)
+
+    def listings(self) -> None:
+        groups = self.prepared.groups
+        before = self._used()
+        self.archive.progress.start(len(groups), "checking listings")
+        max_pages = self.archive.config.politeness.max_listing_pages
+        for url, members in groups.items():
+            site = members[0].site
+            host, delay = urlsplit(url).netloc.lower(), site.site.delay_seconds
+            want = {t.site_id for t in members}
+            check = read_listing(self.frontier._get, site, url, want, max_pages,
+                                 lambda h=host, d=delay: self._stop(h, 1, d))  # fmt: skip
+            self._took(check, members, url)
+            self.archive.progress.step(url)
+        self.checks["listing_requests"] = self._used() - before
+
+    def _took(self, check: ListingCheck, members: list, url: str) -> None:
+        kind = "series pages" if "/series/" in url else "author works pages"
+        self.checks["listing_pages"] += check.pages
+        self.checks["listings"][kind] = self.checks["listings"].get(kind, 0) + check.pages
+        if not check.ok:
+            self.report.notes.append(
+                f"listing {url} not read ({check.reason}); its works asked one by one"
+            )
+        for t in members:
+            entry = check.entries.get(t.site_id)
+            if entry is not None and entry.updated is not None:
+                self.seen[t.id] = (entry.fingerprint, kind.removesuffix(" pages"))
+                self.checks["covered"] += 1
+
+    def step(self, t: Target) -> Fetch | Outcome:
+        if t.missing:
+            return Outcome(t.id, "", "failed", "not in the archive")
+        if t.skip:
+            return Outcome(t.id, t.url, "skipped", t.skip, t.title)
+        seen = self.seen.get(t.id)
+        if seen is not None and seen[0] in t.as_stored:
+            self.checks["unchanged"] += 1
+            why = f"its {seen[1]} listing shows no change"
+            return Fetch("not_modified", t.id, t.url, t.title, why, fingerprint=seen[0])
+        requests = len(t.site.work_urls(t.site_id))
+        if why := self._stop(t.host, requests, t.site.site.delay_seconds):
+            return Fetch("pending", t.id, t.url, t.title, why)
+        before = self._used()
+        found = self.frontier.fetch(t.site, t.site_id, t.url, seen[0] if seen else None, t.title)
+        self.checks["work_requests"] += self._used() - before
+        self.checks["fetched_changed" if seen else "fetched_direct"] += 1
+        return found
+
+    def notes(self) -> str:
+        c = self.checks
+        parts = ", ".join(f"{n:,} {k}" for k, n in c["listings"].items()) or "no listing pages"
+        return (
+            f"cheap checks: {parts} showed"
+            f" {c['covered']:,} works, {c['unchanged']:,} unchanged; {c['fetched_changed']:,}"
+            f" fetched as their listing showed a change, {c['fetched_direct']:,} one by one"
+            f" ({c['work_requests']:,} requests)"
+        )
+
+
+def prepare(config, store, ids: list[str], said: str) -> Prepared:
+    chosen = targets(config, store, ids)
+    groups = group(chosen)
+    return Prepared(chosen, groups, plan(chosen, groups, said, config))
