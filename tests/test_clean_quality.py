@@ -20,6 +20,7 @@ from crawler.config import default_sites
 from crawler.errors import AdultContent, LoginRequired
 from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.text import TextAdapter
+from tests import listing_labels
 from tests.clean_gate import (
     AO3_URL,
     ChapterLabel,
@@ -415,21 +416,19 @@ def check_hidden_line(label: WorkLabel) -> list[Result]:
 
 CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS} | {
     LISTING: check_listing,
-    SERIES: check_series,
+    SERIES: lambda: check_series() + listing_labels.check_series_listing(),
     INTERSTITIAL: check_interstitial,
     LOGIN: check_login,
     RR_PARTIAL: lambda: check_hidden_line(next(w for w in WORKS if w.page == RR_PARTIAL)),
 }
 CHECKS |= {row[0]: (lambda row=row: check_index(*row)) for row in INDEXES}
 CHECKS |= {row[0]: (lambda row=row: check_fiction(*row)) for row in FICTIONS}
+CHECKS |= listing_labels.CHECKS
 
 
 # Real pages that arrived before the adapter that reads them: page -> the issue that
 # will label it. A page leaves this list when its labels join CHECKS.
 WAITING_FOR_ADAPTER: dict[str, int] = {
-    # issue 17: AO3 chapter index and listings for cheap update checks
-    "ao3/ao3_work_navigate_43703871.html": 17,
-    "ao3/ao3_works_search_results_harry.html": 17,
     # issue 18: AO3 tag pages, for tag synonyms
     "ao3/ao3_tag_canonical_with_synonyms_ever_given.html": 18,
     "ao3/ao3_tag_synonym_merged_into_canonical_ever_given.html": 18,

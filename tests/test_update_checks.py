@@ -173,3 +173,34 @@ def test_durations_budgets_and_plan_words():
     plan.add("archiveofourown.org", 430, 5.0)
     assert plan.describe() == "2,010 works: about 430 requests, 36 min at 5 s"
     assert spoken_duration(7500) == "2 h 5 min"
+
+
+def test_an_unchanged_ffn_story_costs_its_first_page_only(tmp_path):
+    from tests.conftest import shared_fixture
+    from tests.servers import Reply, ScriptedServer
+
+    body = shared_fixture("ffn/ffn_story_multichapter_ch1_of_2.html").read_bytes()
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    with ScriptedServer() as srv:
+        srv.route("/robots.txt", Reply.robots("User-agent: *\nAllow: /\n"))
+        srv.route("/s/5853866/1", Reply(200, html, body))
+        srv.route("/s/5853866/2", Reply(200, html, body))
+        cfg = parse_config(
+            {
+                "archive": {"path": str(tmp_path / "archive"), "contact": "t@example.org"},
+                "politeness": {"delay_seconds": 0, "jitter": 0.0},
+                "sites": {"ffn": {"base_url": srv.base_url, "delay_seconds": 0}},
+            }
+        )
+        with Archive(cfg) as archive:
+            assert archive.add([srv.url("/s/5853866/1")]).counts()["new"] == 1
+        assert len(srv.requests("/s/5853866/2")) == 1
+        _, report = update(cfg, everything=True)
+        assert [o.result for o in report.outcomes] == ["unchanged"]
+        assert len(srv.requests("/s/5853866/1")) == 2 and len(srv.requests("/s/5853866/2")) == 1
+        # a new chapter: the first page says so, and every chapter is fetched
+        srv.route("/s/5853866/1", Reply(200, html, body.replace(b"Chapters: 2", b"Chapters: 3")
+                                        .replace(b"<option value=2>", b"<option value=2><option value=3>")))  # fmt: skip
+        srv.route("/s/5853866/3", Reply(200, html, body))
+        _, report = update(cfg, everything=True)
+        assert len(srv.requests("/s/5853866/3")) == 1 and len(srv.requests("/s/5853866/2")) == 2

@@ -29,6 +29,7 @@ WORK_RE = re.compile(r"/works/(\d+)")
 CHAPTER_TITLE_RE = re.compile(r"^\s*Chapter\s+\d+\s*:?\s*", re.I)
 SERIES_RE = re.compile(r"Part\s+(\d+)\s+of", re.I)
 SERIES_PATH = re.compile(r"^/series/\d+/?$")
+TOTAL_RE = re.compile(r"(?:\bof\s+([\d,]+)\s+(?:Works|Bookmarks)|([\d,]+)\s+Found)", re.I)
 PSEUD_OF_USER = re.compile(r"^(?P<pseud>.+?)\s+\((?P<user>[^()\s]+)\)$")
 # Bylines no one user's works listing covers (and orphan_account's lists thousands).
 NO_LISTING = {"anonymous", "orphan_account", ""}
@@ -50,6 +51,20 @@ def _listing_date(text: str) -> str | None:
         return datetime.strptime(text.strip(), "%d %b %Y").date().isoformat()
     except ValueError:
         return None
+
+
+def _listing_total(doc) -> int | None:
+    """ "1 - 20 of 245 Works by …", "714,297 Found", or a series' "Works: 12"."""
+    for heading in doc.select("#main h2.heading, #main h3.heading"):
+        m = TOTAL_RE.search(text_of(heading))
+        if m:
+            return to_int(m.group(1) or m.group(2))
+    stats = doc.select_one("dl.series.meta dl.stats")
+    if stats is not None:
+        for dt in stats.select("dt"):
+            if text_of(dt).startswith("Works"):
+                return to_int(text_of(dt.find_next_sibling("dd")))
+    return None
 
 
 def _userstuff_html(module) -> str:
@@ -187,6 +202,8 @@ class AO3Adapter(SiteAdapter):
     def parse_listing(self, page: FetchedPage) -> Listing:
         doc = soup(page.body)
         entries = []
+        series = self._series_of(doc, page)
+        first_part = 1 + (self._page_number(page) - 1) * self.listing_page_size
         for blurb in doc.select("li.blurb"):
             link = blurb.select_one("h4.heading a[href*='/works/']")
             if link is None:
@@ -205,13 +222,37 @@ class AO3Adapter(SiteAdapter):
                     title=text_of(link),
                     updated=_listing_date(date.get_text()) if date else None,
                     chapters=_chapters_shown(chapters),
+                    part=first_part + len(entries) if series else None,
                 )
             )
         nxt = doc.select_one("ol.pagination li.next a[href]")
         next_url = urljoin(page.final_url or page.url, nxt["href"]) if nxt else None
         if next_url and urlsplit(next_url).netloc.lower() != self.site.host:
             next_url = None  # never leave the configured host by a link
-        return Listing(tuple(entries), next_url)
+        return Listing(tuple(entries), next_url, _listing_total(doc), series)
+
+    def _series_of(self, doc, page: FetchedPage) -> tuple[str, str] | None:
+        """A series page's id (from its URL) and name (its heading); else None."""
+        m = re.match(r"^/series/(\d+)", urlsplit(page.final_url or page.url).path)
+        if m is None or doc.select_one("dl.series.meta") is None:
+            return None
+        return m.group(1), text_of(doc.select_one("#main h2.heading"))
+
+    @staticmethod
+    def _page_number(page: FetchedPage) -> int:
+        m = re.search(r"(?:^|&)page=(\d+)", urlsplit(page.final_url or page.url).query)
+        return int(m.group(1)) if m else 1
+
+    def chapter_index(self, page: FetchedPage) -> list[tuple[int, str, str | None]]:
+        """A work's chapter index (`/works/N/navigate`): (number, title, posted date) of
+        each chapter, from a page a fraction of the work's size."""
+        out = []
+        for n, li in enumerate(soup(page.body).select("ol.chapter.index li"), start=1):
+            link, date = li.select_one("a"), li.select_one("span.datetime")
+            title = re.sub(r"^\d+\.\s*", "", text_of(link))
+            when = text_of(date).strip("()") or None if date else None
+            out.append((n, title, when))
+        return out
 
     # --- work pages -----------------------------------------------------------
 

@@ -30,6 +30,7 @@ class ListingEntry:
     title: str = ""
     updated: str | None = None
     chapters: str | None = None  # as shown, e.g. "3/10" or "2/?"
+    part: int | None = None  # on a series page: the work's part number
 
     @property
     def fingerprint(self) -> str:
@@ -43,6 +44,10 @@ class Listing:
 
     entries: tuple[ListingEntry, ...]
     next_url: str | None = None
+    # How many works the whole listing holds, as the page says ("1 - 20 of 245 Works",
+    # "714,297 Found", a series' "Works: 12"), so a listing cut short says what it left.
+    total: int | None = None
+    series: tuple[str, str] | None = None  # a series page: (series id, name)
 
 
 class SiteAdapter(ABC):

@@ -103,6 +103,19 @@ class FFNAdapter(SiteAdapter):
         numbers = sorted({int(o["value"]) for o in options if o.get("value", "").isdigit()})
         return [f"{self.base_url}/s/{site_id}/{n}" for n in numbers if n > 1]
 
+    def page_fingerprint(self, first: FetchedPage) -> str | None:
+        """The story's updated date and chapter count, as its first chapter page shows
+        them: when they match what is stored, `update` asks for no other chapter."""
+        doc = soup(first.body)
+        top = doc.select_one("#profile_top")
+        if top is None or doc.select_one("#storytext") is None:
+            return None
+        meta = self._meta(doc, top)
+        options = doc.select("select#chap_select option")  # two menus: above and below
+        chapters = len({o.get("value") for o in options if o.get("value", "").isdigit()}) or 1
+        status = "complete" if meta.status == "complete" else "in_progress"
+        return f"{meta.updated or meta.published or ''}|{chapters}|{status}"
+
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         first = pages[0]
         site_id = self.work_id_from_url(first.url) or ""
