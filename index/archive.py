@@ -12,7 +12,6 @@ import functools
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from crawler import saved
 from crawler.config import Config, Source
@@ -22,7 +21,7 @@ from crawler.http import PoliteClient
 from crawler.models import Work
 from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
 from crawler.sites.base import ListingEntry
-from index import updating
+from index import adding, series, updating
 from index.backend import SearchBackend, open_backend
 from index.choosing import Choice, choose
 from index.history import Version
@@ -125,7 +124,8 @@ class Archive:
             found = self.frontier.discover(site, source, limit)
             self.recorder.listings(found, source.name)
             report.notes.extend(found.notes)
-            report.errors.extend(_listing_errors(found, source))
+            report.errors.extend(adding.listing_errors(found, source))
+            series.remember(self.store.db, site.id_prefix, found.series)
             if dry_run:
                 report.planned.extend(self.frontier.planned(site, found.entries))
                 continue
@@ -149,7 +149,10 @@ class Archive:
     def add(self, urls: Iterable[str]) -> Report:
         """Fetch works by URL (a stored work is refreshed, never duplicated)."""
         report, began = Report(explicit=True), time.monotonic()
-        self.recorder.run(report, "adding", urls, self._add_one)
+        works, listings = adding.listing_urls(self, list(urls))
+        for url in listings:  # a series, a user's works or bookmarks: every work listed
+            adding.add_listing(self, report, url)
+        self.recorder.run(report, "adding", works, self._add_one)
         return self._finish(report, began)
 
     def _add_one(self, url: str) -> Fetch | Outcome:
@@ -305,6 +308,10 @@ class Archive:
         state = self.store.work_state(work_id)
         return str(state.last_fetched)[:10] if state and state.last_fetched else None
 
+    def series_gaps(self) -> list[series.Gap]:
+        """Series whose parts the archive lacks (index/series.py), each part said why."""
+        return series.gaps(self.store.db)
+
     def stats(self) -> ArchiveStats:
         return archive_stats(self.store)
 
@@ -328,7 +335,9 @@ class Archive:
 
             every = replace(request, limit=max(self.store.count(), 1), snippets_per_work=1)
             wanted += [hit.id for hit in self.search(every).hits]
-        return list(dict.fromkeys(wanted))
+        wanted = list(dict.fromkeys(wanted))
+        keys = request.filters.get("series") or []
+        return series.reading_order(self.store.db, wanted, keys) if keys else wanted
 
     # --- removing and repairing --------------------------------------------------------
 
@@ -358,20 +367,6 @@ class Archive:
         from index.backup import backup_archive
 
         return backup_archive(self.store.db, self.dir, Path(dest))
-
-
-def _listing_errors(found, source: Source) -> list[str]:
-    """A listing that did not answer is a failure to say in one line, not a note."""
-    failed = [read for read in found.listings if not read.ok]
-    if not failed:
-        return []
-    read = failed[0]
-    host = urlsplit(read.url).netloc or read.url
-    why = read.reason.removeprefix(f"{read.url}: ")
-    what = (
-        "nothing crawled" if not found.entries else f"{len(found.entries)} work(s) found before it"
-    )
-    return [f"{host}: {why}; {what} from source {source.name!r}"]
 
 
 def _walk(path: Path) -> list[Path]:

@@ -147,9 +147,17 @@ def list_(
     sort: SortOpt = "title",
     limit: Annotated[int, typer.Option(min=1, help="Works per page.")] = 50,
     page: Annotated[int, typer.Option(min=1, help="Page.")] = 1,
+    series_gaps: Annotated[
+        bool,
+        typer.Option("--series-gaps", help="Series with parts missing from the archive, and why."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List stored works, with the filters and sorts of search and no query."""
+    if series_gaps:
+        with state_of(ctx).archive() as archive:
+            _print_gaps(archive.series_gaps(), json_out)
+        return
     check_sort(sort)
     request = request_of("", filters, limit=limit, page=page, sort=sort)
     with state_of(ctx).archive() as archive:
@@ -159,6 +167,22 @@ def list_(
             print_json(hit.to_dict())
     else:
         render.results_table(result, filters.describe(), page=page, limit=limit)
+
+
+def _print_gaps(gaps, json_out: bool) -> None:
+    """One line per series with parts missing, then one per missing part."""
+    if json_out:
+        for gap in gaps:
+            print_json(gap.to_dict())
+        return
+    if not gaps:
+        render.out.print("No series in the archive has a part missing.")
+    for gap in gaps:
+        held = ", ".join(map(str, gap.held)) or "none"
+        render.out.print(f"series {render.safe(gap.series_id)} {render.safe(repr(gap.name))}:"
+                         f" parts held {held}")  # fmt: skip
+        for part, why in gap.missing:
+            render.out.print(f"  part {part} missing: {render.safe(why)}")
 
 
 @app.command()
