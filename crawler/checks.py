@@ -26,6 +26,7 @@ class ListingCheck:
     ok: bool = True
     reason: str = ""
     stopped: str = ""  # why it stopped before every wanted work was seen
+    series: tuple[str, str] | None = None  # a series page: (series id, name)
 
 
 def read_listing(
@@ -57,6 +58,7 @@ def read_listing(
             check.ok, check.reason = False, f"{next_url}: HTTP {page.status}"
             break
         listing = site.parse_listing(page)
+        check.series = check.series or listing.series
         for entry in listing.entries:
             check.entries.setdefault(entry.site_id, entry)
         next_url = listing.next_url

@@ -188,16 +188,18 @@ class Archive:
                       recheck_days=self.config.update.recheck_complete_days,
                       checked_before=checked_before)  # fmt: skip
 
-    def prepare_update(self, choice: Choice) -> updating.Prepared:
-        """The plan: listings to read for cheap checks, and what the run should cost."""
-        return updating.prepare(self.config, self.store, choice.ids, choice.said)
+    def prepare_update(self, choice: Choice, *, series: bool = False) -> updating.Prepared:
+        """The plan: listings to read for cheap checks (and, with `series`, every series
+        page of the chosen works, for new parts), and what the run should cost."""
+        return updating.prepare(self.config, self.store, choice.ids, choice.said, series)
 
     def run_update(self, prepared: updating.Prepared, budget: Budget | None = None) -> Report:
         report, began = Report(), time.monotonic()
         report.plan = prepared.plan.to_dict()
         run = updating.Run(self, prepared, budget or Budget(), report)
         run.listings()
-        self.recorder.run(report, "updating", prepared.targets, run.step, "update")
+        items = prepared.targets + run.new_parts()
+        self.recorder.run(report, "updating", items, run.step, "update")
         if prepared.groups:
             report.notes.append(run.notes())
         report.checks = run.checks

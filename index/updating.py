@@ -24,7 +24,8 @@ from crawler.checks import ListingCheck, read_listing
 from crawler.errors import FicarchiveError
 from crawler.frontier import Fetch, Frontier
 from crawler.sites import adapter_for_work_id
-from crawler.sites.base import SiteAdapter
+from crawler.sites.base import ListingEntry, SiteAdapter
+from index import series
 from index.planning import Budget, Plan
 from index.reports import Outcome, Report
 
@@ -42,6 +43,8 @@ class Target:
     as_stored: set[str] = field(default_factory=set)  # fingerprints meaning "no change"
     skip: str = ""  # why it cannot be checked upstream
     missing: bool = False
+    series_pages: list[str] = field(default_factory=list)  # --series: read for new parts
+    fresh: ListingEntry | None = None  # a new part a series page showed: not yet stored
 
     @property
     def host(self) -> str:
@@ -55,6 +58,7 @@ class Prepared:
     targets: list[Target]
     groups: dict[str, list[Target]]  # listing URL -> the targets it is to check
     plan: Plan
+    series_pages: dict[str, SiteAdapter] = field(default_factory=dict)  # read whole: new parts
 
 
 def _load(store, ids: list[str]) -> dict[str, tuple]:
@@ -101,6 +105,7 @@ def targets(config, store, ids: list[str]) -> list[Target]:
                 meta.get("updated") or meta.get("published"), chapters, meta.get("chapters_total")
             )
             target.as_stored = {p for p in (fingerprint, derived) if p}
+            target.series_pages = site.covering_listings([], list(meta.get("series") or []))
         out.append(target)
     return out
 
@@ -129,7 +134,13 @@ def group(chosen: list[Target]) -> dict[str, list[Target]]:
     return groups
 
 
-def plan(chosen: list[Target], groups: dict[str, list[Target]], said: str, config) -> Plan:
+def plan(
+    chosen: list[Target],
+    groups: dict[str, list[Target]],
+    said: str,
+    config,
+    series_pages: dict[str, SiteAdapter],
+) -> Plan:
     """Requests if nothing changed: listing pages, one per other work, robots.txt."""
     result = Plan(works=len(chosen), said=said)
     listed = {t.id for members in groups.values() for t in members}
@@ -148,6 +159,12 @@ def plan(chosen: list[Target], groups: dict[str, list[Target]], said: str, confi
         delays[t.host] = t.site.site.delay_seconds
         result.add(t.host, len(t.site.work_urls(t.site_id)), delays[t.host])
         result.direct += 1
+    for url, site in series_pages.items():
+        if url not in groups:
+            host = urlsplit(url).netloc.lower()
+            delays[host] = site.site.delay_seconds
+            result.add(host, 1, delays[host])
+            result.listing_pages += 1
     if config.politeness.respect_robots:
         for host, delay in delays.items():
             result.add(host, 1, delay)  # robots.txt, once per host per run
@@ -163,6 +180,7 @@ class Run:
         self.budget = budget
         self.report = report
         self.seen: dict[str, tuple[str, str]] = {}  # work id -> (fingerprint, listing kind)
+        self.fresh: dict[str, Target] = {}  # --series: new parts, by work id
         self.frontier: Frontier = archive.frontier
         self.checks: dict = {"listing_pages": 0, "listings": {}, "covered": 0, "unchanged": 0,
                              "fetched_changed": 0, "fetched_direct": 0, "listing_requests": 0,
@@ -187,13 +205,18 @@ class Run:
         before = self._used()
         self.archive.progress.start(len(groups), "checking listings")
         max_pages = self.archive.config.politeness.max_listing_pages
-        for url, members in groups.items():
-            site = members[0].site
+        wholes = self.prepared.series_pages
+        reads = [(u, m, m[0].site) for u, m in groups.items()]
+        reads += [(u, [], site) for u, site in wholes.items() if u not in groups]
+        for url, members, site in reads:
             host, delay = urlsplit(url).netloc.lower(), site.site.delay_seconds
-            want = {t.site_id for t in members}
+            # a series page read for new parts is read to its end
+            want = {t.site_id for t in members} | ({""} if url in wholes else set())
             check = read_listing(self.frontier._get, site, url, want, max_pages,
                                  lambda h=host, d=delay: self._stop(h, 1, d))  # fmt: skip
             self._took(check, members, url)
+            if url in wholes:
+                self._parts(site, check)
             self.archive.progress.step(url)
         self.checks["listing_requests"] = self._used() - before
 
@@ -211,7 +234,31 @@ class Run:
                 self.seen[t.id] = (entry.fingerprint, kind.removesuffix(" pages"))
                 self.checks["covered"] += 1
 
+    def _parts(self, site: SiteAdapter, check: ListingCheck) -> None:
+        """A series page read whole: its parts remembered, the new ones to fetch."""
+        shown = [(check.series, e) for e in check.entries.values() if check.series]
+        series.remember(self.archive.store.db, site.id_prefix, shown)
+        removed = set(self.archive.removals.removed())
+        for entry in check.entries.values():
+            work_id = site.work_id(entry.site_id)
+            if (
+                work_id not in self.fresh
+                and work_id not in removed
+                and not self.archive.has(work_id)
+            ):
+                self.fresh[work_id] = Target(work_id, entry.url, entry.title, site,
+                                             entry.site_id, fresh=entry)  # fmt: skip
+
+    def new_parts(self) -> list[Target]:
+        """Parts the series pages showed that the archive does not hold."""
+        self.checks["new_parts"] = len(self.fresh)
+        return list(self.fresh.values())
+
     def step(self, t: Target) -> Fetch | Outcome:
+        if t.fresh is not None:
+            if why := self._stop(t.host, 1, t.site.site.delay_seconds):
+                return Fetch("pending", t.id, t.url, t.title, why)
+            return self.frontier.check(t.site, t.fresh)
         if t.missing:
             return Outcome(t.id, "", "failed", "not in the archive")
         if t.skip:
@@ -238,10 +285,12 @@ class Run:
             f" {c['covered']:,} works, {c['unchanged']:,} unchanged; {c['fetched_changed']:,}"
             f" fetched as their listing showed a change, {c['fetched_direct']:,} one by one"
             f" ({c['work_requests']:,} requests)"
+            + (f"; {c['new_parts']:,} new series parts" if c.get("new_parts") else "")
         )
 
 
-def prepare(config, store, ids: list[str], said: str) -> Prepared:
+def prepare(config, store, ids: list[str], said: str, with_series: bool = False) -> Prepared:
     chosen = targets(config, store, ids)
     groups = group(chosen)
-    return Prepared(chosen, groups, plan(chosen, groups, said, config))
+    pages = {u: t.site for t in chosen for u in t.series_pages} if with_series else {}
+    return Prepared(chosen, groups, plan(chosen, groups, said, config, pages), pages)

@@ -73,3 +73,31 @@ def test_a_listing_cut_off_says_how_many_works_it_left(tmp_path):
     assert report.counts()["new"] == 4
     assert any("stopped at politeness.max_listing_pages 2: 3 of its 7 works" in n
                for n in report.notes), report.notes  # fmt: skip
+
+
+def test_update_series_fetches_new_parts_and_only_them(tmp_path):
+    works = in_series([1, 2])
+    with SampleArchiveServer(works, per_page=20) as srv:
+        cfg = config(tmp_path, srv.base_url)
+        with Archive(cfg) as archive:
+            archive.add([srv.url(f"/works/{w.work_id}") for w in works])
+        third = dataclasses.replace(
+            generate_works(3)[2], authors=("serialist",), series=(("Lamps in Order", SERIES_ID, 3),)
+        )
+        srv.update_work(third.work_id, third)
+        srv.clear_log()
+        with Archive(cfg) as archive:
+            plain = archive.run_update(
+                archive.prepare_update(archive.choose_update(None, everything=True))
+            )
+            assert plain.counts()["new"] == 0  # without --series no series page is read
+            srv.clear_log()
+            prepared = archive.prepare_update(
+                archive.choose_update(None, everything=True), series=True
+            )
+            report = archive.run_update(prepared)
+    assert [o.id for o in report.outcomes if o.result == "new"] == [f"ao3:{third.work_id}"]
+    assert report.counts()["unchanged"] == 2 and report.checks["new_parts"] == 1
+    paths = [r.path.split("?")[0] for r in srv.requests]
+    assert paths.count(f"/series/{SERIES_ID}") == 1 and f"/works/{third.work_id}" in paths
+    assert not any(p in paths for p in (f"/works/{w.work_id}" for w in works))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated
 
@@ -132,7 +133,7 @@ def _targets(archive, targets: list[str]) -> tuple[list[str] | None, str]:
 
 @app.command()
 @guarded
-@with_filters
+@functools.partial(with_filters, skip=("series",))  # --series here: read series pages
 def update(
     ctx: typer.Context,
     targets: Annotated[
@@ -159,6 +160,10 @@ def update(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the plan (works, requests, time) only.")
     ] = False,
+    series: Annotated[
+        bool,
+        typer.Option("--series", help="Also read the chosen works' series pages; fetch new parts."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Re-check stored works upstream and report new chapters (gone works are kept).
@@ -176,7 +181,7 @@ def update(
         if query or filters:
             named = archive.select(request_of(query, filters), [])
         choice = archive.choose_update(named, everything=all_works, checked_before=before)
-        prepared = archive.prepare_update(choice)
+        prepared = archive.prepare_update(choice, series=series)
         if not json_out:
             said = f" ({choice.said})" if choice.said else ""
             err.print(f"plan: {safe(prepared.plan.describe() + said)}")
