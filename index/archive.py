@@ -199,7 +199,7 @@ class Archive:
         run = updating.Run(self, prepared, budget or Budget(), report)
         run.listings()
         items = prepared.targets + run.new_parts()
-        self.recorder.run(report, "updating", items, run.step, "update")
+        self.recorder.run(report, "updating", items, run.step)  # each keeps its source
         if prepared.groups:
             report.notes.append(run.notes())
         report.checks = run.checks

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from crawler.checks import ListingCheck, read_listing
 from crawler.errors import FicarchiveError
 from crawler.frontier import Fetch, Frontier
-from crawler.sites import adapter_for_work_id
+from crawler.sites import adapter, adapter_for_work_id
 from crawler.sites.base import ListingEntry, SiteAdapter
 from index import series
 from index.planning import Budget, Plan
@@ -76,9 +76,27 @@ def _load(store, ids: list[str]) -> dict[str, tuple]:
     return rows
 
 
+def _source_listings(config, store) -> dict[str, list[str]]:
+    """Work URL -> the listing pages of the configured source it was crawled from: a
+    tag, bookmarks or collection listing shows 20 works of any author a page."""
+    starts: dict[str, list[str]] = {}
+    for source in config.sources:
+        try:
+            site = adapter(config, source.site)
+        except FicarchiveError:
+            continue
+        urls = [site.absolute(s) for s in source.start]
+        starts[source.name] = [u for u in urls if site.has_listings() and site.is_listing_url(u)]
+    rows = store.db.execute(
+        "SELECT url, source FROM crawl_state WHERE kind = 'work' AND source IS NOT NULL"
+    )
+    return {url: starts[name] for url, name in rows if starts.get(name)}
+
+
 def targets(config, store, ids: list[str]) -> list[Target]:
     """The chosen works as targets: what to ask, and what would mean no change."""
     rows = _load(store, ids)
+    sourced = _source_listings(config, store)
     out = []
     for work_id in ids:
         row = rows.get(work_id)
@@ -98,7 +116,7 @@ def targets(config, store, ids: list[str]) -> list[Target]:
             target.skip = "a local file: import it again to refresh"
         elif not gone_at and not locked:  # a gone or locked work is always asked again
             meta = json.loads(meta_json)
-            target.listings = site.covering_listings(
+            target.listings = sourced.get(url, []) + site.covering_listings(
                 list(meta.get("authors") or []), list(meta.get("series") or [])
             )
             derived = site.listed_fingerprint(
@@ -221,7 +239,7 @@ class Run:
         self.checks["listing_requests"] = self._used() - before
 
     def _took(self, check: ListingCheck, members: list, url: str) -> None:
-        kind = "series pages" if "/series/" in url else "author works pages"
+        kind = _kind(url)
         self.checks["listing_pages"] += check.pages
         self.checks["listings"][kind] = self.checks["listings"].get(kind, 0) + check.pages
         if not check.ok:
@@ -287,6 +305,15 @@ class Run:
             f" ({c['work_requests']:,} requests)"
             + (f"; {c['new_parts']:,} new series parts" if c.get("new_parts") else "")
         )
+
+
+def _kind(url: str) -> str:
+    path = urlsplit(url).path
+    if path.startswith("/series/"):
+        return "series pages"
+    if path.startswith("/users/") and path.rstrip("/").endswith("/works"):
+        return "author works pages"
+    return "source listing pages"
 
 
 def prepare(config, store, ids: list[str], said: str, with_series: bool = False) -> Prepared:
