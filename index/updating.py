@@ -242,6 +242,10 @@ class Run:
         kind = _kind(url)
         self.checks["listing_pages"] += check.pages
         self.checks["listings"][kind] = self.checks["listings"].get(kind, 0) + check.pages
+        if check.stopped and not check.stopped.startswith("left pending"):
+            unseen = sum(t.site_id not in check.entries for t in members)
+            self.report.notes.append(f"listing {url} {check.stopped}: {unseen:,} of its works"
+                                     " to check not seen there, asked one by one")  # fmt: skip
         if not check.ok:
             self.report.notes.append(
                 f"listing {url} not read ({check.reason}); its works asked one by one"

@@ -101,3 +101,13 @@ def test_update_series_fetches_new_parts_and_only_them(tmp_path):
     paths = [r.path.split("?")[0] for r in srv.requests]
     assert paths.count(f"/series/{SERIES_ID}") == 1 and f"/works/{third.work_id}" in paths
     assert not any(p in paths for p in (f"/works/{w.work_id}" for w in works))
+
+
+def test_add_of_a_users_bookmarks_archives_what_they_list(tmp_path):
+    with SampleArchiveServer() as srv:
+        cfg = config(tmp_path, srv.base_url)
+        with Archive(cfg) as archive:
+            report = archive.add([srv.url("/users/marginalia/bookmarks")])
+    assert sorted(o.id for o in report.outcomes if o.result == "new") == [
+        "ao3:71000001", "ao3:71000008", "ao3:71000013",
+    ]  # fmt: skip
