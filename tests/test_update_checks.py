@@ -204,3 +204,11 @@ def test_an_unchanged_ffn_story_costs_its_first_page_only(tmp_path):
         srv.route("/s/5853866/3", Reply(200, html, body))
         _, report = update(cfg, everything=True)
         assert len(srv.requests("/s/5853866/3")) == 1 and len(srv.requests("/s/5853866/2")) == 2
+
+
+def test_a_spent_time_budget_starts_nothing_and_leaves_everything_pending(tmp_path, server):
+    cfg = config(tmp_path, server.base_url)
+    add_all(cfg, server)
+    _, report = update(cfg, Budget(seconds=0), everything=True)
+    assert {o.result for o in report.outcomes} == {"pending"} and server.requests == []
+    assert "--for 0 s reached" in report.outcomes[0].reason
