@@ -205,12 +205,11 @@ class Run:
                              "work_requests": 0}  # fmt: skip
 
     def _used(self) -> int:
-        client = self.archive._client
-        return client.stats.requests if client is not None else 0
+        return self.archive.client.stats.requests
 
     def _cost(self, host: str, requests: int) -> int:
-        client = self.archive._client
-        fresh = client is None or not any(host in str(h) for h in client.robots)
+        """The check's own requests, and robots.txt when this host has not been asked yet."""
+        fresh = not any(host in str(h) for h in self.archive.client.robots)
         return requests + (1 if fresh and self.archive.config.politeness.respect_robots else 0)
 
     def _stop(self, host: str, requests: int, delay: float) -> str | None:
@@ -219,13 +218,12 @@ class Run:
         return self.budget.stop(self._used(), self._cost(host, requests), delay)
 
     def listings(self) -> None:
-        groups = self.prepared.groups
-        before = self._used()
-        self.archive.progress.start(len(groups), "checking listings")
-        max_pages = self.archive.config.politeness.max_listing_pages
-        wholes = self.prepared.series_pages
+        groups, wholes = self.prepared.groups, self.prepared.series_pages
         reads = [(u, m, m[0].site) for u, m in groups.items()]
         reads += [(u, [], site) for u, site in wholes.items() if u not in groups]
+        before = self._used()
+        self.archive.progress.start(len(reads), "checking listings")
+        max_pages = self.archive.config.politeness.max_listing_pages
         for url, members, site in reads:
             host, delay = urlsplit(url).netloc.lower(), site.site.delay_seconds
             # a series page read for new parts is read to its end
