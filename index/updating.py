@@ -168,8 +168,6 @@ def plan(
     for url, members in groups.items():
         site = members[0].site
         pages = math.ceil(len(members) / site.listing_page_size)
-        if site.newest_first(url) and _since(members):
-            pages = 1  # walked only down to the last check: one page, unless 20 changed
         host = urlsplit(url).netloc.lower()
         delays[host] = site.site.delay_seconds
         result.add(host, pages, delays[host])
