@@ -26,9 +26,6 @@ class ListingCheck:
     ok: bool = True
     reason: str = ""
     stopped: str = ""  # why it stopped before every wanted work was seen
-    # A newest-first listing walked down past `since`: every work revised since then
-    # was on the pages read, so a wanted work not seen has not changed.
-    passed_since: bool = False
     series: tuple[str, str] | None = None  # a series page: (series id, name)
 
 
@@ -39,12 +36,9 @@ def read_listing(
     want: set[str],
     max_pages: int,
     may_ask: Callable[[], str | None] = lambda: None,
-    since: str | None = None,
 ) -> ListingCheck:
     """Walk the listing from `url` until every wanted site id is seen, the listing
-    ends, `max_pages` are read or `may_ask` (the run's budget) says stop; a listing
-    newest first (`since`, an ISO date, given) also stops at the first page reaching
-    a work updated before `since`."""
+    ends, `max_pages` are read or `may_ask` (the run's budget) says stop."""
     check = ListingCheck(url)
     next_url: str | None = url
     while next_url and not want.issubset(check.entries):
@@ -68,8 +62,4 @@ def read_listing(
         for entry in listing.entries:
             check.entries.setdefault(entry.site_id, entry)
         next_url = listing.next_url
-        dates = [e.updated for e in listing.entries if e.updated]
-        if since and next_url and dates and min(dates) < since:
-            check.passed_since = True
-            break
     return check

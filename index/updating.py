@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from crawler.checks import ListingCheck, read_listing
@@ -46,7 +45,6 @@ class Target:
     missing: bool = False
     series_pages: list[str] = field(default_factory=list)  # --series: read for new parts
     fresh: ListingEntry | None = None  # a new part a series page showed: not yet stored
-    checked: str = ""  # when the archive last checked it (ISO)
 
     @property
     def host(self) -> str:
@@ -69,7 +67,7 @@ def _load(store, ids: list[str]) -> dict[str, tuple]:
         chunk = ids[start : start + 500]
         holes = ",".join("?" * len(chunk))
         for r in store.db.execute(
-            "SELECT w.id, w.url, w.title, w.meta, w.fingerprint, w.gone_at, w.locked, w.last_fetched,"
+            "SELECT w.id, w.url, w.title, w.meta, w.fingerprint, w.gone_at, w.locked,"
             " (SELECT COUNT(*) FROM chapters c WHERE c.work_id = w.id)"
             f" FROM works w WHERE w.id IN ({holes})",
             chunk,
@@ -105,8 +103,8 @@ def targets(config, store, ids: list[str]) -> list[Target]:
         if row is None:
             out.append(Target(work_id, missing=True))
             continue
-        _, url, title, meta_json, fingerprint, gone_at, locked, checked, chapters = row
-        target = Target(work_id, url, title, checked=checked or "")
+        _, url, title, meta_json, fingerprint, gone_at, locked, chapters = row
+        target = Target(work_id, url, title)
         try:
             site = adapter_for_work_id(config, work_id)
         except FicarchiveError as exc:
@@ -201,7 +199,6 @@ class Run:
         self.report = report
         self.seen: dict[str, tuple[str, str]] = {}  # work id -> (fingerprint, listing kind)
         self.fresh: dict[str, Target] = {}  # --series: new parts, by work id
-        self.quiet: set[str] = set()  # listed below the walk's stop: not revised since
         self.frontier: Frontier = archive.frontier
         self.checks: dict = {"listing_pages": 0, "listings": {}, "covered": 0, "unchanged": 0,
                              "fetched_changed": 0, "fetched_direct": 0, "listing_requests": 0,
@@ -231,9 +228,8 @@ class Run:
             host, delay = urlsplit(url).netloc.lower(), site.site.delay_seconds
             # a series page read for new parts is read to its end
             want = {t.site_id for t in members} | ({""} if url in wholes else set())
-            since = _since(members) if members and site.newest_first(url) else None
             check = read_listing(self.frontier._get, site, url, want, max_pages,
-                                 lambda h=host, d=delay: self._stop(h, 1, d), since)  # fmt: skip
+                                 lambda h=host, d=delay: self._stop(h, 1, d))  # fmt: skip
             self._took(check, members, url)
             if url in wholes:
                 self._parts(site, check)
@@ -256,9 +252,6 @@ class Run:
             entry = check.entries.get(t.site_id)
             if entry is not None and entry.updated is not None:
                 self.seen[t.id] = (entry.fingerprint, kind.removesuffix(" pages"))
-                self.checks["covered"] += 1
-            elif entry is None and check.passed_since and t.as_stored:
-                self.quiet.add(t.id)  # the walk passed its last check: not revised since
                 self.checks["covered"] += 1
 
     def _parts(self, site: SiteAdapter, check: ListingCheck) -> None:
@@ -291,10 +284,6 @@ class Run:
         if t.skip:
             return Outcome(t.id, t.url, "skipped", t.skip, t.title)
         seen = self.seen.get(t.id)
-        if t.id in self.quiet:
-            self.checks["unchanged"] += 1
-            why = "its listing, newest first, shows nothing of it revised since the last check"
-            return Fetch("not_modified", t.id, t.url, t.title, why)
         if seen is not None and seen[0] in t.as_stored:
             self.checks["unchanged"] += 1
             why = f"its {seen[1]} listing shows no change"
@@ -318,16 +307,6 @@ class Run:
             f" ({c['work_requests']:,} requests)"
             + (f"; {c['new_parts']:,} new series parts" if c.get("new_parts") else "")
         )
-
-
-def _since(members: list[Target]) -> str | None:
-    """The day before the earliest last check of a listing's works: a work revised
-    after its check shows a date no older (a day's margin for time zones)."""
-    checked = [t.checked[:10] for t in members if t.checked]
-    if len(checked) < len(members):
-        return None
-    day = datetime.fromisoformat(min(checked)).date() - timedelta(days=1)
-    return day.isoformat()
 
 
 def _kind(url: str) -> str:

@@ -212,20 +212,3 @@ def test_a_spent_time_budget_starts_nothing_and_leaves_everything_pending(tmp_pa
     _, report = update(cfg, Budget(seconds=0), everything=True)
     assert {o.result for o in report.outcomes} == {"pending"} and server.requests == []
     assert "--for 0 s reached" in report.outcomes[0].reason
-
-
-def test_a_newest_first_listing_stops_at_the_last_check(tmp_path):
-    """An author with 10 works, 2 a page: the changed work (posted today) tops the
-    listing, and the walk stops at the first page older than the last check."""
-    with SampleArchiveServer(library(["prolific"] * 10), per_page=2) as srv:
-        cfg = config(tmp_path, srv.base_url)
-        add_all(cfg, srv)
-        old = min(srv.works, key=lambda w: w.revised)
-        today = datetime.now(UTC).date().isoformat()
-        srv.update_work(old.work_id, revised(old, today))
-        _, report = update(cfg, everything=True)
-    assert [o.id for o in report.outcomes if o.result == "updated"] == [f"ao3:{old.work_id}"]
-    listing = [r.path for r in srv.requests if r.path.startswith("/users/")]
-    assert listing == ["/users/prolific/works"]  # one page of five, not all five
-    assert fetched(srv) == [f"/works/{old.work_id}"]
-    assert report.counts()["unchanged"] == 9

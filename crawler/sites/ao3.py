@@ -183,12 +183,6 @@ class AO3Adapter(SiteAdapter):
                 urls.append(f"{self.base_url}/series/{sid}")
         return urls
 
-    def newest_first(self, url: str) -> bool:
-        """Works listings (a user's, a tag's, a collection's) default to "Date Updated",
-        newest first; a series page goes by part, bookmarks by the day bookmarked."""
-        parts = urlsplit(url)
-        return parts.path.rstrip("/").endswith("/works") and "sort_" not in parts.query
-
     def listed_fingerprint(
         self, updated: str | None, chapters: int, total: int | None
     ) -> str | None:

@@ -116,11 +116,6 @@ class SiteAdapter(ABC):
         one request; none by default."""
         return []
 
-    def newest_first(self, url: str) -> bool:
-        """Whether this listing shows works most recently updated first, so a walk may
-        stop at the first work older than the last check (nothing older changed)."""
-        return False
-
     def listed_fingerprint(
         self, updated: str | None, chapters: int, total: int | None
     ) -> str | None:
