@@ -188,10 +188,12 @@ class Archive:
                       recheck_days=self.config.update.recheck_complete_days,
                       checked_before=checked_before)  # fmt: skip
 
-    def prepare_update(self, choice: Choice, *, series: bool = False) -> updating.Prepared:
+    def prepare_update(
+        self, choice: Choice, *, series: bool = False, cheap: bool = True
+    ) -> updating.Prepared:
         """The plan: listings to read for cheap checks (and, with `series`, every series
         page of the chosen works, for new parts), and what the run should cost."""
-        return updating.prepare(self.config, self.store, choice.ids, choice.said, series)
+        return updating.prepare(self.config, self.store, choice.ids, choice.said, series, cheap)
 
     def run_update(self, prepared: updating.Prepared, budget: Budget | None = None) -> Report:
         report, began = Report(), time.monotonic()

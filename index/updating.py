@@ -318,8 +318,11 @@ def _kind(url: str) -> str:
     return "source listing pages"
 
 
-def prepare(config, store, ids: list[str], said: str, with_series: bool = False) -> Prepared:
+def prepare(
+    config, store, ids: list[str], said: str, with_series: bool = False, cheap: bool = True
+) -> Prepared:
+    """`cheap=False` asks every work by its own page (no listing is trusted)."""
     chosen = targets(config, store, ids)
-    groups = group(chosen)
+    groups = group(chosen) if cheap else {}
     pages = {u: t.site for t in chosen for u in t.series_pages} if with_series else {}
     return Prepared(chosen, groups, plan(chosen, groups, said, config, pages), pages)

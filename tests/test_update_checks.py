@@ -212,3 +212,13 @@ def test_a_spent_time_budget_starts_nothing_and_leaves_everything_pending(tmp_pa
     _, report = update(cfg, Budget(seconds=0), everything=True)
     assert {o.result for o in report.outcomes} == {"pending"} and server.requests == []
     assert "--for 0 s reached" in report.outcomes[0].reason
+
+
+def test_a_work_its_listing_no_longer_shows_is_asked_and_found_gone(tmp_path, server):
+    cfg = config(tmp_path, server.base_url)
+    add_all(cfg, server)
+    gone = server.works[1]
+    server.purge(gone.work_id)  # alpha's: gone from alpha's listing too
+    _, report = update(cfg, everything=True)
+    assert [o.id for o in report.outcomes if o.result == "gone"] == [f"ao3:{gone.work_id}"]
+    assert f"/works/{gone.work_id}" in fetched(server)

@@ -164,6 +164,14 @@ def update(
         bool,
         typer.Option("--series", help="Also read the chosen works' series pages; fetch new parts."),
     ] = False,
+    one_by_one: Annotated[
+        bool,
+        typer.Option(
+            "--one-by-one",
+            help="Ask every work by its own page, trusting no listing (finds a work gone"
+            " upstream that a listing still shows).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Re-check stored works upstream and report new chapters (gone works are kept).
@@ -181,7 +189,7 @@ def update(
         if query or filters:
             named = archive.select(request_of(query, filters), [])
         choice = archive.choose_update(named, everything=all_works, checked_before=before)
-        prepared = archive.prepare_update(choice, series=series)
+        prepared = archive.prepare_update(choice, series=series, cheap=not one_by_one)
         if not json_out:
             said = f" ({choice.said})" if choice.said else ""
             err.print(f"plan: {safe(prepared.plan.describe() + said)}")
