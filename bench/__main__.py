@@ -37,7 +37,16 @@ def machine() -> str:
 
 def _sections() -> list[tuple[str, object]]:
     sections: list[tuple[str, object]] = [("index", index_bench.run)]
-    for name in ("crawl", "clean", "versions", "import", "serve", "coldstart", "relevance"):
+    for name in (
+        "crawl",
+        "update",
+        "clean",
+        "versions",
+        "import",
+        "serve",
+        "coldstart",
+        "relevance",
+    ):
         try:
             # relevance.py measures quality, not speed: its module is not a *_bench
             module = importlib.import_module(

@@ -59,6 +59,15 @@ class Cleaning:
 
 
 @dataclass(frozen=True)
+class Updating:
+    """What `ficarchive update` with no argument re-checks: every work in progress, and
+    a completed work once it has gone this many days unchecked (a finished work rarely
+    changes, so checking it every run would spend requests on nothing)."""
+
+    recheck_complete_days: int = 30
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """One archive ficarchive may talk to: `[sites.NAME]`, read by the `adapter` family."""
 
@@ -103,6 +112,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     tags: TagsConfig = field(default_factory=TagsConfig)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [synonyms]
+    update: Updating = field(default_factory=Updating)
 
     @property
     def archive_dir(self) -> Path:
@@ -278,7 +288,7 @@ def parse_config(data: dict[str, Any], file: Path | None = None) -> Config:
     sources = _parse_sources(check, data.get("sources", []), sites)
     synonyms = parse_synonyms(data.get("synonyms", {}), check.fail)
     return Config(file, archive, politeness, sections["cleaning"], sites, sources,
-                  tags=sections["tags"], synonyms=synonyms)  # fmt: skip
+                  tags=sections["tags"], synonyms=synonyms, update=sections["update"])  # fmt: skip
 
 
 def _parse_sites(check: _Checker, raw: Any, sites: dict[str, SiteConfig]) -> dict[str, SiteConfig]:

@@ -74,6 +74,8 @@ class Discovery:
     entries: list[ListingEntry] = field(default_factory=list)
     listings: list[ListingRead] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What series pages showed: ((series id, name), entry with its part number)
+    series: list[tuple[tuple[str, str], ListingEntry]] = field(default_factory=list)
 
 
 class Frontier:
@@ -116,7 +118,7 @@ class Frontier:
         entries: dict[str, ListingEntry],
         found: Discovery,
     ) -> None:
-        pages = 0
+        pages, total, before, first = 0, None, len(entries), url
         while url and pages < self.config.politeness.max_listing_pages:
             if limit is not None and len(entries) >= limit:
                 break
@@ -135,7 +137,18 @@ class Frontier:
             found.listings.append(ListingRead(url, True))
             for entry in listing.entries:
                 entries.setdefault(entry.site_id, entry)
-            url = listing.next_url
+            found.series.extend((listing.series, e) for e in listing.entries if listing.series)
+            url, total = listing.next_url, total if total is not None else listing.total
+        if url and total is not None:  # cut off: say how many it never read
+            why = (
+                f"max_works {limit}"
+                if limit is not None and len(entries) >= limit
+                else f"politeness.max_listing_pages {self.config.politeness.max_listing_pages}"
+            )
+            taken = len(entries) - before if limit is None else min(limit, len(entries) - before)
+            left = max(0, total - taken)
+            found.notes.append(f"listing {first} stopped at {why}: {left:,} of"
+                               f" its {total:,} works not read")  # fmt: skip
 
     def planned(self, site: SiteAdapter, entries: list[ListingEntry]) -> list[str]:
         """--dry-run: the entries a crawl would fetch (new, changed or gone)."""

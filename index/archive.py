@@ -16,33 +16,32 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.config import Config, Source
-from crawler.errors import ConfigError, FicarchiveError, IndexingError, UsageError
+from crawler.errors import ConfigError, IndexingError, UsageError
 from crawler.models import Work
 from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
-from index import edits
+from index import edits, series
+from index.archive_reading import ReadingHalf
 from index.backend import SearchBackend, open_backend
-from index.history import Version
+from index.choosing import Choice, choose
 from index.lock import LockInfo, crawl_lock
 from index.marks import Marks
 from index.mine import ReadersLayer
-from index.ownquery import with_own
+from index.planning import Budget
 from index.recorder import Recorder, StoreState, finish
-from index.records import ArchiveStats, Edit, VersionDiff
+from index.records import Edit
 from index.removals import Removals
 from index.reports import Outcome, Progress, Report
-from index.search import SearchRequest, SearchResult
-from index.stats import archive_stats, chapter_totals
 from index.store import Store
 from index.synonyms import TagSynonyms
-from index.versions import Change, diff_works
 
 if TYPE_CHECKING:  # the crawler's fetching half loads when a command fetches, never for a search
     from crawler.frontier import Fetch, Frontier
     from crawler.http import PoliteClient
     from crawler.sites.base import ListingEntry
+    from index import updating
 
 
-class Archive:
+class Archive(ReadingHalf):
     """One archive folder: its store, its search index, and the crawl that feeds them."""
 
     def __init__(
@@ -139,6 +138,8 @@ class Archive:
     def crawl(
         self, sources: Iterable[Source], *, max_works: int | None = None, dry_run: bool = False
     ) -> Report:
+        from index import adding  # the crawler loads when a command fetches
+
         report, began = Report(), time.monotonic()
         for source in sources:
             site = adapter(self.config, source.site)
@@ -146,7 +147,8 @@ class Archive:
             found = self.frontier.discover(site, source, limit)
             self.recorder.listings(found, source.name)
             report.notes.extend(found.notes)
-            report.errors.extend(_listing_errors(found, source))
+            report.errors.extend(adding.listing_errors(found, source))
+            series.remember(self.store.db, site.id_prefix, found.series)
             if dry_run:
                 titles = {entry.url: entry.title for entry in found.entries}
                 for url in self.frontier.planned(site, found.entries):
@@ -182,8 +184,13 @@ class Archive:
 
     def add(self, urls: Iterable[str]) -> Report:
         """Fetch works by URL (a stored work is refreshed, never duplicated)."""
+        from index import adding  # the crawler loads when a command fetches
+
         report, began = Report(explicit=True), time.monotonic()
-        self.recorder.run(report, "adding", urls, self._add_one)
+        works, listings = adding.listing_urls(self, list(urls))
+        for url in listings:  # a series, a user's works or bookmarks: every work listed
+            adding.add_listing(self, report, url)
+        self.recorder.run(report, "adding", works, self._add_one)
         return self._finish(report, began)
 
     def _add_one(self, url: str) -> Fetch | Outcome:
@@ -234,26 +241,39 @@ class Archive:
                 edits.write(db, work_id, change)
         self.recorder.to_index.extend(dict.fromkeys(ids))
 
-    def update(self, ids: Iterable[str]) -> Report:
+    def update(self, ids: Iterable[str], budget: Budget | None = None) -> Report:
         """Re-check stored works upstream; say which gained chapters."""
-        report, began = Report(), time.monotonic()
-        self.recorder.run(report, "updating", ids, self._update_one, "update")
-        return self._finish(report, began)
+        return self.run_update(self.prepare_update(Choice(list(ids), "")), budget)
 
-    def _update_one(self, work_id: str) -> Outcome:
-        before = self.store.get_work(work_id)
-        if before is None:
-            return Outcome(work_id, "", "failed", "not in the archive")
-        try:
-            site = adapter_for_work_id(self.config, work_id)
-        except FicarchiveError as exc:
-            return Outcome(work_id, before.url, "skipped", str(exc), before.title)
-        site_id = site.site_id(work_id)
-        if site.single_page or site_id is None:
-            why = "a local file: import it again to refresh"
-            return Outcome(work_id, before.url, "skipped", why, before.title)
-        found = self.frontier.fetch(site, site_id, before.url, None, before.title)
-        return self.recorder.record(found, "update")
+    def choose_update(self, named: list[str] | None, *, everything: bool = False,
+                      checked_before: float | None = None) -> Choice:  # fmt: skip
+        """The works an update checks (index/choosing.py): named, or by the default."""
+        return choose(self.store, named=named, everything=everything,
+                      recheck_days=self.config.update.recheck_complete_days,
+                      checked_before=checked_before)  # fmt: skip
+
+    def prepare_update(
+        self, choice: Choice, *, series: bool = False, cheap: bool = True
+    ) -> updating.Prepared:
+        """The plan: listings to read for cheap checks (and, with `series`, every series
+        page of the chosen works, for new parts), and what the run should cost."""
+        from index import updating  # the crawler loads when a command fetches
+
+        return updating.prepare(self.config, self.store, choice.ids, choice.said, series, cheap)
+
+    def run_update(self, prepared: updating.Prepared, budget: Budget | None = None) -> Report:
+        from index import updating  # the crawler loads when a command fetches
+
+        report, began = Report(), time.monotonic()
+        report.plan = prepared.plan.to_dict()
+        run = updating.Run(self, prepared, budget or Budget(), report)
+        run.listings()
+        items = prepared.targets + run.new_parts()
+        self.recorder.run(report, "updating", items, run.step)  # each keeps its source
+        if prepared.groups:
+            report.notes.append(run.notes())
+        report.checks = run.checks
+        return self._finish(report, began)
 
     def rebuild(self) -> Report:
         """Re-parse every stored raw page, re-clean, and rebuild the index: no network."""
@@ -288,107 +308,6 @@ class Archive:
             report.errors.append(str(exc))
         finish(report, began, self._client)
         return report
-
-    # --- reading ---------------------------------------------------------------------
-
-    def search(self, request: SearchRequest) -> SearchResult:
-        widened = with_own(self.tags.widen(request), self.readers)
-        result = self.backend.search(widened, self.store)
-        gone = set(self.removals.pending())
-        if gone:  # a removal was interrupted: those works are gone for readers already
-            kept = [h for h in result.hits if h.id not in gone]
-            result.total -= len(result.hits) - len(kept)
-            result.hits = kept
-        totals = chapter_totals(self.store, [h.id for h in result.hits])
-        for hit in result.hits:  # what `list` shows as 3/3 (or 3/?), as AO3 does
-            hit.fields = {**hit.fields, "chapters_total": totals.get(hit.id)}
-        return result
-
-    def get_work(self, work_id: str, version: int | None = None) -> Work | None:
-        """What readers see of a work, or (asked) one of its versions exactly as it came."""
-        if version is None:
-            return self.store.get_work(work_id)
-        return self.store.get_version(work_id, version)
-
-    def versions(self, work_id: str) -> list[Version]:
-        return self.store.versions(work_id)
-
-    def use_version(self, work_id: str, number: int) -> Change:
-        """Readers see version `number` from now on (the index follows)."""
-        self._need_version(work_id, number)
-        change = self.store.use_version(work_id, number)
-        self.recorder.to_index.append(work_id)
-        self.recorder.maybe_index(force=True)
-        return change
-
-    def diff(self, work_id: str, a: int | None = None, b: int | None = None) -> VersionDiff:
-        """What changed between two versions (default: the newest and the one before)."""
-        numbers = [v.number for v in self.versions(work_id)]
-        if not numbers:
-            raise UsageError(f"no work {work_id!r} in {self.dir}; `ficarchive search` finds ids")
-        b = b if b is not None else numbers[-1]
-        a = a if a is not None else (numbers[-2] if len(numbers) > 1 else numbers[-1])
-        old, new = self._need_version(work_id, a), self._need_version(work_id, b)
-        return VersionDiff(work_id, a, b, diff_works(old, new))
-
-    def _need_version(self, work_id: str, number: int) -> Work:
-        work = self.store.get_version(work_id, number)
-        if work is None:
-            known = ", ".join(str(v.number) for v in self.versions(work_id)) or "none"
-            raise UsageError(f"{work_id} has no version {number}; its versions: {known}")
-        return work
-
-    def iter_works(self, ids: list[str] | None = None) -> Iterator[Work]:
-        return self.store.iter_works(ids)
-
-    def work_ids(self) -> list[str]:
-        return self.store.work_ids()
-
-    def has(self, work_id: str) -> bool:
-        return self.store.work_state(work_id) is not None
-
-    def resolve(self, text: str) -> str:
-        """A work id as a reader may paste it: `ao3:123`, or the `(ao3-123)` form of an
-        exported file's name (`efiction-host-42` too)."""
-        text = text.strip().strip("()")
-        if ":" in text or self.has(text):
-            return text
-        prefix, _, rest = text.partition("-")  # the host of `efiction-my-host.org-42` may
-        host, _, last = rest.rpartition("-")  # hold dashes too: the id is after the last
-        for candidate in (f"{prefix}:{rest}", f"{prefix}:{host}:{last}"):
-            if self.has(candidate):
-                return candidate
-        return text
-
-    def archived_on(self, work_id: str) -> str | None:
-        """The date the archive last took this work's text from its source."""
-        state = self.store.work_state(work_id)
-        return str(state.last_fetched)[:10] if state and state.last_fetched else None
-
-    def stats(self) -> ArchiveStats:
-        return archive_stats(self.store)
-
-    def select(
-        self, request: SearchRequest, ids: list[str], *, everything: bool = False
-    ) -> list[str]:
-        """The ids to export, in order: named ids first, then what the query matched."""
-        asked = bool(request.query.strip() or request.filters)
-        if not (ids or everything or asked):
-            raise UsageError("nothing to export: give a query, a filter, --id or --all")
-        if everything and asked:
-            raise UsageError("--all exports every work; drop it to export what the query matches")
-        unknown = [i for i in ids if not self.has(i)]
-        if unknown:
-            raise UsageError(f"no work {unknown[0]!r} in {self.dir}; `ficarchive search` finds ids")
-        wanted = list(ids)
-        if everything:
-            wanted += self.store.work_ids()
-        elif asked:
-            from dataclasses import replace
-
-            every = replace(request, limit=max(self.store.count(), 1), snippets_per_work=1)
-            wanted += [hit.id for hit in self.search(every).hits]
-        return list(dict.fromkeys(wanted))
 
     # --- removing and repairing --------------------------------------------------------
 

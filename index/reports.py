@@ -52,6 +52,8 @@ class Report:
     # The user named these works (add URL): one not carried out (an adult work, a work
     # robots.txt disallows) is a failure of the command, not a skip.
     explicit: bool = False
+    plan: dict | None = None  # update: what it planned (index.planning.Plan.to_dict())
+    checks: dict | None = None  # update: what the cheap checks cost and showed
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(RESULTS, 0)
@@ -81,6 +83,7 @@ class Report:
         return [o.id for o in self.outcomes if o.result in ("new", "updated", "unchanged")]
 
     def to_dict(self) -> dict:
+        extra = {k: v for k, v in (("plan", self.plan), ("checks", self.checks)) if v}
         return {
             "counts": self.counts(),
             "requests": self.requests,
@@ -94,6 +97,7 @@ class Report:
             ],
             "errors": self.errors,
             "works": [o.to_dict() for o in self.outcomes],
+            **extra,
         }
 
 
@@ -107,3 +111,6 @@ class Progress:
     def waiting(self, seconds: float, host: str, reason: str = "") -> None: ...
 
     def indexing(self, work: Work) -> None: ...
+
+    def step(self, label: str) -> None:
+        """One item of a run's other steps done (a listing read); label says which."""

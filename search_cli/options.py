@@ -63,7 +63,7 @@ class Filters:
         return " ".join(f"--{k} {v}" for k, vs in self.fields.items() for v in vs)
 
 
-def _filter_parameters(query: bool = True) -> list[inspect.Parameter]:
+def _filter_parameters(query: bool = True, skip: tuple[str, ...] = ()) -> list[inspect.Parameter]:
     params = [
         inspect.Parameter(
             name,
@@ -72,6 +72,7 @@ def _filter_parameters(query: bool = True) -> list[inspect.Parameter]:
             annotation=Annotated[list[str] | None, typer.Option(help=help_text)],
         )
         for name, help_text in FILTERS.items()
+        if name not in skip
     ]
     # (parameter, option, type, default, help): how the search looks, beside what it filters
     extras = (
@@ -93,23 +94,26 @@ def _filter_parameters(query: bool = True) -> list[inspect.Parameter]:
     return params
 
 
-def with_filters(func: Callable[..., Any] | None = None, *, query: bool = True) -> Any:
-    """Give a command every search filter option, passed to it as `filters: Filters`.
+def with_filters(
+    func: Callable[..., Any] | None = None, *, query: bool = True, skip: tuple[str, ...] = ()
+) -> Any:
+    """Give a command every search filter option, passed to it as `filters: Filters`
+    (but those in `skip`: a command whose own option has that name).
 
     With query=False (`list`: no words to look for) --in and --include-notes are
     hidden from its help and refused, saying why, when given anyway."""
     if func is None:
-        return functools.partial(with_filters, query=query)
+        return functools.partial(with_filters, query=query, skip=skip)
     signature = inspect.signature(func, eval_str=True)
     if "filters" not in signature.parameters:
         raise TypeError(f"{func.__name__} needs a `filters` parameter to receive the filters")
     params: list[inspect.Parameter] = []
     for param in signature.parameters.values():
-        params += _filter_parameters(query) if param.name == "filters" else [param]
+        params += _filter_parameters(query, skip) if param.name == "filters" else [param]
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name, None) for name in FILTERS}
+        values = {name: kwargs.pop(name, None) for name in FILTERS if name not in skip}
         in_text = bool(kwargs.pop("in_text", False))
         scope = kwargs.pop("scope", "story") or "story"
         if kwargs.pop("include_notes", False):

@@ -17,6 +17,7 @@ from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import TimeRemainingColumn as EtaColumn
 from rich.table import Table
 
 from crawler.models import Work
@@ -72,6 +73,7 @@ class RichProgress(PipelineProgress):
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            EtaColumn(),  # the ETA, from the pace so far
             TextColumn("{task.fields[status]}"),
             console=err,
             transient=True,

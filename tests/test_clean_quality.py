@@ -21,6 +21,7 @@ from crawler.errors import AdultContent, LoginRequired
 from crawler.sites.ao3 import AO3Adapter
 from crawler.sites.ao3_tags import parse_tag_page
 from crawler.sites.text import TextAdapter
+from tests import listing_labels
 from tests.clean_gate import (
     AO3_URL,
     ChapterLabel,
@@ -467,7 +468,7 @@ def check_tag_page(
 
 CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS} | {
     LISTING: check_listing,
-    SERIES: check_series,
+    SERIES: lambda: check_series() + listing_labels.check_series_listing(),
     INTERSTITIAL: check_interstitial,
     LOGIN: check_login,
     TAG_CANONICAL: lambda: check_tag_page(
@@ -487,15 +488,12 @@ CHECKS = {label.page: (lambda label=label: check_work(label)) for label in WORKS
 }
 CHECKS |= {row[0]: (lambda row=row: check_index(*row)) for row in INDEXES}
 CHECKS |= {row[0]: (lambda row=row: check_fiction(*row)) for row in FICTIONS}
+CHECKS |= listing_labels.CHECKS
 
 
 # Real pages that arrived before the adapter that reads them: page -> the issue that
 # will label it. A page leaves this list when its labels join CHECKS.
-WAITING_FOR_ADAPTER: dict[str, int] = {
-    # issue 17: AO3 chapter index and listings for cheap update checks
-    "ao3/ao3_work_navigate_43703871.html": 17,
-    "ao3/ao3_works_search_results_harry.html": 17,
-}
+WAITING_FOR_ADAPTER: dict[str, int] = {}
 
 
 # --- the gate -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
@@ -31,6 +31,10 @@ WORK_RE = re.compile(r"/works/(\d+)")
 CHAPTER_TITLE_RE = re.compile(r"^\s*Chapter\s+\d+\s*:?\s*", re.I)
 SERIES_RE = re.compile(r"Part\s+(\d+)\s+of", re.I)
 SERIES_PATH = re.compile(r"^/series/\d+/?$")
+TOTAL_RE = re.compile(r"(?:\bof\s+([\d,]+)\s+(?:Works|Bookmarks)|([\d,]+)\s+Found)", re.I)
+PSEUD_OF_USER = re.compile(r"^(?P<pseud>.+?)\s+\((?P<user>[^()\s]+)\)$")
+# Bylines no one user's works listing covers (and orphan_account's lists thousands).
+NO_LISTING = {"anonymous", "orphan_account", ""}
 
 
 def _tags(meta, cls: str) -> list[str]:
@@ -76,6 +80,20 @@ def _listing_date(text: str) -> str | None:
         return datetime.strptime(text.strip(), "%d %b %Y").date().isoformat()
     except ValueError:
         return None
+
+
+def _listing_total(doc) -> int | None:
+    """ "1 - 20 of 245 Works by …", "714,297 Found", or a series' "Works: 12"."""
+    for heading in doc.select("#main h2.heading, #main h3.heading"):
+        m = TOTAL_RE.search(text_of(heading))
+        if m:
+            return to_int(m.group(1) or m.group(2))
+    stats = doc.select_one("dl.series.meta dl.stats")
+    if stats is not None:
+        for dt in stats.select("dt"):
+            if text_of(dt).startswith("Works"):
+                return to_int(text_of(dt.find_next_sibling("dd")))
+    return None
 
 
 def _userstuff_html(module) -> str:
@@ -196,6 +214,30 @@ class AO3Adapter(SiteAdapter):
         # /series/N: every AO3 listing of works ends in one of these.
         return path.rstrip("/").endswith(("/works", "/bookmarks")) or bool(SERIES_PATH.match(path))
 
+    def covering_listings(self, authors: list[str], series: list[dict]) -> list[str]:
+        """The author's works listing (`/users/NAME/works`: every pseud, newest first,
+        20 a page, allowed by AO3's robots.txt) and each series page the work is part of.
+        A byline "Pseud (user)" is the user's pseud: the user's listing covers it."""
+        urls = []
+        for author in authors:
+            m = PSEUD_OF_USER.match(author.strip())
+            user = m.group("user") if m else author.strip()
+            if user.casefold() not in NO_LISTING and "/" not in user:
+                urls.append(f"{self.base_url}/users/{quote(user)}/works")
+        for entry in series:
+            sid = str(entry.get("id") or "")
+            if sid.isdigit():
+                urls.append(f"{self.base_url}/series/{sid}")
+        return urls
+
+    def listed_fingerprint(
+        self, updated: str | None, chapters: int, total: int | None
+    ) -> str | None:
+        """A blurb shows the updated date and "3/10" (or "3/?"): so would this work."""
+        if not updated or chapters < 1:
+            return None
+        return f"{updated}|{chapters}/{total if total is not None else '?'}"
+
     def work_urls(self, site_id: str) -> list[str]:
         query = "view_full_work=true"
         if self.site.allow_adult:
@@ -207,6 +249,8 @@ class AO3Adapter(SiteAdapter):
     def parse_listing(self, page: FetchedPage) -> Listing:
         doc = soup(page.body)
         entries = []
+        series = self._series_of(doc, page)
+        first_part = 1 + (self._page_number(page) - 1) * self.listing_page_size
         for blurb in doc.select("li.blurb"):
             link = blurb.select_one("h4.heading a[href*='/works/']")
             if link is None:
@@ -226,13 +270,37 @@ class AO3Adapter(SiteAdapter):
                     updated=_listing_date(date.get_text()) if date else None,
                     chapters=_chapters_shown(chapters),
                     bookmark=bookmark_of(blurb, page.final_url or page.url),
+                    part=first_part + len(entries) if series else None,
                 )
             )
         nxt = doc.select_one("ol.pagination li.next a[href]")
         next_url = urljoin(page.final_url or page.url, nxt["href"]) if nxt else None
         if next_url and urlsplit(next_url).netloc.lower() != self.site.host:
             next_url = None  # never leave the configured host by a link
-        return Listing(tuple(entries), next_url)
+        return Listing(tuple(entries), next_url, _listing_total(doc), series)
+
+    def _series_of(self, doc, page: FetchedPage) -> tuple[str, str] | None:
+        """A series page's id (from its URL) and name (its heading); else None."""
+        m = re.match(r"^/series/(\d+)", urlsplit(page.final_url or page.url).path)
+        if m is None or doc.select_one("dl.series.meta") is None:
+            return None
+        return m.group(1), text_of(doc.select_one("#main h2.heading"))
+
+    @staticmethod
+    def _page_number(page: FetchedPage) -> int:
+        m = re.search(r"(?:^|&)page=(\d+)", urlsplit(page.final_url or page.url).query)
+        return int(m.group(1)) if m else 1
+
+    def chapter_index(self, page: FetchedPage) -> list[tuple[int, str, str | None]]:
+        """A work's chapter index (`/works/N/navigate`): (number, title, posted date) of
+        each chapter, from a page a fraction of the work's size."""
+        out = []
+        for n, li in enumerate(soup(page.body).select("ol.chapter.index li"), start=1):
+            link, date = li.select_one("a"), li.select_one("span.datetime")
+            title = re.sub(r"^\d+\.\s*", "", text_of(link))
+            when = text_of(date).strip("()") or None if date else None
+            out.append((n, title, when))
+        return out
 
     # --- work pages -----------------------------------------------------------
 

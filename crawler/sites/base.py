@@ -32,6 +32,7 @@ class ListingEntry:
     updated: str | None = None
     chapters: str | None = None  # as shown, e.g. "3/10" or "2/?"
     bookmark: BookmarkNote | None = None  # a bookmarks listing: what the bookmarker added
+    part: int | None = None  # on a series page: the work's part number
 
     @property
     def fingerprint(self) -> str:
@@ -45,6 +46,10 @@ class Listing:
 
     entries: tuple[ListingEntry, ...]
     next_url: str | None = None
+    # How many works the whole listing holds, as the page says ("1 - 20 of 245 Works",
+    # "714,297 Found", a series' "Works: 12"), so a listing cut short says what it left.
+    total: int | None = None
+    series: tuple[str, str] | None = None  # a series page: (series id, name)
 
 
 class SiteAdapter(ABC):
@@ -72,6 +77,8 @@ class SiteAdapter(ABC):
     # Well-known archives of a family that runs on many hosts, as (site name, base_url):
     # a URL of one that is not configured gets the config lines to add for it.
     known_archives: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Works on one listing page (AO3: 20): what a cheap update check plans by.
+    listing_page_size: ClassVar[int] = 20
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
@@ -107,6 +114,19 @@ class SiteAdapter(ABC):
     def parse_listing(self, page: FetchedPage) -> Listing:
         # Config refuses a [[sources]] on a site without listing_kinds, so this is a bug.
         raise NotImplementedError(f"{self.name} has no listings")
+
+    def covering_listings(self, authors: list[str], series: list[dict]) -> list[str]:
+        """Listings that show this work's updated date and chapter count among others
+        (AO3: its author's works, its series), so `update` can check many works with
+        one request; none by default."""
+        return []
+
+    def listed_fingerprint(
+        self, updated: str | None, chapters: int, total: int | None
+    ) -> str | None:
+        """The fingerprint a listing would show for a work stored with this updated
+        date and chapter count (ListingEntry.fingerprint's form), or None."""
+        return None
 
     @abstractmethod
     def work_urls(self, site_id: str) -> list[str]:

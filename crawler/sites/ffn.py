@@ -12,7 +12,15 @@ from urllib.parse import urlsplit
 
 from crawler.errors import Gone, ParseError
 from crawler.models import FetchedPage, RawChapter, RawWork, WorkMeta
-from crawler.sites.base import SiteAdapter, inner_html, parsed_page, text_of, to_int, truncated
+from crawler.sites.base import (
+    SiteAdapter,
+    inner_html,
+    parsed_page,
+    soup,
+    text_of,
+    to_int,
+    truncated,
+)
 
 STORY_RE = re.compile(r"^/s/(\d+)")
 GENRES = {
@@ -106,6 +114,19 @@ class FFNAdapter(SiteAdapter):
         options = parsed_page(first.body).select("select#chap_select option")
         numbers = sorted({int(o["value"]) for o in options if o.get("value", "").isdigit()})
         return [f"{self.base_url}/s/{site_id}/{n}" for n in numbers if n > 1]
+
+    def page_fingerprint(self, first: FetchedPage) -> str | None:
+        """The story's updated date and chapter count, as its first chapter page shows
+        them: when they match what is stored, `update` asks for no other chapter."""
+        doc = soup(first.body)
+        top = doc.select_one("#profile_top")
+        if top is None or doc.select_one("#storytext") is None:
+            return None
+        meta = self._meta(doc, top)
+        options = doc.select("select#chap_select option")  # two menus: above and below
+        chapters = len({o.get("value") for o in options if o.get("value", "").isdigit()}) or 1
+        status = "complete" if meta.status == "complete" else "in_progress"
+        return f"{meta.updated or meta.published or ''}|{chapters}|{status}"
 
     def parse_work(self, pages: list[FetchedPage]) -> RawWork:
         first = pages[0]

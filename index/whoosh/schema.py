@@ -84,7 +84,8 @@ def _shared_fields(work: Work) -> dict:
         "warnings": SEP.join(m.warnings),
         "categories": SEP.join(m.categories),
         "language": m.language or "",
-        "series": SEP.join(str(s.get("name", "")) for s in m.series),
+        # the name and the id: `series:"Counting Drabbles"` and `--series 46` both find it
+        "series": SEP.join(f"{s.get('name', '')} {s.get('id') or ''}".strip() for s in m.series),
         "site": work.site,
         "status": m.status,
         "complete": "yes" if m.status == "complete" else "no",

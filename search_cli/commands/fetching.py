@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from crawler.errors import UsageError
+from crawler.sites import ADAPTERS
+from index.planning import Budget
 from search_cli import render
 from search_cli.cli import JsonOpt, app, archiving, finish_report, guarded, state_of
 from search_cli.commands.editing import (
@@ -18,6 +20,9 @@ from search_cli.commands.editing import (
     TitleOpt,
     make_edit,
 )
+from search_cli.commands.reading import NO_FILTERS, request_of
+from search_cli.durations import parse_duration
+from search_cli.options import Filters, with_filters
 from search_cli.render import err, out, print_json, safe
 
 
@@ -133,18 +138,82 @@ def index(
     raise typer.Exit(report.exit_code if report else 0)
 
 
+def _targets(archive, targets: list[str]) -> tuple[list[str] | None, str]:
+    """Ids when every argument names a work (`ao3:123`, `(ao3-123)`), else one query."""
+    if not targets:
+        return None, ""
+    prefixes = {cls.id_prefix for cls in ADAPTERS.values()}
+    ids = [archive.resolve(t) for t in targets]
+    if all(archive.has(i) or i.partition(":")[0] in prefixes for i in ids):
+        return ids, ""
+    return None, " ".join(targets)
+
+
 @app.command()
 @guarded
+@with_filters(skip=("series",))  # --series here: read series pages
 def update(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(help="Work ids to re-check.")] = None,
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Work ids, or a query in the search language (fandom:Dracula) choosing"
+            " the works; none: works in progress and completed works not checked lately."
+        ),
+    ] = None,
+    filters: Filters = NO_FILTERS,
     all_works: Annotated[bool, typer.Option("--all", help="Re-check every stored work.")] = False,
+    checked_before: Annotated[
+        str | None,
+        typer.Option("--checked-before", help="Only works not checked for this long: 30d, 12h."),
+    ] = None,
+    max_requests: Annotated[
+        int | None,
+        typer.Option(min=1, help="Stop before passing this many requests; the rest wait."),
+    ] = None,
+    for_: Annotated[
+        str | None,
+        typer.Option("--for", help="Stop after this long (1h, 30m); the rest wait, pending."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan (works, requests, time) only.")
+    ] = False,
+    series: Annotated[
+        bool,
+        typer.Option("--series", help="Also read the chosen works' series pages; fetch new parts."),
+    ] = False,
+    one_by_one: Annotated[
+        bool,
+        typer.Option(
+            "--one-by-one",
+            help="Ask every work by its own page, trusting no listing (finds a work gone"
+            " upstream that a listing still shows).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Re-check stored works upstream and report new chapters (gone works are kept)."""
-    if not ids and not all_works:
-        raise UsageError("name work ids to update, or use --all")
-    with archiving(state_of(ctx), json_out) as archive:
-        chosen = archive.work_ids() if all_works else [archive.resolve(i) for i in ids]
-        report = archive.update(chosen)
+    """Re-check stored works upstream and report new chapters (gone works are kept).
+
+    Listings that show many works' dates and chapter counts are asked first (AO3: the
+    author's works, series pages); a work is fetched only when they show a change.
+    """
+    targets = targets or []
+    if all_works and (targets or filters):
+        raise UsageError("--all re-checks every work; drop it to update what you named")
+    before = parse_duration(checked_before, "--checked-before") if checked_before else None
+    budget = Budget(max_requests, parse_duration(for_, "--for", "h") if for_ else None)
+    with archiving(state_of(ctx), json_out, lock=not dry_run) as archive:
+        named, query = _targets(archive, targets)
+        if query or filters:
+            named = archive.select(request_of(query, filters), [])
+        choice = archive.choose_update(named, everything=all_works, checked_before=before)
+        prepared = archive.prepare_update(choice, series=series, cheap=not one_by_one)
+        if not json_out:
+            said = f" ({choice.said})" if choice.said else ""
+            err.print(f"plan: {safe(prepared.plan.describe() + said)}")
+        if dry_run:
+            if json_out:
+                print_json({"plan": prepared.plan.to_dict()})
+            raise typer.Exit(0)
+        report = archive.run_update(prepared, budget)
     raise typer.Exit(finish_report(report, json_out, "update"))

@@ -199,9 +199,17 @@ def list_(
     ] = False,
     limit: Annotated[int, typer.Option(min=1, help="Works per page.")] = 50,
     page: Annotated[int, typer.Option(min=1, help="Page.")] = 1,
+    series_gaps: Annotated[
+        bool,
+        typer.Option("--series-gaps", help="Series with parts missing from the archive, and why."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """List stored works, with the filters and sorts of search and no query."""
+    if series_gaps:
+        with state_of(ctx).archive() as archive:
+            _print_gaps(archive.series_gaps(), json_out)
+        return
     check_sort(sort, LIST_SORTS)
     request = request_of(
         "",
@@ -225,6 +233,22 @@ def list_(
         render_results.results_table(result, shown, page=page, limit=limit, sort=sort, listing=True)
     if facets:
         render_results.facet_tables(result.facets)
+
+
+def _print_gaps(gaps, json_out: bool) -> None:
+    """One line per series with parts missing, then one per missing part."""
+    if json_out:
+        for gap in gaps:
+            print_json(gap.to_dict())
+        return
+    if not gaps:
+        render.out.print("No series in the archive has a part missing.")
+    for gap in gaps:
+        held = ", ".join(map(str, gap.held)) or "none"
+        render.out.print(f"series {render.safe(gap.series_id)} {render.safe(repr(gap.name))}:"
+                         f" parts held {held}")  # fmt: skip
+        for part, why in gap.missing:
+            render.out.print(f"  part {part} missing: {render.safe(why)}")
 
 
 @app.command()

@@ -80,6 +80,11 @@ class SampleArchive:
         """The work is deleted upstream: its pages answer 404 (listings keep it, as saved ones do)."""
         self._set_state(work_id, "deleted")
 
+    def purge(self, work_id: int) -> None:
+        """Deleted as AO3 deletes: gone from every listing too, its pages 404."""
+        with self._lock:
+            self._works.pop(int(work_id), None)
+
     def lock(self, work_id: int) -> None:
         """The work becomes open to registered users only."""
         self._set_state(work_id, "locked")

@@ -149,6 +149,9 @@ class SampleArchiveServer:
     def lock(self, work_id: int) -> None:
         self.archive.lock(work_id)
 
+    def purge(self, work_id: int) -> None:
+        self.archive.purge(work_id)
+
     def update_work(self, work_id: int, work: SampleWork) -> None:
         self.archive.update_work(work_id, work)
 
