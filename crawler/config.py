@@ -16,7 +16,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
-from crawler.config_tags import TagsConfig, parse_synonyms
+from crawler.config_sections import TagsConfig, Updating, parse_synonyms
 from crawler.errors import ConfigError
 
 # Marks a dataclass field that is not a key of its TOML table (a table's own name).
@@ -56,15 +56,6 @@ class Cleaning:
     """Cleaner switches a user may want."""
 
     detect_body_notes: bool = True
-
-
-@dataclass(frozen=True)
-class Updating:
-    """What `ficarchive update` with no argument re-checks: every work in progress, and
-    a completed work once it has gone this many days unchecked (a finished work rarely
-    changes, so checking it every run would spend requests on nothing)."""
-
-    recheck_complete_days: int = 30
 
 
 @dataclass(frozen=True)

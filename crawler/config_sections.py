@@ -1,4 +1,5 @@
-"""The config of tag synonyms: `[tags]` (fetching AO3's) and `[synonyms]` (the reader's own).
+"""The config's smaller sections: `[tags]` (fetching AO3's tag synonyms), `[synonyms]`
+(the reader's own) and `[update]` (what `update` re-checks by default).
 
 Kept apart from crawler/config.py so that file stays one screenful of sections.
 """
@@ -10,6 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Updating:
+    """What `ficarchive update` with no argument re-checks: every work in progress, and
+    a completed work once it has gone this many days unchecked (a finished work rarely
+    changes, so checking it every run would spend requests on nothing)."""
+
+    recheck_complete_days: int = 30
 
 
 @dataclass(frozen=True)
