@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 CHAPTER_KEYS = ("doc_id", "chapter", "chapter_title")
+_UNSET = object()
 _lock = threading.Lock()
 _kept: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}  # folder -> (version, rows)
 
@@ -38,15 +39,21 @@ def _version(searcher) -> tuple | None:
 
 
 def _rows(searcher) -> dict[str, dict[str, Any]] | None:
+    """The fields kept for this searcher's index (asked once per searcher)."""
+    mine = searcher.__dict__.get("_ficarchive_rows", _UNSET)
+    if mine is not _UNSET:
+        return mine
     version = _version(searcher)
-    if version is None:
-        return None
-    with _lock:
-        found = _kept.get(version[0])
-        if found is None or found[0] != version:
-            found = (version, {})
-            _kept[version[0]] = found
-        return found[1]
+    rows = None
+    if version is not None:
+        with _lock:
+            found = _kept.get(version[0])
+            if found is None or found[0] != version:
+                found = (version, {})
+                _kept[version[0]] = found
+            rows = found[1]
+    searcher.__dict__["_ficarchive_rows"] = rows
+    return rows
 
 
 def work_fields(searcher, work: str, docnum: int) -> dict[str, Any]:
