@@ -229,8 +229,12 @@ def test_index_from_an_older_schema_asks_for_a_rebuild(tmp_path):
 
 
 def test_missing_index_says_what_to_do(tmp_path):
-    with pytest.raises(IndexingError, match="index --rebuild"):
+    """The exact commands: `ficarchive index` for works stored but not yet indexed (a
+    crawl cut short), the ways to add works for an empty archive."""
+    with pytest.raises(IndexingError, match="run `ficarchive index`") as caught:
         search(tmp_path, "anything")
+    assert "`ficarchive crawl`" in str(caught.value)
+    assert "`ficarchive import FILE`" in str(caught.value)
 
 
 from hypothesis import example, given, settings  # noqa: E402
