@@ -95,6 +95,11 @@ class ParseError(FicarchiveError):
     """A page is not what its adapter expects."""
 
 
+class NotAStory(ParseError):
+    """A saved page a site made that holds no story (a log-in page, a notice, a listing):
+    `import` skips it, saying which page to save instead, and is not a failure."""
+
+
 class StoreError(FicarchiveError):
     """The archive store cannot be opened, migrated or written."""
 

@@ -24,6 +24,7 @@ from crawler.errors import (
     Gone,
     HostGivenUp,
     LoginRequired,
+    NotAStory,
     ParseError,
     RobotsDisallowed,
 )
@@ -296,6 +297,8 @@ class Frontier:
         page = FetchedPage(uri, 200, {}, body, datetime.now(UTC), uri)
         try:
             site, pages, raw = self._read_local(site, page)
+        except NotAStory as exc:  # the summary counts it apart: skipped, not failed
+            return Fetch("skipped", "", where, reason=f"not a story: {exc}", fetched=False)
         except ParseError as exc:
             return Fetch("failed", "", where, reason=str(exc), fetched=False)
         found = self.cleaned(raw, pages, None)

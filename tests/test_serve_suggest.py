@@ -8,16 +8,7 @@ from html import unescape
 
 import pytest
 
-from index.archive import Archive
-from index.search import SearchResult
 from tests.serve_library import assert_escaped, build_archive, client
-
-INDEX_SUGGESTS = hasattr(Archive, "suggest") or "suggestion" in getattr(
-    SearchResult, "__dataclass_fields__", {}
-)
-pytestmark = pytest.mark.skipif(
-    not INDEX_SUGGESTS, reason="the index layer offers no corrected spelling yet"
-)
 
 
 @pytest.fixture(scope="module")

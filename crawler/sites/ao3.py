@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from crawler.errors import AdultContent, Gone, LoginRequired, ParseError
+from crawler.errors import AdultContent, Gone, LoginRequired, NotAStory, ParseError
 from crawler.models import FetchedPage, Position, RawChapter, RawNote, RawWork, WorkMeta
 from crawler.sites.ao3_bookmarks import bookmark_of
 from crawler.sites.base import (
@@ -172,7 +172,7 @@ class AO3Adapter(SiteAdapter):
             found = self._download_url(doc)
             if found is None and ao3:  # AO3's own page, but no work on it: never a text work
                 name = unquote(urlsplit(page.url).path.rpartition("/")[2]) or page.url
-                raise ParseError(f"{name}: {_not_a_work(doc)}")
+                raise NotAStory(f"{name}: {_not_a_work(doc)}")
             return found
         if not ao3:
             return None  # AO3's markup without AO3's header: another site's copy of it
