@@ -145,4 +145,6 @@ class ReadingHalf:
             wanted += [hit.id for hit in self.search(every).hits]
         wanted = list(dict.fromkeys(wanted))
         keys = request.filters.get("series") or []
-        return series.reading_order(self.store.db, wanted, keys) if keys else wanted
+        if keys:
+            return series.reading_order(self.store.db, wanted, keys)
+        return series.grouped(self.store.db, wanted) if (asked or everything) else wanted

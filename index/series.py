@@ -94,6 +94,29 @@ def reading_order(db: sqlite3.Connection, ids: list[str], keys: list[str]) -> li
     return first + [i for i in ids if i not in set(first)]
 
 
+def grouped(db: sqlite3.Connection, ids: list[str]) -> list[str]:
+    """`ids` with each series' selected parts together, in part order, where its first
+    selected part stood: an anthology of a query reads as the series is meant to be
+    read. A work in several series goes with the first of them it meets."""
+    wanted = set(ids)
+    series_of: dict[str, str] = {}
+    parts: dict[str, list[tuple[int, str]]] = {}
+    for m in members(db):
+        if m.work_id in wanted:
+            series_of.setdefault(m.work_id, m.series_id)
+            parts.setdefault(m.series_id, []).append((m.part, m.work_id))
+    out: dict[str, None] = {}
+    for work_id in ids:
+        sid = series_of.get(work_id)
+        if sid is None:
+            out.setdefault(work_id)
+            continue
+        for _, member in sorted(parts[sid]):
+            if series_of.get(member) == sid:
+                out.setdefault(member)
+    return list(out)
+
+
 def gaps(db: sqlite3.Connection) -> list[Gap]:
     """Series with parts missing from the archive: parts a series page listed that are
     not stored (locked upstream when a fetch said so), and numbers no page showed."""

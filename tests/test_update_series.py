@@ -44,8 +44,10 @@ def test_a_series_added_by_url_reads_in_part_order_and_names_its_locked_gap(tmp_
             by_part = archive.select(SearchRequest(filters={"series": [str(SERIES_ID)]}), [])
             by_name = archive.select(SearchRequest(filters={"series": ["Lamps in Order"]}), [])
             (gap,) = archive.series_gaps()
+            anthology = archive.select(SearchRequest(query="serialist"), [])
     parts = {f"ao3:{w.work_id}": w.series[0][2] for w in works}
     assert [parts[i] for i in by_part] == [1, 3, 4] and by_name == by_part
+    assert anthology == by_part  # a query's anthology reads the series in part order too
     assert (gap.series_id, gap.name, gap.held) == (str(SERIES_ID), "Lamps in Order", [1, 3, 4])
     ((part, why),) = gap.missing
     assert part == 2 and f"ao3:{works[2].work_id}" in why and "locked upstream" in why
