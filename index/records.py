@@ -149,5 +149,5 @@ class OwnLayer:
         return {
             "reading_mark": self.mark,
             "private_tags": list(self.tags),
-            "bookmarks": [{**asdict(b), "tags": list(b.tags)} for b in self.bookmarks],
+            "bookmark_notes": [{**asdict(b), "tags": list(b.tags)} for b in self.bookmarks],
         }

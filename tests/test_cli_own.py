@@ -9,7 +9,7 @@ from tests.cli import ficarchive
 from tests.serve_library import FERRY, GONE, HOSTILE, build_archive
 
 SEARCH_KEYS = {"id", "title", "authors", "fandoms", "score", "chapters", "snippets", "matches"}
-OWN_KEYS = {"reading_mark", "private_tags", "bookmarks"}
+OWN_KEYS = {"reading_mark", "private_tags", "bookmark_notes"}
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_search_list_and_show_carry_the_readers_layer(run):
     assert [h["id"] for h in run("search", "mine:comfort-read", "--json").json_lines()] == [HOSTILE]
     shown = run("show", FERRY, "--json").json()
     assert (shown["id"], shown["reading_mark"], shown["private_tags"]) == (FERRY, "read", [])
-    assert shown["bookmarks"] == [] and "chapters" in shown
+    assert shown["bookmark_notes"] == [] and "chapters" in shown
     text = run("show", HOSTILE).out
     assert "private tags" in text and "comfort-read" in text
     assert run("list", "--read", "maybe").code == 2
