@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from crawler.config import Config, Source
 from crawler.errors import ConfigError, IndexingError, UsageError
@@ -337,17 +336,3 @@ class Archive(ReadingHalf):
         from index.backup import backup_archive
 
         return backup_archive(self.store.db, self.dir, Path(dest))
-
-
-def _listing_errors(found, source: Source) -> list[str]:
-    """A listing that did not answer is a failure to say in one line, not a note."""
-    failed = [read for read in found.listings if not read.ok]
-    if not failed:
-        return []
-    read = failed[0]
-    host = urlsplit(read.url).netloc or read.url
-    why = read.reason.removeprefix(f"{read.url}: ")
-    what = (
-        "nothing crawled" if not found.entries else f"{len(found.entries)} work(s) found before it"
-    )
-    return [f"{host}: {why}; {what} from source {source.name!r}"]
