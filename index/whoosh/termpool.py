@@ -12,7 +12,6 @@ from whoosh.util import random_name
 
 # Terms per marshalled chunk of a run file.
 CHUNK = 20_000
-NEW_TERM_BYTES = 700
 _KEY = operator.itemgetter(0)
 
 
@@ -46,10 +45,7 @@ class TermPool:
             found = terms.get(key)
             if found is None:
                 terms[key] = [docnum, weight, vbytes]
-                # What a new term holds in Python: its key tuple and bytes, its list, its
-                # dict slot, and its share of the sort at a spill. Measured at 10,000 works,
-                # 150 here let the pool grow to 6x limitmb (1.6 GB peak at limitmb=256).
-                size += NEW_TERM_BYTES
+                size += 150
             else:
                 found += (docnum, weight, vbytes)
         self.size += size
