@@ -81,3 +81,19 @@ def test_the_cli_prints_a_command_that_works_when_pasted(tmp_path):
     as_json = ficarchive("--config", str(config), "search", '"nigth train"', "--json")
     assert as_json.json_lines()[-1]["suggestion"] == '"night train"'
     assert "id" not in as_json.json_lines()[-1]
+
+
+def test_the_pasted_command_keeps_the_program_as_typed(monkeypatch):
+    """`.venv/bin/ficarchive search holmse` suggests `.venv/bin/ficarchive search holmes`:
+    a bare `ficarchive` would not run where the tool is not on PATH."""
+    from types import SimpleNamespace
+
+    from search_cli.commands.reading import again
+
+    found = SimpleNamespace(suggestion="holmes")
+    monkeypatch.setattr(
+        "sys.argv", [".venv/bin/ficarchive", "-c", "my config.toml", "search", "holmse"]
+    )
+    assert again("holmse", found) == ".venv/bin/ficarchive -c 'my config.toml' search holmes"
+    monkeypatch.setattr("sys.argv", ["/x/search_cli/app.py", "search", "holmse"])
+    assert again("holmse", found) == "ficarchive search holmes"

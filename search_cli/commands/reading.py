@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -121,12 +122,14 @@ def print_hits(result, facets: bool, query: str = "", own=None) -> None:
 
 
 def again(query: str, result) -> str:
-    """This very command line with the query replaced by the suggested one."""
+    """This very command line with the query replaced by the suggested one: the program
+    as it was typed (`.venv/bin/ficarchive` stays that), so the line works when pasted."""
+    prog = sys.argv[0] if Path(sys.argv[0]).name == "ficarchive" else "ficarchive"
     args = sys.argv[1:]
     where = args.index(query) if query in args else None
     if where is None:
-        return shlex.join(["ficarchive", "search", result.suggestion])
-    return shlex.join(["ficarchive", *args[:where], result.suggestion, *args[where + 1 :]])
+        return shlex.join([prog, "search", result.suggestion])
+    return shlex.join([prog, *args[:where], result.suggestion, *args[where + 1 :]])
 
 
 @app.command()
