@@ -20,6 +20,7 @@ from whoosh.query import And, AndNot, Every, Not, Or, Query
 from index.search import MARK_CLOSE, MARK_OPEN, Hit, Match
 from index.whoosh.compile import with_pairs
 from index.whoosh.schema import SEP
+from index.whoosh.scoring import along
 
 # The fields a chapter document holds of its own (the rest is its work's).
 CHAPTER_FIELDS = frozenset({"body", "body_pairs", "notes", "chapter_title"})
@@ -66,18 +67,7 @@ def matching(searcher, query: Query | None, docnums: list[int]) -> set[int]:
     """Which of `docnums` `query` matches (a matcher skipped along them, not a full scan)."""
     if query is None or not docnums:
         return set()
-    matcher = query.matcher(searcher)
-    found = set()
-    for d in sorted(docnums):
-        if not matcher.is_active():
-            break
-        if matcher.id() < d:
-            matcher.skip_to(d)
-            if not matcher.is_active():
-                break
-        if matcher.id() == d:
-            found.add(d)
-    return found
+    return set(along(query.matcher(searcher), docnums))
 
 
 def attribute(searcher, hits_docs: list[tuple[Hit, list[int]]], plain: Query) -> None:

@@ -43,6 +43,20 @@ BULK_FROM = 2000
 FEW_WORKS = 32
 
 
+def along(matcher, docnums) -> Iterator[int]:
+    """The documents of `docnums` the matcher matches, each yielded with the matcher
+    standing on it (skipped to, never a full scan)."""
+    for d in sorted(docnums):
+        if not matcher.is_active():
+            return
+        if matcher.id() < d:
+            matcher.skip_to(d)
+            if not matcher.is_active():
+                return
+        if matcher.id() == d:
+            yield d
+
+
 def score_all(searcher, q: Query) -> dict[int, float]:
     """{document number: score} of every live document matching `q`."""
     out: dict[int, float] = {}
@@ -295,15 +309,8 @@ class _Segment:
                 out[matcher.id()] = matcher.score()
                 matcher.next()
             return out
-        for d in sorted(within):
-            if not matcher.is_active():
-                break
-            if matcher.id() < d:
-                matcher.skip_to(d)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == d:
-                out[d] = matcher.score()
+        for d in along(matcher, within):
+            out[d] = matcher.score()
         return out
 
 

@@ -13,12 +13,11 @@ benchmark (search_cli.demo.generated), `per_page` to a listing page.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
 
 from search_cli.demo.archive import PER_PAGE, RequestRecord, SampleArchive
+from search_cli.demo.loopback import LoopbackServer
 from search_cli.demo.responses import HTML, Response
 from search_cli.demo.routes import ROBOTS_TXT
 from search_cli.demo.sample_works import WORKS, SampleWork
@@ -70,11 +69,15 @@ class _HTTPServer(ThreadingHTTPServer):
     base_url: str
 
 
-class SampleArchiveServer:
+class SampleArchiveServer(LoopbackServer):
     """The sample archive served on 127.0.0.1 (a free port) from a daemon thread.
 
     `with SampleArchiveServer() as srv: httpx.get(srv.base_url + "/robots.txt")`
     """
+
+    handler = _Handler
+    server_class = _HTTPServer
+    what = "the sample archive server"
 
     def __init__(
         self,
@@ -86,49 +89,11 @@ class SampleArchiveServer:
     ) -> None:
         """`works` may be any works, e.g. search_cli.demo.generated.generate_works(1000);
         the LISTING_TAG listing always lists them all, `per_page` to a page."""
+        super().__init__(host, port)
         self.archive = SampleArchive(works, per_page)
-        self._address = (host, port)
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the sample archive server is not running (call start())")
-        return self._httpd.base_url
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def start(self) -> Self:
-        if self._httpd is not None:
-            return self
-        httpd = _HTTPServer(self._address, _Handler)
-        host, port = httpd.server_address[:2]
+    def _bind(self, httpd: _HTTPServer) -> None:
         httpd.archive = self.archive
-        httpd.base_url = f"http://{host}:{port}"
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = None
-        self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- the archive's controls, for tests --------------------------------------------
 

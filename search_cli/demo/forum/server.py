@@ -9,12 +9,11 @@ daemon thread, like search_cli.demo.server does for the AO3-shaped archive.
 
 from __future__ import annotations
 
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
 
 from search_cli.demo.archive import RequestRecord
 from search_cli.demo.forum.sites import ForumSite, RoyalRoadSite, SampleSite
+from search_cli.demo.loopback import LoopbackServer
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -42,49 +41,19 @@ class _HTTPServer(ThreadingHTTPServer):
     base_url: str
 
 
-class SampleSiteServer:
+class SampleSiteServer(LoopbackServer):
     """One sample site served on 127.0.0.1 (a free port)."""
 
+    handler = _Handler
+    server_class = _HTTPServer
+    what = "the sample site"
+
     def __init__(self, site: SampleSite, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
         self.site = site
-        self._address = (host, port)
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the sample site is not running (call start())")
-        return self._httpd.base_url
-
-    def start(self) -> Self:
-        if self._httpd is not None:
-            return self
-        httpd = _HTTPServer(self._address, _Handler)
-        host, port = httpd.server_address[:2]
+    def _bind(self, httpd: _HTTPServer) -> None:
         httpd.site = self.site
-        httpd.base_url = f"http://{host}:{port}"
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is None:
-            return
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def requests(self) -> list[RequestRecord]:
