@@ -9,7 +9,6 @@ call NOT-nothing nothing, where it is everything).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Protocol
 
 from crawler.errors import QueryError
@@ -30,7 +29,7 @@ class OwnSource(Protocol):
 
 def with_own(request: SearchRequest, source: OwnSource) -> SearchRequest:
     """The request with its tree parsed and its read:/mine: terms resolved."""
-    return replace(request, resolved=resolve(request.tree(), source))
+    return request.with_resolved(resolve(request.tree(), source))
 
 
 def has_own(node: Node) -> bool:

@@ -7,7 +7,7 @@ engine's internals.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from index.query import Node, parse_query
@@ -68,14 +68,23 @@ class SearchRequest:
     # Tag synonyms: folded tag name -> every name of its group (index/synonyms.py); the
     # archive fills it in, so a tag filter finds its canonical tag and every synonym.
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # The tree with read:/mine: already turned into works (index/ownquery.py), once set.
-    resolved: Node | None = field(default=None, compare=False, repr=False)
+    # The tree with read:/mine: already turned into works (index/ownquery.py), once set,
+    # with what it was resolved from: a copy asking something else parses afresh.
+    resolved: tuple[tuple, Node] | None = field(default=None, compare=False, repr=False)
+
+    def basis(self) -> tuple:
+        """What the tree is made from; a resolved tree holds only while this is unchanged."""
+        return (self.query, self.filters, self.in_text, self.scope, id(self.synonyms))
+
+    def with_resolved(self, tree: Node) -> SearchRequest:
+        """This request carrying `tree` as its resolved tree."""
+        return replace(self, resolved=(self.basis(), tree))
 
     def tree(self) -> Node:
         """The query and filters as the neutral tree (raises QueryError), each tag
         filter widened to the tag's synonyms."""
-        if self.resolved is not None:
-            return self.resolved
+        if self.resolved is not None and self.resolved[0] == self.basis():
+            return self.resolved[1]
         tree = parse_query(self.query, dict(self.filters), in_text=self.in_text, scope=self.scope)
         return expand(tree, self.synonyms)
 

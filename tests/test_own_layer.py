@@ -267,3 +267,25 @@ def test_a_bookmark_blurb_as_ao3_draws_it_keeps_tags_apart_from_collections():
     assert (note.tags, note.private, note.rec) == (("to reread",), True, False)
     assert note.notes == "One line\n\nTwo words"
     assert bookmark_of(blurb, "https://archiveofourown.org/works/5/bookmarks") is None
+
+
+def test_a_resolved_tree_belongs_to_its_query_and_a_copy_asking_another_parses_afresh():
+    from dataclasses import replace
+
+    from index.ownquery import with_own
+    from index.query import Ids, parse_query
+    from index.search import SearchRequest
+
+    class Marks:
+        def marked(self, mark=None):
+            return {"ao3:1"}
+
+        def tagged(self, pattern):
+            return set()
+
+    typed = with_own(SearchRequest(query="read:yes"), Marks())
+    assert typed.tree() == Ids(frozenset({"ao3:1"}))
+    assert replace(typed, page=2).tree() == typed.tree()  # paging keeps the resolution
+    other = replace(typed, query="holmes")
+    assert other.tree() == parse_query("holmes", {})
+    assert replace(typed, filters={"fandom": ["Sherlock"]}).tree() != typed.tree()

@@ -98,8 +98,8 @@ def suggest(searcher, request: SearchRequest, texts: ChapterTexts) -> str | None
     fixed = correction(searcher, request.query)
     if fixed is None:
         return None
-    try:  # the tree parsed afresh: a resolved read:/mine: belongs to the query as typed
-        tree = replace(request, query=fixed.string, resolved=None).tree()
+    try:  # the corrected query's own tree (a resolved read:/mine: belongs to the typed one)
+        tree = replace(request, query=fixed.string).tree()
         query = compile_query(tree, searcher.schema)
     except (QueryError, TypeError):  # TypeError: read:/mine: need the archive to resolve
         return None
