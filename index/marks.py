@@ -26,6 +26,7 @@ from crawler.errors import StoreError, UsageError
 from crawler.models import WorkMeta
 from index import edits
 from index.records import READING_MARKS
+from index.sqlin import rows_in
 
 MARKS = READING_MARKS
 
@@ -104,13 +105,11 @@ class Marks:
 
     def of(self, ids: list[str]) -> dict[str, ReadingMark]:
         """The marks of these works (unmarked ones left out)."""
-        if not ids:
-            return {}
-        holes = ",".join("?" * len(ids))
-        rows = self.db.execute(
+        rows = rows_in(
+            self.db,
             "SELECT work_id, mark, chapter, progress, updated_at FROM reading_marks"
-            f" WHERE work_id IN ({holes})",
-            tuple(ids),
+            " WHERE work_id IN ({ids})",
+            ids,
         )
         return {r[0]: ReadingMark(*r) for r in rows}
 
@@ -160,13 +159,11 @@ class Marks:
 
     def flags(self, ids: list[str]) -> dict[str, Flags]:
         """Gone and locked, for the works that carry either."""
-        if not ids:
-            return {}
-        holes = ",".join("?" * len(ids))
-        rows = self.db.execute(
+        rows = rows_in(
+            self.db,
             "SELECT id, gone_at IS NOT NULL, locked FROM works"
-            f" WHERE id IN ({holes}) AND (gone_at IS NOT NULL OR locked)",
-            tuple(ids),
+            " WHERE id IN ({ids}) AND (gone_at IS NOT NULL OR locked)",
+            ids,
         )
         return {r[0]: Flags(bool(r[1]), bool(r[2])) for r in rows}
 
@@ -180,12 +177,7 @@ class Marks:
         return [r[0] for r in rows], total
 
     def first_stored(self, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        holes = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f"SELECT id, first_stored FROM works WHERE id IN ({holes})", tuple(ids)
-        )
+        rows = rows_in(self.db, "SELECT id, first_stored FROM works WHERE id IN ({ids})", ids)
         return {r[0]: r[1] for r in rows}
 
     def values(self, key: str) -> list[tuple[str, int]]:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from crawler.errors import UsageError
 from crawler.models import BookmarkNote
 from index.records import OwnLayer
+from index.sqlin import rows_in
 
 if TYPE_CHECKING:  # index/schema.py imports this module for MIGRATION: no cycle at run time
     from index.store import Store
@@ -210,13 +211,4 @@ class ReadersLayer:
         return {r[0] for r in rows}
 
     def _rows(self, sql: str, ids: list[str], order: str) -> list[tuple]:
-        if not ids:
-            return []
-        out: list[tuple] = []
-        for at in range(0, len(ids), 500):  # SQLite's limit on bound values, with room
-            chunk = ids[at : at + 500]
-            holes = ",".join("?" * len(chunk))
-            out += self.db.execute(
-                f"{sql} WHERE work_id IN ({holes}) ORDER BY {order}", tuple(chunk)
-            ).fetchall()
-        return [tuple(r) for r in out]
+        return rows_in(self.db, f"{sql} WHERE work_id IN ({{ids}}) ORDER BY {order}", ids)

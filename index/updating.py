@@ -28,6 +28,7 @@ from crawler.sites.base import ListingEntry, SiteAdapter
 from index import series
 from index.planning import Budget, Plan
 from index.reports import Outcome, Report
+from index.sqlin import rows_in
 
 
 @dataclass
@@ -62,18 +63,12 @@ class Prepared:
 
 
 def _load(store, ids: list[str]) -> dict[str, tuple]:
-    rows: dict[str, tuple] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        holes = ",".join("?" * len(chunk))
-        for r in store.db.execute(
-            "SELECT w.id, w.url, w.title, w.meta, w.fingerprint, w.gone_at, w.locked,"
-            " (SELECT COUNT(*) FROM chapters c WHERE c.work_id = w.id)"
-            f" FROM works w WHERE w.id IN ({holes})",
-            chunk,
-        ):
-            rows[r[0]] = tuple(r)
-    return rows
+    sql = (
+        "SELECT w.id, w.url, w.title, w.meta, w.fingerprint, w.gone_at, w.locked,"
+        " (SELECT COUNT(*) FROM chapters c WHERE c.work_id = w.id)"
+        " FROM works w WHERE w.id IN ({ids})"
+    )
+    return {r[0]: r for r in rows_in(store.db, sql, ids)}
 
 
 def _source_listings(config, store) -> dict[str, list[str]]:
