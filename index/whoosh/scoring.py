@@ -81,14 +81,14 @@ def column_values(searcher, fieldname: str, docnums) -> dict[int, bytes]:
             continue
         column = reader.column_reader(fieldname, translate=False)
         if len(mine) >= BULK_FROM:
-            values = _all_values(column)
+            values = all_values(column)
             out.update({d: values[d - offset] for d in mine})
         else:
             out.update({d: column[d - offset] for d in mine})
     return out
 
 
-def _all_values(column) -> list[bytes]:
+def all_values(column) -> list[bytes]:
     """Every value of a column: one read for a variable-bytes column, not one per document."""
     if isinstance(column, VarBytesColumn.Reader) and len(column._lengths):
         offsets, lengths = column._offsets, column._lengths
@@ -175,7 +175,7 @@ class _Segment:
         if not self.reader.has_column("work_id"):
             return set()
         wanted = {i.encode("utf-8") for i in ids}
-        values = _all_values(self.reader.column_reader("work_id", translate=False))
+        values = all_values(self.reader.column_reader("work_id", translate=False))
         deleted = self.deleted
         return {d for d, v in enumerate(values) if v in wanted and d not in deleted}
 
