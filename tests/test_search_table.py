@@ -15,9 +15,11 @@ import itertools
 import pytest
 
 from bench import corpus
+from crawler.models import Block, Chapter
 from index.search import SORTS, SearchRequest
 from index.store import Store
 from index.whoosh.compile import compile_query, with_pairs
+from index.whoosh.schema import SHARED_FIELDS, _shared_fields, chapter_docs
 from index.whoosh.scoring import score_all
 from index.whoosh.searcher import _run_hits, run
 from index.whoosh.table import works_table
@@ -127,3 +129,12 @@ def test_the_table_follows_a_new_generation(tmp_path):
     assert dict(after.facets["fandoms"])["Newly Added"] == 1
     assert after.hits[0].id == added.id
     assert works[0].id not in {h.id for h in search(tmp_path, limit=50).hits}
+
+
+def test_shared_fields_are_the_ones_every_chapter_gets_alike():
+    work = generated(1)[0]
+    other = Chapter(2, "Another Part", [Block("paragraph", "other words")])
+    docs = list(chapter_docs(dataclasses.replace(work, chapters=[work.chapters[0], other])))
+    assert set(_shared_fields(work)) == SHARED_FIELDS
+    assert all(docs[0][k] == docs[1][k] for k in SHARED_FIELDS)
+    assert docs[0]["body"] != docs[1]["body"]

@@ -28,10 +28,11 @@ from index.search import (
 from index.whoosh import paging
 from index.whoosh.analysis import WORD
 from index.whoosh.attribution import attribute
+from index.whoosh.columns import column_values
 from index.whoosh.compile import compile_query, with_pairs
 from index.whoosh.rows import work_fields
 from index.whoosh.schema import SEP
-from index.whoosh.scoring import column_values, score_all
+from index.whoosh.scoring import score_all
 from index.whoosh.snippets import add_note_snippets, add_snippets
 from index.whoosh.spelling import as_written, correction
 from index.whoosh.table import ranked_facets, works_table
@@ -41,8 +42,9 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
     """One request (its query already parsed to `tree`) against an open Whoosh searcher."""
     schema = searcher.schema  # ix.schema would re-read the table of contents
     plain = compile_query(tree, schema, pairs=False)
-    scores = score_all(searcher, with_pairs(plain, schema))
     table = works_table(searcher)
+    work_of = table.work_of if table is not None else None
+    scores = score_all(searcher, with_pairs(plain, schema), work_of)
     if table is None:
         return _run_hits(searcher, request, plain, scores, texts)
     works = table.works(scores)

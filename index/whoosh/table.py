@@ -32,9 +32,9 @@ from itertools import chain
 from typing import Any
 
 from index.search import FACET_FIELDS, OVER_BUCKETS, WORD_BUCKETS, word_bucket
+from index.whoosh.columns import all_values
 from index.whoosh.rows import CHAPTER_KEYS, index_version
 from index.whoosh.schema import SEP
-from index.whoosh.scoring import all_values
 
 NUMERIC_SORTS = ("words", "kudos", "hits")
 _BIT = tuple(1 << i for i in range(8))
