@@ -34,6 +34,7 @@ from whoosh.util.numeric import byte_to_length
 
 from index.whoosh.columns import all_values
 from index.whoosh.compile import WorkIds
+from index.whoosh.postings import read_block
 from index.whoosh.schema import SHARED_FIELDS
 
 # A field length is stored as one byte; this turns every byte into its length.
@@ -360,9 +361,7 @@ def _blocks(matcher, weights: bool = True) -> Iterator[tuple]:
     """(document ids, weights) of a term's postings, a block at a time."""
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            matcher._read_ids()
-            if weights:
-                matcher._read_weights()
+            read_block(matcher, weights)  # ids and weights only, not the positions
             yield matcher._ids, matcher._weights
             matcher._next_block()
         return
