@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from itertools import accumulate
 from pickle import loads
-
-from whoosh.util.numlists import delta_decode
 
 _VALUES = b"(c_codecs\nencode\n"  # MARK, GLOBAL: the block's tuple of value bytes begins
 _CLOSE = b"\x86."  # TUPLE2, STOP: the ids and weights as a pair
@@ -34,7 +33,7 @@ def read_block(matcher, weights: bool = True) -> None:
         head = _head(matcher)
         if head is not None:
             ids, found = head
-            matcher._ids = ids if matcher._byteids else tuple(delta_decode(ids))
+            matcher._ids = ids if matcher._byteids else tuple(accumulate(ids))  # delta_decode
             if weights:
                 matcher._weights = _weights(found, matcher._blocklength)
             return

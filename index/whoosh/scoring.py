@@ -270,10 +270,12 @@ class _Segment:
             length = self._field_lengths(q.fieldname)
             # BM25 is linear in idf: a boosted term is scored at once, not in a second pass
             idf, avgfl, b, k1 = scorer.idf * boost, scorer.avgfl, scorer.B, scorer.K1
-            bm25 = scoring.bm25
+            k1p, omb = k1 + 1, 1 - b
             for ids, weights in _blocks(matcher):
+                # whoosh.scoring.bm25 written out (the same operations in the same order,
+                # so the same floats), without a call per posting
                 out.update(
-                    (d, bm25(idf, w, length[d], avgfl, b, k1))
+                    (d, idf * ((w * k1p) / (w + k1 * (omb + b * length[d] / avgfl))))
                     for d, w in zip(ids, weights, strict=True)
                     if d not in deleted
                 )
