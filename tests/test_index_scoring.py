@@ -15,9 +15,10 @@ from whoosh.query.terms import MultiTerm
 from bench import corpus
 from index.store import Store
 from index.whoosh.analysis import COMMON_WORDS, PairsAnalyzer
+from index.whoosh.columns import column_values
 from index.whoosh.compile import with_pairs
 from index.whoosh.schema import chapter_docs, make_schema
-from index.whoosh.scoring import column_values, score_all
+from index.whoosh.scoring import score_all
 from index.whoosh.writer import INDEX_NAME, Indexer
 from tests.searching import search
 from tests.searching import whoosh_query as parse_query

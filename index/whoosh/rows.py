@@ -24,7 +24,7 @@ _lock = threading.Lock()
 _kept: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}  # folder -> (version, rows)
 
 
-def _version(searcher) -> tuple | None:
+def index_version(searcher) -> tuple | None:
     """Which index this searcher reads: its folder, generation and segments (a rebuilt
     index starts its generations again, but its segments are new); None when the
     searcher cannot say, and then nothing is kept."""
@@ -43,7 +43,7 @@ def _rows(searcher) -> dict[str, dict[str, Any]] | None:
     mine = searcher.__dict__.get("_ficarchive_rows", _UNSET)
     if mine is not _UNSET:
         return mine
-    version = _version(searcher)
+    version = index_version(searcher)
     rows = None
     if version is not None:
         with _lock:

@@ -67,6 +67,16 @@ def make_schema(common: frozenset[str] = COMMON_WORDS) -> Schema:
     )
 
 
+# The fields _shared_fields writes: the same on every chapter document of a work, so a
+# query in these fields alone matches and scores a work's chapters alike (scoring.py
+# asks a phrase there at one chapter per work). tests/test_search_table.py checks it.
+SHARED_FIELDS = frozenset(
+    "work_id title authors fandoms characters relationships character_keys ship_keys tags"
+    " rating warnings categories language series site status complete summary words"
+    " chapters kudos hits published updated".split()
+)
+
+
 def _shared_fields(work: Work) -> dict:
     """The work's metadata, copied onto each of its chapter documents."""
     m = work.meta

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.columns import VarBytesColumn
 from whoosh.query import (
     And,
     ConstantScoreQuery,
@@ -33,12 +32,13 @@ from whoosh.query import (
 from whoosh.query.terms import MultiTerm
 from whoosh.util.numeric import byte_to_length
 
+from index.whoosh.columns import all_values
 from index.whoosh.compile import WorkIds
+from index.whoosh.postings import read_block
+from index.whoosh.schema import SHARED_FIELDS
 
 # A field length is stored as one byte; this turns every byte into its length.
 _LENGTH_OF_BYTE = [byte_to_length(b) or 1 for b in range(256)]
-# Below this many matches, reading a column document by document is cheaper than whole.
-BULK_FROM = 2000
 # Up to this many works, a term per work is cheaper than reading the work_id column.
 FEW_WORKS = 32
 
@@ -57,11 +57,13 @@ def along(matcher, docnums) -> Iterator[int]:
             yield d
 
 
-def score_all(searcher, q: Query) -> dict[int, float]:
-    """{document number: score} of every live document matching `q`."""
+def score_all(searcher, q: Query, work_of: list[int] | None = None) -> dict[int, float]:
+    """{document number: score} of every live document matching `q`; `work_of` (each
+    document's work number, index/whoosh/table.py) lets a phrase in the work's shared
+    metadata be asked at one chapter per work."""
     out: dict[int, float] = {}
     for sub, offset in searcher.leaf_searchers():
-        scores = _Segment(sub, searcher.weighting).evaluate(q)
+        scores = _Segment(sub, searcher.weighting, work_of, offset).evaluate(q)
         if offset:
             out.update({d + offset: s for d, s in scores.items()})
         else:
@@ -69,39 +71,12 @@ def score_all(searcher, q: Query) -> dict[int, float]:
     return out
 
 
-def column_values(searcher, fieldname: str, docnums) -> dict[int, bytes]:
-    """The raw column values (bytes) of these documents, read in bulk when many."""
-    docnums = list(docnums)
-    out: dict[int, bytes] = {}
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        end = offset + reader.doc_count_all()
-        mine = [d for d in docnums if offset <= d < end]
-        if not mine or not reader.has_column(fieldname):
-            continue
-        column = reader.column_reader(fieldname, translate=False)
-        if len(mine) >= BULK_FROM:
-            values = _all_values(column)
-            out.update({d: values[d - offset] for d in mine})
-        else:
-            out.update({d: column[d - offset] for d in mine})
-    return out
-
-
-def _all_values(column) -> list[bytes]:
-    """Every value of a column: one read for a variable-bytes column, not one per document."""
-    if isinstance(column, VarBytesColumn.Reader) and len(column._lengths):
-        offsets, lengths = column._offsets, column._lengths
-        data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])
-        return [data[o : o + n] for o, n in zip(offsets, lengths, strict=True)]
-    return list(column)
-
-
 class _Segment:
     """Evaluates a query over one segment (document numbers local to it)."""
 
-    def __init__(self, searcher, weighting) -> None:
+    def __init__(self, searcher, weighting, work_of=None, offset: int = 0) -> None:
         self.searcher = searcher
+        self.work_of, self.offset = work_of, offset
         self.reader = searcher.reader()
         self.weighting = weighting
         self.schema = searcher.schema
@@ -175,7 +150,7 @@ class _Segment:
         if not self.reader.has_column("work_id"):
             return set()
         wanted = {i.encode("utf-8") for i in ids}
-        values = _all_values(self.reader.column_reader("work_id", translate=False))
+        values = all_values(self.reader.column_reader("work_id", translate=False))
         deleted = self.deleted
         return {d for d, v in enumerate(values) if v in wanted and d not in deleted}
 
@@ -225,7 +200,37 @@ class _Segment:
             if q.boost != 1.0:
                 return {d: s * q.boost for d, s in scores.items()}
             return scores
+        if (
+            isinstance(q, And)
+            and q.subqueries
+            and not any(isinstance(s, Not) for s in q.subqueries)
+        ):
+            # An And of a phrase and its pair terms (a fandom filter): the terms narrow first.
+            scores = dict.fromkeys(within, 0.0)
+            for child in sorted(q.subqueries, key=lambda s: not _native(s)):
+                other = self._within(child, scores)
+                scores = {d: v + other[d] for d, v in scores.items() if d in other}
+                if not scores:
+                    return {}
+            return {d: v * q.boost for d, v in scores.items()} if q.boost != 1.0 else scores
+        if self.work_of is not None and _shared_only(q):
+            return self._per_work(q, within)
         return self._whoosh(q, within=within)
+
+    def _per_work(self, q: Query, within: dict[int, float]) -> dict[int, float]:
+        """`q` (in fields every chapter of a work shares, so it matches and scores them
+        alike) asked at one candidate chapter per work, its answer copied to the rest."""
+        work_of, offset = self.work_of, self.offset
+        first: dict[int, int] = {}
+        for d in within:
+            first.setdefault(work_of[offset + d], d)
+        found = self._whoosh(q, within=dict.fromkeys(first.values()))
+        out = {}
+        for d in within:
+            s = found.get(first[work_of[offset + d]])
+            if s is not None:
+                out[d] = s
+        return out
 
     def _or(self, q: Or) -> dict[int, float]:
         parts = sorted((self.evaluate(s) for s in q.subqueries), key=len, reverse=True)
@@ -265,10 +270,12 @@ class _Segment:
             length = self._field_lengths(q.fieldname)
             # BM25 is linear in idf: a boosted term is scored at once, not in a second pass
             idf, avgfl, b, k1 = scorer.idf * boost, scorer.avgfl, scorer.B, scorer.K1
-            bm25 = scoring.bm25
+            k1p, omb = k1 + 1, 1 - b
             for ids, weights in _blocks(matcher):
+                # whoosh.scoring.bm25 written out (the same operations in the same order,
+                # so the same floats), without a call per posting
                 out.update(
-                    (d, bm25(idf, w, length[d], avgfl, b, k1))
+                    (d, idf * ((w * k1p) / (w + k1 * (omb + b * length[d] / avgfl))))
                     for d, w in zip(ids, weights, strict=True)
                     if d not in deleted
                 )
@@ -326,6 +333,11 @@ def _plain_or(q: Or) -> bool:
     return not getattr(q, "scale", None) and not getattr(q, "minmatch", 0)
 
 
+def _shared_only(q: Query) -> bool:
+    """Whether every leaf of `q` is in a field a work's chapters all share."""
+    return all(getattr(leaf, "fieldname", None) in SHARED_FIELDS for leaf in q.leaves())
+
+
 def _native(q: Query) -> bool:
     """Whether `q` is evaluated here without Whoosh's document-by-document matchers."""
     if isinstance(q, (And, Or)):
@@ -351,9 +363,7 @@ def _blocks(matcher, weights: bool = True) -> Iterator[tuple]:
     """(document ids, weights) of a term's postings, a block at a time."""
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
-            matcher._read_ids()
-            if weights:
-                matcher._read_weights()
+            read_block(matcher, weights)  # ids and weights only, not the positions
             yield matcher._ids, matcher._weights
             matcher._next_block()
         return

@@ -25,21 +25,63 @@ from index.search import (
     SearchResult,
     word_bucket,
 )
+from index.whoosh import paging
 from index.whoosh.analysis import WORD
 from index.whoosh.attribution import attribute
+from index.whoosh.columns import column_values
 from index.whoosh.compile import compile_query, with_pairs
 from index.whoosh.rows import work_fields
 from index.whoosh.schema import SEP
-from index.whoosh.scoring import column_values, score_all
+from index.whoosh.scoring import score_all
 from index.whoosh.snippets import add_note_snippets, add_snippets
 from index.whoosh.spelling import as_written, correction
+from index.whoosh.table import ranked_facets, works_table
 
 
 def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> SearchResult:
     """One request (its query already parsed to `tree`) against an open Whoosh searcher."""
     schema = searcher.schema  # ix.schema would re-read the table of contents
     plain = compile_query(tree, schema, pairs=False)
-    ranked = _works(searcher, score_all(searcher, with_pairs(plain, schema)))
+    table = works_table(searcher)
+    work_of = table.work_of if table is not None else None
+    scores = score_all(searcher, with_pairs(plain, schema), work_of)
+    if table is None:
+        return _run_hits(searcher, request, plain, scores, texts)
+    works = table.works(scores)
+    start = max(request.page - 1, 0) * request.limit
+    stop = start + request.limit
+    if request.sort == "relevance" and request.descending is not False:
+        page = paging.ranked(table, scores, stop)[start:stop]
+    elif request.sort == "relevance":
+        page = paging.ranked(table, scores)[::-1][start:stop]
+    else:
+        down = request.descending if request.descending is not None else request.sort != "title"
+        page = paging.sorted_page(table, scores, works, request.sort, down, start, stop)
+    facets = table.facet_counts(works) if request.facets else {}
+    if not page:
+        suggestion = None if works else suggest(searcher, request, texts)
+        return SearchResult(len(works), [], facets, suggestion)
+    shown = []
+    for w, score, _ in page:
+        hit = fill(Hit(table.ids[w], score=score), table.fields[w])
+        shown.append((hit, [d for d in table.docs[w] if d in scores]))
+    _describe(searcher, shown, plain, request, texts)
+    return SearchResult(len(works), [hit for hit, _ in shown], facets)
+
+
+def _describe(searcher, shown: list[tuple[Hit, list[int]]], plain, request, texts) -> None:
+    """The shown works' matching chapters and snippets."""
+    attribute(searcher, shown, plain)
+    out = [hit for hit, _ in shown]
+    if request.scope != "story":
+        add_note_snippets(out, plain, texts)
+    add_snippets(out, plain, texts, request.snippets_per_work)
+
+
+def _run_hits(searcher, request: SearchRequest, plain, scores, texts) -> SearchResult:
+    """The search with a Hit per matched work, for an index the works table cannot
+    name a generation for (and the reference the table is tested against)."""
+    ranked = _works(searcher, scores)
     start = max(request.page - 1, 0) * request.limit
     hits: list[_Pending] = []
     reorder = request.sort != "relevance" or request.descending is False
@@ -50,20 +92,26 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
         shown = _sorted(hits, request.sort, request.descending)[start : start + request.limit]
     else:
         shown = [_Pending(*work) for work in ranked[start : start + request.limit]]
+    facets = facet_counts([p.hit for p in hits]) if request.facets else {}
     if not shown:  # nothing to describe (an empty index has no columns to read)
-        facets = facet_counts([p.hit for p in hits]) if request.facets else {}
         suggestion = None if ranked else suggest(searcher, request, texts)
         return SearchResult(len(ranked), [], facets, suggestion)
     for pending in shown:
         pending.load(searcher)
-    out = [p.hit for p in shown]
-    attribute(searcher, [(p.hit, p.docnums) for p in shown], plain)
-    if out:
-        if request.scope != "story":
-            add_note_snippets(out, plain, texts)
-        add_snippets(out, plain, texts, request.snippets_per_work)
-    facets = facet_counts([p.hit for p in hits]) if request.facets else {}
-    return SearchResult(len(ranked), out, facets)
+    _describe(searcher, [(p.hit, p.docnums) for p in shown], plain, request, texts)
+    return SearchResult(len(ranked), [p.hit for p in shown], facets)
+
+
+def fill(h: Hit, f: dict[str, Any]) -> Hit:
+    """The hit with its work's stored metadata."""
+    h.title = f.get("title", "")
+    h.authors = split(f.get("authors", ""))
+    h.fandoms = split(f.get("fandoms", ""))
+    h.words = f.get("words", 0)
+    h.status = f.get("status", "")
+    h.updated = f.get("updated", "")
+    h.fields = f
+    return h
 
 
 class _Pending:
@@ -81,15 +129,7 @@ class _Pending:
         if self.loaded:
             return
         self.loaded = True
-        f = work_fields(searcher, self.hit.id, self.docnum)
-        h = self.hit
-        h.title = f.get("title", "")
-        h.authors = split(f.get("authors", ""))
-        h.fandoms = split(f.get("fandoms", ""))
-        h.words = f.get("words", 0)
-        h.status = f.get("status", "")
-        h.updated = f.get("updated", "")
-        h.fields = f
+        fill(self.hit, work_fields(searcher, self.hit.id, self.docnum))
 
 
 def suggest(searcher, request: SearchRequest, texts: ChapterTexts) -> str | None:
@@ -145,7 +185,7 @@ def facet_counts(hits: list[Hit], top: int = 15) -> dict[str, list[tuple[str, in
         for value, count in Counter(map(operator.methodcaller("get", name), rows)).items():
             for part in _parts(str(value or "")):
                 counter[part] += count
-        out[name] = counter.most_common(top)
+        out[name] = ranked_facets(counter, top)
     return out
 
 

@@ -1,0 +1,213 @@
+"""A table of the index's works, built once per index generation.
+
+The web library's search page counts facets over every work a search matched and
+sorts them by date, kudos, words…; its home page matches every work. Done with a
+Hit per matched work, that was most of a search page's time at 10,000 works
+(bench/RESULTS.md "## serve"). Here each work has a number (in the order of its
+first chapter document), and the table holds what a search asks of every matched
+work, so a Hit is made only for the works shown:
+
+- work_of: document number -> work number, so the matched chapters become the
+  matched works in one C-speed map;
+- facets: each value held by many works is a Python int with one bit per work, and
+  its count over the matched works is `(mask & matched).bit_count()`; a value held by
+  few works is counted from the matched works' own lists (Counter, in C). Masks are
+  kept only for values on at least 1/64 of the works, so they take at most 8 bytes
+  per (work, value) pair however many distinct tags an archive has;
+- sort orders: every work grouped by its sort key (computed once per sort and
+  generation); a search walks the groups in order, and only the groups on the page
+  shown are put in relevance order (the order a stable sort of the ranked works
+  would leave equal keys in).
+
+The table is kept per index folder and rebuilt when the searcher reads another
+generation (a commit, a crawl, a rebuild): index/whoosh/rows.py says which.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from itertools import chain
+from typing import Any
+
+from index.search import FACET_FIELDS, OVER_BUCKETS, WORD_BUCKETS, word_bucket
+from index.whoosh.columns import all_values
+from index.whoosh.rows import CHAPTER_KEYS, index_version
+from index.whoosh.schema import SEP
+
+NUMERIC_SORTS = ("words", "kudos", "hits")
+_BIT = tuple(1 << i for i in range(8))
+_UNSET = object()
+_lock = threading.Lock()
+_kept: dict[str, tuple[tuple, WorksTable]] = {}  # folder -> (version, table)
+
+
+def mask_of(numbers: Iterable[int], size: int) -> int:
+    """The int with bit w set for every w of `numbers` (each below `size`)."""
+    buf = bytearray((size + 7) >> 3)
+    for w in numbers:
+        buf[w >> 3] |= _BIT[w & 7]
+    return int.from_bytes(buf, "little")
+
+
+def ranked_facets(counts: dict[str, int], top: int) -> list[tuple[str, int]]:
+    """The `top` values counted most, equal counts in the values' own order (the same
+    whatever order the works were counted in)."""
+    return sorted(((v, c) for v, c in counts.items() if c), key=lambda vc: (-vc[1], vc[0]))[:top]
+
+
+class WorksTable:
+    """Every live work of one index generation: ids, stored fields, facets, sort keys."""
+
+    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]], fields) -> None:
+        self.ids = ids  # work number -> work id
+        self.work_of = work_of  # document number -> work number (-1: deleted)
+        self.docs = docs  # work number -> its chapter documents
+        self.fields: list[dict[str, Any]] = fields  # work number -> its metadata
+        self.size = len(ids)
+        self.everyone = (1 << self.size) - 1
+        self._orders: dict[str, list[tuple[Any, list[int]]]] = {}
+        self._all_facets: dict[int, dict[str, list[tuple[str, int]]]] = {}
+        self._build_facets()
+
+    def _build_facets(self) -> None:
+        many = max(8, self.size // 64)
+        self.masks: dict[str, list[tuple[str, int]]] = {}
+        self.rare_names: list[tuple[str, str]] = []  # rare value id -> (field, value)
+        rare_of: list[list[int]] = [[] for _ in range(self.size)]
+        parts: dict[str, frozenset[str]] = {}
+        for name in FACET_FIELDS:
+            if name == "words":
+                continue
+            holders: dict[str, list[int]] = {}
+            for w, f in enumerate(self.fields):
+                raw = str(f.get(name) or "")
+                found = parts.get(raw)
+                if found is None:
+                    found = parts[raw] = frozenset(v for v in raw.split(SEP) if v)
+                for value in found:
+                    holders.setdefault(value, []).append(w)
+            self.masks[name] = []
+            for value, works in holders.items():
+                if len(works) >= many:
+                    self.masks[name].append((value, mask_of(works, self.size)))
+                    continue
+                rid = len(self.rare_names)
+                self.rare_names.append((name, value))
+                for w in works:
+                    rare_of[w].append(rid)
+        self.rare_of = [tuple(r) for r in rare_of]
+        buckets: dict[str, list[int]] = {}
+        for w, f in enumerate(self.fields):
+            buckets.setdefault(word_bucket(f.get("words", 0)), []).append(w)
+        order = [label for _, label in WORD_BUCKETS] + [OVER_BUCKETS]
+        self.buckets = [(b, mask_of(buckets[b], self.size)) for b in order if b in buckets]
+
+    # --- what a search asks ----------------------------------------------------------
+
+    def works(self, docnums: Iterable[int]) -> set[int]:
+        """The works these (live) chapter documents belong to."""
+        return set(map(self.work_of.__getitem__, docnums))
+
+    def facet_counts(self, works: set[int], top: int = 15) -> dict[str, list[tuple[str, int]]]:
+        """What index/whoosh/searcher.facet_counts counts over these works' Hits."""
+        if len(works) == self.size:  # the home page, every work: counted once
+            found = self._all_facets.get(top)
+            if found is None:
+                found = self._all_facets[top] = self._count(works, self.everyone, top)
+            return found
+        return self._count(works, mask_of(works, self.size), top)
+
+    def _count(self, works: set[int], matched: int, top: int) -> dict[str, list[tuple[str, int]]]:
+        rare = Counter(chain.from_iterable(map(self.rare_of.__getitem__, works)))
+        counts: dict[str, dict[str, int]] = {name: {} for name in self.masks}
+        for name, values in self.masks.items():
+            mine = counts[name]
+            for value, mask in values:
+                mine[value] = (mask & matched).bit_count()
+        for rid, n in rare.items():
+            name, value = self.rare_names[rid]
+            counts[name][value] = n
+        out = {}
+        for name in FACET_FIELDS:
+            if name == "words":
+                found = [(b, (mask & matched).bit_count()) for b, mask in self.buckets]
+                out[name] = [(b, n) for b, n in found if n]
+            else:
+                out[name] = ranked_facets(counts[name], top)
+        return out
+
+    def order(self, sort: str) -> list[tuple[Any, list[int]]]:
+        """Every work grouped by its `sort` key, least first (works ascending in a group)."""
+        found = self._orders.get(sort)
+        if found is not None:
+            return found
+        if sort == "title":
+            keys = [str(f.get("title", "")).casefold() for f in self.fields]
+        elif sort in NUMERIC_SORTS:
+            keys = [f.get(sort) or 0 for f in self.fields]
+        else:
+            keys = [f.get(sort) or "" for f in self.fields]
+        groups: list[tuple[Any, list[int]]] = []
+        for w in sorted(range(self.size), key=keys.__getitem__):
+            if groups and groups[-1][0] == keys[w]:
+                groups[-1][1].append(w)
+            else:
+                groups.append((keys[w], [w]))
+        self._orders[sort] = groups
+        return groups
+
+
+def works_table(searcher) -> WorksTable | None:
+    """The table of this searcher's index generation (None: the index cannot say which
+    it is, or has no work_id column; the search then reads Hits as before)."""
+    mine = searcher.__dict__.get("_ficarchive_table", _UNSET)
+    if mine is not _UNSET:
+        return mine
+    version = index_version(searcher)
+    table = None
+    if version is not None:
+        with _lock:
+            found = _kept.get(version[0])
+            if found is None or found[0] != version:
+                built = _build(searcher)
+                found = (version, built)
+                if built is not None:
+                    _kept[version[0]] = found
+            table = found[1]
+    searcher.__dict__["_ficarchive_table"] = table
+    return table
+
+
+def _build(searcher) -> WorksTable | None:
+    ids: list[str] = []
+    number: dict[bytes, int] = {}
+    work_of: list[int] = []
+    docs: list[list[int]] = []
+    fields: list[dict[str, Any]] = []
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        count = reader.doc_count_all()
+        if not count:
+            continue
+        if not reader.has_column("work_id"):
+            return None
+        deleted = set(reader._perdoc.deleted_docs()) if reader.has_deletions() else set()
+        values = all_values(reader.column_reader("work_id", translate=False))
+        work_of.extend([-1] * (offset + count - len(work_of)))
+        for d, value in enumerate(values):
+            if d in deleted:
+                continue
+            w = number.get(value)
+            if w is None:
+                w = number[value] = len(ids)
+                ids.append(value.decode("utf-8"))
+                docs.append([])
+                f = searcher.stored_fields(offset + d)
+                for key in CHAPTER_KEYS:
+                    f.pop(key, None)
+                fields.append(f)
+            work_of[offset + d] = w
+            docs[w].append(offset + d)
+    return WorksTable(ids, work_of, docs, fields)
