@@ -19,21 +19,26 @@ from tests.cli import ficarchive
 
 # What only fetching, cleaning and exporting need (issue 19 measured 0.6 s of them).
 HEAVY = ("bs4", "soupsieve", "lxml", "httpx", "httpcore", "ftfy", "ebooklib", "html5lib")
+# What a reading command no longer pays for (issue 19's cold start): typer's pydantic
+# conversion (search_cli/coercion.py answers plain values itself) and what it pulled in.
+AVOIDED = ("pydantic", "pydantic_core", "annotated_types", "importlib.metadata")
 
 # Run the real entry point, then name every heavy module loaded, on stderr's last line.
 PROBE = """
 import atexit, json, sys
 heavy = {heavy!r}
 def _report():
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy)
     print("LOADED " + json.dumps(loaded), file=sys.stderr)
 atexit.register(_report)
 {body}
 """
 
 
-def loaded_by(body: str, cwd: Path | None = None) -> tuple[int, list[str], str]:
-    code = PROBE.format(heavy=HEAVY, body=body)
+def loaded_by(
+    body: str, cwd: Path | None = None, heavy: tuple[str, ...] = HEAVY
+) -> tuple[int, list[str], str]:
+    code = PROBE.format(heavy=heavy, body=body)
     env = {**os.environ, "FICARCHIVE_CONFIG": "", "COLUMNS": "200"}
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
@@ -73,6 +78,32 @@ def test_reading_commands_load_no_parser_http_or_epub_module(archive, argv) -> N
     code, loaded, err = loaded_by(body)
     assert code == 0, err
     assert loaded == [], f"{' '.join(argv)} imported {loaded}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "lantern"], ["show", "{id}"], ["list"], ["search", "lantern", "--page", "2"]],
+    ids=lambda argv: " ".join(argv),
+)
+def test_reading_commands_load_no_pydantic(archive, argv) -> None:
+    config, work_id = archive
+    args = ["--config", str(config), *(a.replace("{id}", work_id) for a in argv)]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body, heavy=AVOIDED)
+    assert code == 0, err
+    assert loaded == [], f"{' '.join(argv)} imported {loaded}"
+
+
+def test_a_value_that_is_not_plain_still_gets_typers_own_message(archive) -> None:
+    """The probe sees pydantic load when typer's own conversion is asked, and the error
+    is typer's, word for word."""
+    config, _ = archive
+    args = ["--config", str(config), "search", "lantern", "--page", "x"]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body, heavy=AVOIDED)
+    assert code == 2
+    assert "pydantic" in loaded
+    assert "Input should be a valid integer" in err
 
 
 def test_the_probe_sees_an_import_when_one_happens(archive) -> None:
