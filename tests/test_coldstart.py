@@ -20,8 +20,12 @@ from tests.cli import ficarchive
 # What only fetching, cleaning and exporting need (issue 19 measured 0.6 s of them).
 HEAVY = ("bs4", "soupsieve", "lxml", "httpx", "httpcore", "ftfy", "ebooklib", "html5lib")
 # What a reading command no longer pays for (issue 19's cold start): typer's pydantic
-# conversion (search_cli/coercion.py answers plain values itself) and what it pulled in.
-AVOIDED = ("pydantic", "pydantic_core", "annotated_types", "importlib.metadata")
+# conversion (search_cli/coercion.py answers plain values itself) and what it pulled in,
+# the HTTP client whoosh.compat imports (index/whoosh/lean.py), rich's progress bars.
+AVOIDED = (
+    *("pydantic", "pydantic_core", "annotated_types", "importlib.metadata"),
+    *("urllib.request", "http.client", "ssl", "email.parser", "rich.progress"),
+)
 
 # Run the real entry point, then name every heavy module loaded, on stderr's last line.
 PROBE = """
@@ -104,6 +108,18 @@ def test_a_value_that_is_not_plain_still_gets_typers_own_message(archive) -> Non
     assert code == 2
     assert "pydantic" in loaded
     assert "Input should be a valid integer" in err
+
+
+def test_urllib_request_is_the_real_module_after_the_backend_loads() -> None:
+    code = (
+        "import index.whoosh, sys, whoosh.compat, urllib.request\n"
+        "assert 'stand-in' not in (urllib.request.__doc__ or '')\n"
+        "assert sys.modules['urllib'].request is urllib.request\n"
+        "print(urllib.request.urlopen.__module__, whoosh.compat.urlretrieve.__module__)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["urllib.request", "index.whoosh.lean"]
 
 
 def test_the_probe_sees_an_import_when_one_happens(archive) -> None:
