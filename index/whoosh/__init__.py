@@ -18,9 +18,9 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from index.whoosh.lean import import_whoosh_compat
+from index.whoosh.lean import import_whoosh_lean
 
-import_whoosh_compat()  # before any whoosh module: see lean.py
+import_whoosh_lean()  # before any other whoosh module: see lean.py
 
 from whoosh.filedb.filetables import FileFormatError
 
