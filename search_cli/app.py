@@ -7,7 +7,9 @@ while the modules load (a slow disk, a cold cache) is one line and exit 130.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -15,25 +17,35 @@ try:
     import typer
 
     from crawler import __version__
-    from search_cli.cli import State, app
-    from search_cli.commands import (  # noqa: F401 - they add the commands
-        editing,
-        fetching,
-        history,
-        keeping,
-        reading,
-        safety,
-        serving,
-        setup,
-        tagging,
-        yours,
-    )
+    from search_cli.cli import State
+    from search_cli.cli import app as _app
     from search_cli.render import err, out, safe
 except KeyboardInterrupt:  # before any command ran: nothing to keep, nothing to say but this
     sys.stderr.write("interrupted while starting; nothing was changed\n")
     raise SystemExit(130) from None
 
-__all__ = ["app", "main"]
+# The module under search_cli/commands/ that adds each command. A command run by name
+# loads its own module only (typer then builds that command alone: a search no longer
+# pays for the signatures of the other twenty, issue 19); anything else (--help, no
+# command, a name not here) loads them all, so help and "No such command" are as
+# before. tests/test_coldstart.py holds this map to what the modules register.
+COMMANDS = {
+    **dict.fromkeys(("search", "show", "list", "stats"), "reading"),
+    **dict.fromkeys(("crawl", "add", "import", "index", "update"), "fetching"),
+    **dict.fromkeys(("export", "remove", "doctor", "demo"), "keeping"),
+    **dict.fromkeys(("versions", "diff"), "history"),
+    **dict.fromkeys(("mark", "tag"), "yours"),
+    "edit": "editing",
+    "backup": "safety",
+    "serve": "serving",
+    "init": "setup",
+    "tags": "tagging",
+}
+# All of them, in the order help has always listed their commands.
+MODULES = ("editing", "fetching", "history", "keeping", "reading")
+MODULES += ("safety", "serving", "setup", "tagging", "yours")
+
+__all__ = ["app", "main"]  # noqa: F822 - app comes from __getattr__
 
 
 def _version(value: bool) -> None:
@@ -42,7 +54,7 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
+@_app.callback()
 def main_options(
     ctx: typer.Context,
     config: Annotated[
@@ -61,6 +73,45 @@ def main_options(
     ctx.obj = State(config)
 
 
+def load_commands(names: Iterable[str] = MODULES) -> typer.Typer:
+    """The app with the commands of the given modules of search_cli/commands/ added."""
+    for name in names:
+        importlib.import_module(f"search_cli.commands.{name}")
+    return _app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`from search_cli.app import app`: the app with every command."""
+    if name == "app":
+        return load_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def command_named(args: list[str]) -> str | None:
+    """The command the arguments name after the app's own options, if it is plainly one."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("--config", "-c"):
+            i += 2
+        elif arg.startswith("--config=") or (arg.startswith("-c") and arg[2:3] != "-"):
+            i += 1
+        elif arg.startswith("-"):  # --help, --version, --, a mistake: the whole app answers
+            return None
+        else:
+            return arg
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    name = command_named(args)
+    try:
+        return load_commands([COMMANDS[name]] if name in COMMANDS else MODULES)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted while starting; nothing was changed\n")
+        raise SystemExit(130) from None
+
+
 def main() -> None:
     """Entry point of the `ficarchive` command.
 
@@ -69,6 +120,7 @@ def main() -> None:
     """
     from typer._click import exceptions as click_errors
 
+    app = _app_for(sys.argv[1:])
     try:
         code = app(standalone_mode=False)
     except click_errors.ClickException as exc:

@@ -18,8 +18,10 @@ import typer
 from crawler.config import Config, load_config
 from crawler.errors import FicarchiveError
 from index.archive import Archive
-from search_cli import render
+from search_cli import coercion, render
 from search_cli.render import RichProgress, err, print_json, safe
+
+coercion.install()
 
 app = typer.Typer(
     name="ficarchive",

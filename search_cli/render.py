@@ -16,8 +16,6 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.progress import TimeRemainingColumn as EtaColumn
 from rich.table import Table
 
 from crawler.models import Work
@@ -68,6 +66,16 @@ class RichProgress(PipelineProgress):
     """A progress bar on stderr (only on a terminal), with the current wait when backing off."""
 
     def __init__(self, enabled: bool = True) -> None:
+        # Imported here: a reading command draws no bar (issue 19's cold start).
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.progress import TimeRemainingColumn as EtaColumn
+
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -19,21 +19,32 @@ from tests.cli import ficarchive
 
 # What only fetching, cleaning and exporting need (issue 19 measured 0.6 s of them).
 HEAVY = ("bs4", "soupsieve", "lxml", "httpx", "httpcore", "ftfy", "ebooklib", "html5lib")
+# What a reading command no longer pays for (issue 19's cold start): typer's pydantic
+# conversion (search_cli/coercion.py answers plain values itself) and what it pulled in,
+# the HTTP client whoosh.compat imports and the English morphology whoosh.query imports
+# (index/whoosh/lean.py), rich's progress bars.
+AVOIDED = (
+    *("pydantic", "pydantic_core", "annotated_types", "importlib.metadata"),
+    *("urllib.request", "http.client", "ssl", "email.parser", "rich.progress"),
+    "whoosh.lang.morph_en",
+)
 
 # Run the real entry point, then name every heavy module loaded, on stderr's last line.
 PROBE = """
 import atexit, json, sys
 heavy = {heavy!r}
 def _report():
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy)
     print("LOADED " + json.dumps(loaded), file=sys.stderr)
 atexit.register(_report)
 {body}
 """
 
 
-def loaded_by(body: str, cwd: Path | None = None) -> tuple[int, list[str], str]:
-    code = PROBE.format(heavy=HEAVY, body=body)
+def loaded_by(
+    body: str, cwd: Path | None = None, heavy: tuple[str, ...] = HEAVY
+) -> tuple[int, list[str], str]:
+    code = PROBE.format(heavy=heavy, body=body)
     env = {**os.environ, "FICARCHIVE_CONFIG": "", "COLUMNS": "200"}
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
@@ -73,6 +84,94 @@ def test_reading_commands_load_no_parser_http_or_epub_module(archive, argv) -> N
     code, loaded, err = loaded_by(body)
     assert code == 0, err
     assert loaded == [], f"{' '.join(argv)} imported {loaded}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "lantern"], ["show", "{id}"], ["list"], ["search", "lantern", "--page", "2"]],
+    ids=lambda argv: " ".join(argv),
+)
+def test_reading_commands_load_no_pydantic(archive, argv) -> None:
+    config, work_id = archive
+    args = ["--config", str(config), *(a.replace("{id}", work_id) for a in argv)]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body, heavy=AVOIDED)
+    assert code == 0, err
+    assert loaded == [], f"{' '.join(argv)} imported {loaded}"
+
+
+def test_a_value_that_is_not_plain_still_gets_typers_own_message(archive) -> None:
+    """The probe sees pydantic load when typer's own conversion is asked, and the error
+    is typer's, word for word."""
+    config, _ = archive
+    args = ["--config", str(config), "search", "lantern", "--page", "x"]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body, heavy=AVOIDED)
+    assert code == 2
+    assert "pydantic" in loaded
+    assert "Input should be a valid integer" in err
+
+
+def test_the_command_map_names_the_module_that_adds_each_command() -> None:
+    """search_cli/app.py loads a command's module alone: its map must be the truth."""
+    from search_cli import app as app_module
+
+    app = app_module.load_commands()
+    registered = {
+        (info.name or info.callback.__name__.replace("_", "-")): info.callback.__module__
+        for info in app.registered_commands
+    }
+    expected = {name: f"search_cli.commands.{m}" for name, m in app_module.COMMANDS.items()}
+    assert registered == expected
+    assert set(app_module.MODULES) == set(app_module.COMMANDS.values())
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["search", "x"], "search"),
+        (["-c", "f.toml", "list"], "list"),
+        (["--config", "f.toml", "show", "ao3:1"], "show"),
+        (["--config=f.toml", "stats"], "stats"),
+        (["-cf.toml", "index"], "index"),
+        (["--help"], None),
+        (["--config", "f.toml", "--version"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_read_after_the_apps_own_options(args, named) -> None:
+    from search_cli.app import command_named
+
+    assert command_named(args) == named
+
+
+def test_a_search_loads_no_other_commands_module(archive) -> None:
+    config, _ = archive
+    args = ["--config", str(config), "search", "lantern"]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    others = tuple(f"search_cli.commands.{m}" for m in ("fetching", "keeping", "safety", "setup"))
+    code, loaded, err = loaded_by(body, heavy=others)
+    assert code == 0, err
+    assert loaded == []
+
+
+def test_the_modules_whoosh_loads_without_are_real_when_asked_for() -> None:
+    """After the backend loads, urllib.request and morph_en import as themselves, and
+    what whoosh took from their stand-ins works (it imports the real module)."""
+    code = (
+        "import index.whoosh, sys, whoosh.compat, whoosh.query.terms\n"
+        "assert 'whoosh.lang.morph_en' not in sys.modules\n"
+        "print(sorted(whoosh.query.terms.variations('render')))\n"
+        "import urllib.request, whoosh.lang.morph_en as m\n"
+        "assert sys.modules['urllib'].request is urllib.request\n"
+        "assert 'stand-in' not in (urllib.request.__doc__ or '') + (m.__doc__ or '')\n"
+        "print(urllib.request.urlopen.__module__, whoosh.compat.urlretrieve.__doc__.split()[0])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    variations, where = proc.stdout.splitlines()
+    assert "'rendered'" in variations and "'renders'" in variations
+    assert where.split() == ["urllib.request", "urllib.request.urlretrieve,"]
 
 
 def test_the_probe_sees_an_import_when_one_happens(archive) -> None:

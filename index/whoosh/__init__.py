@@ -7,6 +7,8 @@ chapters into works), snippets, names (characters and ships as readers write
 them), verify (every part of the index read whole, for doctor).
 """
 
+# ruff: noqa: E402 - whoosh is imported after lean.py's stand-in is in place
+
 from __future__ import annotations
 
 import contextlib
@@ -15,6 +17,10 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from index.whoosh.lean import import_whoosh_lean
+
+import_whoosh_lean()  # before any other whoosh module: see lean.py
 
 from whoosh.filedb.filetables import FileFormatError
 
