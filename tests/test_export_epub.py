@@ -12,6 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from search_cli.export import export_anthology, export_work
+from tests import epubcheck
 from tests.epubcheck import assert_clean
 from tests.export_works import make_work, nasty_work
 
@@ -134,6 +135,23 @@ def test_epubcheck_reports_no_errors_or_warnings(tmp_path: Path) -> None:
     assert_clean(export_work(nasty_work(), "epub", tmp_path))
     both = [make_work(), nasty_work()]
     assert_clean(export_anthology(both, "epub", tmp_path / "list.epub", notes=False))
+
+
+def test_epubcheck_catches_a_broken_book_and_then_passes_a_good_one(tmp_path: Path) -> None:
+    """The checker the tests share (one JVM, many books) fails a bad book, forgets it after."""
+    epubcheck.command_or_skip()
+    good = export_work(make_work(), "epub", tmp_path)
+    bad = tmp_path / "bad.epub"
+    with zipfile.ZipFile(good) as z, zipfile.ZipFile(bad, "w") as out:
+        for name in z.namelist():  # the mimetype first and stored, as in the good book
+            data = z.read(name)
+            if name.endswith(".opf"):
+                data = data.replace(b"<dc:title", b"<dc:bogus>x</dc:bogus><dc:title", 1)
+            out.writestr(z.getinfo(name), data)
+    clean, report = epubcheck.check(bad)
+    assert not clean and "dc:bogus" in report, report
+    clean, report = epubcheck.check(good)
+    assert clean and "dc:bogus" not in report, report
 
 
 def test_epub_of_a_work_without_chapters_is_valid(tmp_path: Path) -> None:

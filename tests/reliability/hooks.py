@@ -7,6 +7,10 @@ point and then waits, so a test can SIGKILL it exactly there. The points sit
 in the libraries' own seams (Whoosh's commit, SQLite's transaction), and the
 real code runs on both sides of them: nothing is simulated but the timing.
 
+With `--note index-lock-busy`, the process goes on as usual but writes its pid to F
+when it first finds the index's write lock held by another: a test waits for that
+instead of for a length of time.
+
 With `--fault`, a resource runs out: `disk-full-store` (SQLite's own
 SQLITE_FULL, from a page limit) or `disk-full-index` (ENOSPC from the writes of
 Whoosh's files). The same patches serve in-process tests through `patch_*`.
@@ -30,6 +34,7 @@ PAUSES = (
     "index-after-toc",  # new generation committed, old files not yet cleaned
     "store-in-transaction",  # a work's write transaction open, not committed
 )
+NOTES = ("index-lock-busy",)  # the index writer lock was tried and found taken
 FAULTS = ("disk-full-store", "disk-full-index")
 
 
@@ -96,6 +101,26 @@ def patch_pause(point: str, flag: Path, setattr_: Setter = setattr, nth: int = 1
         raise ValueError(f"unknown pause point {point!r}; known: {', '.join(PAUSES)}")
 
 
+def patch_note(point: str, flag: Path, setattr_: Setter = setattr) -> None:
+    """Write the pid to `flag` when the process reaches `point`, and carry on."""
+    if point != "index-lock-busy":
+        raise ValueError(f"unknown note point {point!r}; known: {', '.join(NOTES)}")
+    from index.whoosh import writer
+
+    original = writer.try_for
+
+    def try_for(fn, timeout=5.0, delay=0.1):
+        def attempt():
+            got = fn()
+            if not got:
+                flag.write_text(str(os.getpid()))
+            return got
+
+        return original(attempt, timeout, delay)
+
+    setattr_(writer, "try_for", try_for)
+
+
 def patch_disk_full_store(free_pages: int = 2, setattr_: Setter = setattr) -> None:
     """Every store opened from now on can grow by only `free_pages` pages: SQLITE_FULL."""
     from index.store import Store
@@ -150,12 +175,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pause", choices=PAUSES)
     parser.add_argument("--nth", type=int, default=1)
     parser.add_argument("--flag", type=Path)
+    parser.add_argument("--note", choices=NOTES)
     parser.add_argument("--fault", choices=FAULTS)
     opts = parser.parse_args(argv[:split])
+    if (opts.pause or opts.note) and opts.flag is None:
+        parser.error("--pause and --note need --flag FILE")
+    if opts.pause and opts.note:
+        parser.error("--pause and --note share --flag: give one of them")
     if opts.pause:
-        if opts.flag is None:
-            parser.error("--pause needs --flag FILE")
         patch_pause(opts.pause, opts.flag, nth=opts.nth)
+    if opts.note:
+        patch_note(opts.note, opts.flag)
     if opts.fault == "disk-full-store":
         patch_disk_full_store()
     elif opts.fault == "disk-full-index":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from index.lock import lock_holder
 from search_cli.demo import sample_works
@@ -89,11 +88,19 @@ def test_an_index_writer_waits_for_another_instead_of_failing(crawled, tmp_path)
         # `remove` has to write the index too; while the rebuild holds the writer
         # lock it waits (Whoosh alone would raise LockError at once).
         victim = f"ao3:{sample_works.LIGHTHOUSE.work_id}"
+        busy = tmp_path / "remove-found-the-lock-taken"
         remove = start(
-            "--config", str(config), "remove", "--yes", victim, stderr_path=tmp_path / "rm.err"
+            "--config",
+            str(config),
+            "remove",
+            "--yes",
+            victim,
+            stderr_path=tmp_path / "rm.err",
+            hook=("--note", "index-lock-busy", "--flag", str(busy)),
         )
-        time.sleep(1.5)
-        assert remove.poll() is None, (tmp_path / "rm.err").read_text()
+        # Paced by the process itself: once it has found the lock taken, it is waiting.
+        assert wait_for(lambda: busy.exists() or remove.poll() is not None, timeout=60)
+        assert busy.exists() and remove.poll() is None, (tmp_path / "rm.err").read_text()
     finally:
         kill(holder)
     assert remove.wait(timeout=60) == 0, (tmp_path / "rm.err").read_text()
