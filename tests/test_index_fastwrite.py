@@ -199,3 +199,21 @@ def test_updates_and_merges_read_inlined_postings_back(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_spilled_term_table_and_cut_chunks_are_the_plain_writers_index(tmp_path, monkeypatch):
+    """The term table's bookkeeping spilled to its file many times, and run-file chunks
+    small enough that common words' postings are cut into pieces: the same index."""
+    from index.whoosh import termpool, termtable
+
+    monkeypatch.setattr(termtable, "SPILL", 300)
+    monkeypatch.setattr(termpool, "CHUNK", 7)
+    a, b = _compare(tmp_path, [(works(30, 3), [])])
+    try:
+        with b.reader() as r:
+            assert sum(1 for _ in r.all_terms()) > 10 * termtable.SPILL
+        _assert_same_index(a, b)
+        _assert_same_search(a, b)
+    finally:
+        a.close()
+        b.close()

@@ -49,6 +49,7 @@ from index.whoosh.analysis import (
     stemming_analyzer,
 )
 from index.whoosh.termpool import TermPool
+from index.whoosh.termtable import TermTable
 from index.words import WORD
 
 # A term with fewer postings than this is kept in its term info (no block of its own).
@@ -66,7 +67,20 @@ _ONCE: dict[int, bytes] = {}
 class _FieldWriter(W3FieldWriter):
     """Whoosh's field writer, handed each term's postings at once: `_term` writes
     exactly the blocks, term info and term-table row that start_term, add (per
-    posting) and finish_term would."""
+    posting) and finish_term would. Its term table is `termtable.TermTable`: Whoosh's
+    own keeps ~140 bytes of Python per term until it closes, and the pair field makes
+    millions of terms."""
+
+    def __init__(self, codec, storage, segment) -> None:
+        # W3FieldWriter.__init__, with the term table swapped before anything is written.
+        self._codec, self._storage, self._segment = codec, storage, segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._tindex = TermTable(self._create_file(W3Codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
 
     def add_terms(self, schema, lengths, terms) -> None:
         """Write ((fieldname, btext), [docnum, weight, vbytes, ...]) in term order."""
@@ -91,11 +105,8 @@ class _FieldWriter(W3FieldWriter):
         key = pack_ushort(self._fieldid) + btext
         t = self._tindex
         pos = t.dbfile.tell()
-        t.index.append(pos)
         t.dbfile.write(_KV.pack(len(key), len(value)) + key + value)
-        h = t.hashfn(key)
-        t.buckets[h & 255].append((h, pos))
-        t.lastkey = key
+        t.note(key, pos)
 
     def _blocks(self, ids, weights, values, lengths) -> bytes:
         """W3PostingsWriter's blocks (add_posting, _write_block, finish_postings), a block

@@ -10,8 +10,10 @@ import operator
 from whoosh.system import emptybytes
 from whoosh.util import random_name
 
-# Terms per marshalled chunk of a run file.
-CHUNK = 20_000
+# Postings per marshalled chunk of a run file (a longer term is cut into pieces). At
+# commit every run has one chunk in memory, so this, not the run's size, bounds the merge:
+# chunks of 20,000 terms held a run's whole body field (its common words' positions) each.
+CHUNK = 16_384
 _KEY = operator.itemgetter(0)
 
 
@@ -55,9 +57,8 @@ class TermPool:
     def _save(self) -> None:
         path = f"{random_name()}.run"
         f = self.tempstore.create_file(path).raw_file()
-        items = sorted(self.terms.items())
-        for i in range(0, len(items), CHUNK):
-            marshal.dump(items[i : i + CHUNK], f)
+        for chunk in _chunks(sorted(self.terms.items()), 3 * CHUNK):
+            marshal.dump(chunk, f)
         f.close()
         self.runs.append(path)
         self.terms, self.size = {}, 0
@@ -99,3 +100,20 @@ class TermPool:
             with contextlib.suppress(OSError):
                 self.tempstore.delete_file(path)
         self.runs = []
+
+
+def _chunks(items: list, limit: int):
+    """Lists of (key, flat) holding about `limit` flat entries each, a long flat in pieces
+    (consecutive, so the merge joins them back in document order)."""
+    chunk: list = []
+    held = 0
+    for key, flat in items:
+        for i in range(0, len(flat), limit):
+            piece = flat[i : i + limit] if len(flat) > limit else flat
+            chunk.append((key, piece))
+            held += len(piece)
+            if held >= limit:
+                yield chunk
+                chunk, held = [], 0
+    if chunk:
+        yield chunk
