@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.config import load_config
@@ -85,6 +85,10 @@ class Run:
     cpu: float  # the crawling process's CPU seconds during the crawl
     fetching: float = 0.0  # seconds the requests were in flight: the server's time
     late: float = 0.0  # seconds requests started after their slot: work not hidden
+    overslept: float = 0.0  # seconds sleeps overran the slot: scheduler or GIL
+    head: float = 0.0  # seconds before the first request
+    tail: float = 0.0  # seconds after the last answer (the last work, the last batch)
+    split: dict[str, float] = field(default_factory=dict)  # CPU seconds by stage
 
 
 def _config_file(root: Path, base_url: str, works: int, delay: float) -> Path:
@@ -120,10 +124,20 @@ def child(config_file: str) -> None:
     with Archive(config, client=client) as archive:
         began, cpu = time.monotonic(), time.process_time()
         report = archive.crawl(config.sources)
-        wall, cpu = time.monotonic() - began, time.process_time() - cpu
+        ended, cpu = time.monotonic(), time.process_time() - cpu
+        stages = archive.recorder.cpu
     stats = client.stats
-    seen = {"wall": wall, "bound": stats.bound, "waited": stats.waited, "cpu": cpu,
-            "fetching": stats.fetching, "late": stats.late}  # fmt: skip
+    split = {
+        "requests": stats.cpu,
+        "parse": stages.works + stages.listings - stats.cpu,
+        "store": stages.store,
+        "index": stages.index,
+    }
+    split["other"] = cpu - sum(split.values())
+    first, last = stats.first_start or began, stats.last_end or ended
+    seen = {"wall": ended - began, "bound": stats.bound, "waited": stats.waited, "cpu": cpu,
+            "fetching": stats.fetching, "late": stats.late, "overslept": stats.overslept,
+            "head": first - began, "tail": ended - last, "split": split}  # fmt: skip
     print(json.dumps({"counts": report.counts(), **seen}))
 
 
@@ -139,9 +153,7 @@ def _crawl(config_file: Path, server: SampleArchiveServer) -> Run:
     seen = json.loads(out.strip().splitlines()[-1])
     paths = [r.path for r in server.requests]
     listing = sum(p.startswith("/tags/") for p in paths)
-    timing = (seen["wall"], seen["bound"], seen["waited"], seen["cpu"], seen["fetching"],
-              seen["late"])  # fmt: skip
-    return Run(seen["counts"], len(paths), listing, *timing)
+    return Run(requests=len(paths), listing=listing, **seen)
 
 
 def _check(run: Run, label: str, expected: dict[str, int]) -> None:
@@ -231,9 +243,10 @@ def _slow_row(fast: Run, fast_n: int) -> dict:
         ),
         "baseline": f"bound {r.bound:.1f} s (+ {r.fetching:.1f} s the server took to answer)",
         "ficarchive": (
-            f"wall {r.wall:.1f} s, of it {r.late:.1f} s of requests started late; "
-            f"CPU {1000 * r.cpu / n:.0f} ms/work "
-            f"({1000 * fast.cpu / fast_n:.0f} ms/work at {_delay():g} s)"
+            f"wall {r.wall:.1f} s: {r.late:.1f} s requests started late (work past the slot), "
+            f"{r.overslept:.1f} s woke late (sleep overran), {r.head:.1f} s before the first "
+            f"request, {r.tail:.1f} s after the last answer; {_split(r, n)}"
+            + (f" ({1000 * fast.cpu / fast_n:.0f} ms/work at {_delay():g} s)" if fast_n else "")
         ),
         "ratio": (
             f"{r.wall / r.bound:.3f} of the bound; "
@@ -244,9 +257,15 @@ def _slow_row(fast: Run, fast_n: int) -> dict:
     }
 
 
+def _split(r: Run, n: int) -> str:
+    """CPU per work, and by stage: each stage's own thread CPU (load does not count)."""
+    parts = ", ".join(f"{k} {1000 * v / n:.1f}" for k, v in r.split.items())
+    return f"CPU {1000 * r.cpu / n:.1f} ms/work ({parts})"
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--slow"]:  # the 1 s delay row alone
-        print(" | ".join(_slow_row(Run({}, 0, 0, 0, 0, 0, 0), 1).values()))
+        print(" | ".join(_slow_row(Run({}, 0, 0, 0, 0, 0, 0), 0).values()))
     elif len(sys.argv) > 1:
         child(sys.argv[1])
     else:

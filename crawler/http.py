@@ -80,6 +80,10 @@ class FetchStats:
     retries: int = 0
     fetching: float = 0.0  # seconds requests were in flight (the servers' time, not the rules')
     late: float = 0.0  # seconds requests started after their slot opened (Throttle.late)
+    overslept: float = 0.0  # seconds sleeps ran past the slot (Throttle.overslept)
+    first_start: float | None = None  # time.monotonic() of the first request, and the
+    last_end: float | None = None  # end of the last: a crawl's head and tail around them
+    cpu: float = 0.0  # this thread's CPU seconds sending requests and reading answers
     # host -> [times it answered 429/503, seconds it asked for in all]: said in the summary
     throttled: dict[str, list[float]] = field(default_factory=dict)
     robots_notes: dict[str, str] = field(default_factory=dict)
@@ -330,16 +334,22 @@ class PoliteClient:
     ) -> tuple[int, httpx.Headers, bytes, Exception | None]:
         """One paced request (with the host's lock held); network trouble is returned."""
         self.stats.waited += self.throttle.wait(host, self._delay(host), self._report_wait(host))
-        self.stats.bound, self.stats.late = self.throttle.bound, self.throttle.late
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.thread_time()
         try:
             return (*self.wire.send(url, host, headers), None)
         except (httpx.TransportError, DeadlineExceeded) as exc:
             return 0, httpx.Headers(), b"", exc
         finally:
-            self.stats.requests += 1
-            self.stats.fetching += time.monotonic() - began
             self.throttle.done(host)
+            self._count(began, cpu)
+
+    def _count(self, began: float, cpu: float) -> None:
+        stats, throttle = self.stats, self.throttle
+        stats.requests += 1
+        stats.fetching += time.monotonic() - began
+        stats.cpu += time.thread_time() - cpu
+        stats.bound, stats.late, stats.overslept = throttle.bound, throttle.late, throttle.overslept
+        stats.first_start, stats.last_end = throttle.first_start, throttle.last_end
 
     def _count_failure(self, url: str, host: str, reason: str, status: int) -> None:
         """One more failure in a row; the Nth gives the host up for the rest of the run."""

@@ -50,6 +50,13 @@ class Throttle:
         # How late requests started after their slot opened: the crawler's own work
         # (parsing, storing, indexing) that did not fit in the wait. Ideally 0.
         self.late = 0.0
+        # How long sleeps overran their slot: the process not scheduled in time, or
+        # another thread (an index batch) holding the interpreter when a request is due.
+        self.overslept = 0.0
+        # When the first request started and the last one finished: what a crawl spends
+        # before its first request and after its last answer is neither bound nor late.
+        self.first_start: float | None = None
+        self.last_end: float | None = None
         self._guard = threading.Lock()
 
     def pace(self, host: str, delay: float) -> HostPace:
@@ -80,6 +87,7 @@ class Throttle:
             if pace.last_end is not None:
                 with self._guard:
                     self.late -= remaining
+            self._started()
             return 0.0
         if on_wait and remaining > COUNTDOWN_AFTER_SECONDS:
             left = remaining  # told again each second, so the screen counts down
@@ -93,12 +101,18 @@ class Throttle:
             self.sleep(remaining)
         with self._guard:
             self.waited += remaining
+            self.overslept += max(0.0, self.clock() - pace.next_allowed)
+        self._started()
         return remaining
+
+    def _started(self) -> None:
+        if self.first_start is None:
+            self.first_start = self.clock()
 
     def done(self, host: str) -> None:
         """A request finished: the next one waits a jittered delay from now."""
         pace = self.hosts[host]
-        pace.last_end = self.clock()
+        pace.last_end = self.last_end = self.clock()
         pace.next_allowed = pace.last_end + self.jittered(pace.delay * pace.slowdown)
 
     def hold(self, host: str, seconds: float) -> None:

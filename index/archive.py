@@ -143,7 +143,9 @@ class Archive(ReadingHalf):
         for source in sources:
             site = adapter(self.config, source.site)
             limit = max_works if max_works is not None else source.max_works
+            cpu = time.thread_time()
             found = self.frontier.discover(site, source, limit)
+            self.recorder.cpu.listings += time.thread_time() - cpu
             self.recorder.listings(found, source.name)
             report.notes.extend(found.notes)
             report.errors.extend(adding.listing_errors(found, source))

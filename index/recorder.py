@@ -11,6 +11,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from crawler.errors import IndexingError, StoreError
@@ -29,6 +30,21 @@ INDEX_BATCH = 25
 # against 51 ms at 45 s, bench/crawl_bench.py --slow).
 INDEX_MAX_AGE_SECONDS = 30.0
 T = TypeVar("T")
+
+
+@dataclass
+class CrawlCpu:
+    """CPU seconds a run spent by stage, each in its own thread (time.thread_time), so
+    a loaded machine's waiting never counts: the bench's per-work split (issue 19).
+
+    `works` is fetching (the client's own share is in FetchStats.cpu), parsing and
+    cleaning; `index` sums the batch thread and the batch reads in the crawl's thread.
+    """
+
+    listings: float = 0.0
+    works: float = 0.0
+    store: float = 0.0
+    index: float = 0.0
 
 
 class StoreState:
@@ -67,6 +83,7 @@ class Recorder:
         self.clock = clock
         self._waiting_since: float | None = None  # when the oldest unindexed work was stored
         self._batch: _Batch | None = None  # a batch being indexed while the crawl goes on
+        self.cpu = CrawlCpu()
 
     def run(
         self,
@@ -79,10 +96,15 @@ class Recorder:
         """The loop: each item becomes a Fetch (or an Outcome), recorded and reported."""
         items = list(items)
         self.progress.start(len(items), label)
+        cpu = self.cpu
         for item in items:
             try:
+                began = time.thread_time()
                 found = step(item)
+                stepped = time.thread_time()
                 outcome = found if isinstance(found, Outcome) else self.record(found, source)
+                cpu.works += stepped - began
+                cpu.store += time.thread_time() - stepped
             except (StoreError, KeyboardInterrupt):
                 # A full disk or Ctrl-C: what was stored before it is indexed (searchable
                 # now, not after `ficarchive index`) and kept; a second Ctrl-C leaves it
@@ -92,8 +114,12 @@ class Recorder:
                 raise
             report.outcomes.append(outcome)
             self.progress.advance(outcome)
+            began = time.thread_time()
             self.maybe_index(behind=True)
+            cpu.index += time.thread_time() - began
+        began = time.thread_time()
         self.settle()
+        cpu.index += time.thread_time() - began
 
     def record(self, found: Fetch, source: str | None) -> Outcome:
         """Store one Fetch and record its crawl state; the Outcome says what happened."""
@@ -178,7 +204,7 @@ class Recorder:
             ids, self.to_index, self._waiting_since = self.to_index, [], None
             works = list(self.store.iter_works(ids))
             histories = list(self._histories(ids))
-            self._batch = _Batch(ids, works, histories, self.backend, self.progress)
+            self._batch = _Batch(ids, works, histories, self.backend, self.progress, self.cpu)
             if not behind:
                 self.settle()
 
@@ -254,8 +280,11 @@ def finish(report: Report, began: float, client) -> None:
 class _Batch:
     """One batch of works written into the index by a thread of its own."""
 
-    def __init__(self, ids, works, histories, backend: SearchBackend, progress: Progress) -> None:
+    def __init__(self, ids, works, histories, backend: SearchBackend, progress: Progress,
+                 cpu: CrawlCpu) -> None:  # fmt: skip
         self.ids: list[str] = ids
+        self.cpu = cpu
+        self.seconds = 0.0
         self.error: BaseException | None = None
         self.thread = threading.Thread(
             target=self._write, args=(works, histories, backend, progress), daemon=True
@@ -263,13 +292,17 @@ class _Batch:
         self.thread.start()
 
     def _write(self, works, histories, backend: SearchBackend, progress: Progress) -> None:
+        began = time.thread_time()
         try:
             backend.index(works, progress=progress.indexing)
             backend.index_history(histories)
         except BaseException as exc:  # raised again in the crawl's own thread by join()
             self.error = exc
+        finally:
+            self.seconds = time.thread_time() - began  # counted by join(), in the crawl's thread
 
     def join(self) -> None:
         self.thread.join()
+        self.cpu.index += self.seconds
         if self.error is not None:
             raise self.error

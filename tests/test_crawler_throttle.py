@@ -157,3 +157,24 @@ def test_late_sums_how_long_after_its_slot_each_request_started():
     t.now += 0.4  # this time it fitted in the wait
     th.wait("h", 1.0)
     assert th.late == pytest.approx(0.3) and t.sleeps == [pytest.approx(0.6)]
+
+
+def test_overslept_sums_how_far_sleeps_ran_past_the_slot():
+    th, t = throttle()
+    th.sleep = lambda s: t.sleep(s + 0.05)  # a loaded machine wakes the crawler late
+    th.wait("h", 1.0)
+    th.done("h")
+    th.wait("h", 1.0)
+    assert th.overslept == pytest.approx(0.05) and th.late == 0.0
+
+
+def test_first_start_and_last_end_frame_the_requests():
+    th, t = throttle()
+    t.now += 5.0  # the crawl's own start-up
+    th.wait("h", 1.0)
+    assert th.first_start == pytest.approx(1005.0)
+    th.done("h")
+    th.wait("h", 1.0)
+    t.now += 0.2
+    th.done("h")
+    assert th.first_start == pytest.approx(1005.0) and th.last_end == pytest.approx(1006.2)

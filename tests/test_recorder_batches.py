@@ -130,3 +130,13 @@ def test_a_full_batch_is_written_while_the_crawl_goes_on(archive) -> None:
     assert len(archive.store.unindexed_ids()) == 2  # the rest: indexed when the run ends
     archive.index_pending()
     assert found(archive, "lighthouse") == INDEX_BATCH + 2
+
+
+def test_the_run_counts_its_cpu_by_stage(archive) -> None:
+    """What the crawl bench splits a work's CPU into: the batch thread's own CPU is
+    counted with the index, once its batch has joined."""
+    archive, _ = archive
+    archive.recorder.run(Report(), "crawling", range(INDEX_BATCH), fetched)
+    cpu = archive.recorder.cpu
+    assert cpu.works > 0 and cpu.store > 0 and cpu.index > 0
+    assert cpu.index > cpu.works  # writing a batch costs more than building 25 records

@@ -22,6 +22,7 @@ from crawler.sites.base import (
     to_int,
     truncated,
 )
+from crawler.sites.css import select, select_one
 
 WORK_RE = re.compile(r"/works/(\d+)")
 CHAPTER_TITLE_RE = re.compile(r"^\s*Chapter\s+\d+\s*:?\s*", re.I)
@@ -29,16 +30,18 @@ SERIES_RE = re.compile(r"Part\s+(\d+)\s+of", re.I)
 
 
 def _tags(meta, cls: str) -> list[str]:
-    dd = meta.select_one(f"dd.{cls}")
-    return [text_of(a) for a in dd.select("a.tag")] if dd else []
+    dd = select_one(meta, f"dd.{cls}")
+    return [text_of(a) for a in select(dd, "a.tag")] if dd else []
 
 
 def _not_a_work(doc) -> str:
     """What a saved AO3 page holding no work is, and which page to save instead."""
     main = (
-        " ".join(doc.select_one("div#main").get("class", [])) if doc.select_one("div#main") else ""
+        " ".join(select_one(doc, "div#main").get("class", []))
+        if select_one(doc, "div#main")
+        else ""
     )
-    if doc.select_one("p.caution") is not None:
+    if select_one(doc, "p.caution") is not None:
         return ("a saved AO3 adult-content notice, not the work; choose 'Yes, Continue' in"
                 " your browser and save the work page it opens")  # fmt: skip
     if "sessions-new" in main:
@@ -53,7 +56,7 @@ def _not_a_work(doc) -> str:
 def _chapter_position(doc) -> tuple[int, str] | None:
     """(place in the work, AO3's chapter id) of a chapter page, from its chapter menu;
     None for a page holding the whole work (it has no menu)."""
-    options = doc.select("select#selected_id option[value]")
+    options = select(doc, "select#selected_id option[value]")
     for place, option in enumerate(options, 1):
         if option.has_attr("selected") and option["value"].isdigit():
             return place, option["value"]
@@ -64,7 +67,7 @@ def _userstuff_html(module) -> str:
     """A note or summary module's content, without its heading or AO3's jump links."""
     if module is None:
         return ""
-    quote = module.select_one("blockquote.userstuff")
+    quote = select_one(module, "blockquote.userstuff")
     return inner_html(quote) if quote is not None else ""
 
 
@@ -131,8 +134,8 @@ class AO3Adapter(AO3Listings, SiteAdapter):
         if found is not None:
             return found
         doc = parsed_page(page.body)
-        ao3 = doc.select_one("#header a[href='/'], #header h1.heading") is not None
-        if doc.select_one("dl.work.meta.group") is None or doc.select_one("div#chapters") is None:
+        ao3 = select_one(doc, "#header a[href='/'], #header h1.heading") is not None
+        if select_one(doc, "dl.work.meta.group") is None or select_one(doc, "div#chapters") is None:
             found = self._download_url(doc)
             if found is None and ao3:  # AO3's own page, but no work on it: never a text work
                 name = unquote(urlsplit(page.url).path.rpartition("/")[2]) or page.url
@@ -164,10 +167,10 @@ class AO3Adapter(AO3Listings, SiteAdapter):
         return position[0] if position is not None else None
 
     def _download_url(self, doc) -> str | None:
-        preface = doc.select_one("#preface")
+        preface = select_one(doc, "#preface")
         if preface is None:
             return None
-        for a in preface.select("a[href]"):
+        for a in select(preface, "a[href]"):
             if "archiveofourown" in a["href"] and (m := WORK_RE.search(a["href"])):
                 return self.entry_url(m.group(1))
         return None
@@ -187,16 +190,16 @@ class AO3Adapter(AO3Listings, SiteAdapter):
         # The id of the page that answered: a work redirected to another is that other work.
         site_id = self.work_id_from_url(url) or self.work_id_from_url(page.url) or ""
         work_id = self.work_id(site_id)
-        if page.status in (404, 410) or (doc.select_one("div#main.error-404") is not None):
+        if page.status in (404, 410) or (select_one(doc, "div#main.error-404") is not None):
             raise Gone(f"{work_id} is gone upstream (HTTP {page.status})", url, page.status)
-        if "/users/login" in url or doc.select_one("div#signin") is not None:
+        if "/users/login" in url or select_one(doc, "div#signin") is not None:
             raise LoginRequired(f"{work_id} is open to registered users only", url, page.status)
         if page.status >= 400:
             raise ParseError(f"{url}: AO3 answered HTTP {page.status}")
-        meta_dl = doc.select_one("dl.work.meta.group")
-        chapters_div = doc.select_one("div#chapters")
+        meta_dl = select_one(doc, "dl.work.meta.group")
+        chapters_div = select_one(doc, "div#chapters")
         if meta_dl is None or chapters_div is None:
-            if doc.select_one("p.caution") is not None:
+            if select_one(doc, "p.caution") is not None:
                 why = (
                     "AO3 still showed its adult-content notice although allow_adult = true;"
                     " not archived this time"
@@ -205,7 +208,7 @@ class AO3Adapter(AO3Listings, SiteAdapter):
                 )
                 raise AdultContent(f"{work_id} is behind the adult-content notice ({why})",
                                    url, page.status)  # fmt: skip
-            if "deleted" in text_of(doc.select_one("div#main"))[:500].lower():
+            if "deleted" in text_of(select_one(doc, "div#main"))[:500].lower():
                 raise Gone(f"{work_id} has been deleted upstream", url, page.status)
             raise ParseError(f"{url}: not an AO3 work page (no work metadata or chapters found)")
         if truncated(page.body):
@@ -216,14 +219,14 @@ class AO3Adapter(AO3Listings, SiteAdapter):
         # Saved chapter by chapter: the work's preface is on chapter 1, its end notes on
         # the last chapter; a later page of the same chapter replaces an earlier one.
         head = next((d for d in docs if (_chapter_position(d) or (1,))[0] == 1), doc)
-        preface = head.select_one("div#workskin > div.preface.group") or head.select_one(
-            "div.preface.group"
+        preface = select_one(head, "div#workskin > div.preface.group") or select_one(
+            head, "div.preface.group"
         )
-        summary_html = _userstuff_html(preface.select_one("div.summary.module")) if preface else ""
+        summary_html = _userstuff_html(select_one(preface, "div.summary.module")) if preface else ""
         notes: list[RawNote] = []
         if preface is not None:
-            _add_note(notes, "work_note", "before", preface.select_one("div.notes.module"))
-        ends = [d.select_one("div#work_endnotes") for d in docs]
+            _add_note(notes, "work_note", "before", select_one(preface, "div.notes.module"))
+        ends = [select_one(d, "div#work_endnotes") for d in docs]
         _add_note(notes, "work_end_note", "after", next((e for e in reversed(ends) if e), None))
         by_number = {c.number: c for d in docs for c in self._page_chapters(d)}
         chapters = [by_number[n] for n in sorted(by_number)]
@@ -234,26 +237,26 @@ class AO3Adapter(AO3Listings, SiteAdapter):
         )
 
     def _meta(self, doc, meta_dl) -> WorkMeta:
-        title = text_of(doc.select_one("h2.title.heading"))
-        authors = [text_of(a) for a in doc.select("h3.byline a[rel=author]")]
+        title = text_of(select_one(doc, "h2.title.heading"))
+        authors = [text_of(a) for a in select(doc, "h3.byline a[rel=author]")]
         if not authors:
-            byline = text_of(doc.select_one("h3.byline"))
+            byline = text_of(select_one(doc, "h3.byline"))
             authors = [byline] if byline else []
-        stats = meta_dl.select_one("dl.stats")
+        stats = select_one(meta_dl, "dl.stats")
 
         def stat(cls: str) -> str:
-            return text_of(stats.select_one(f"dd.{cls}")) if stats else ""
+            return text_of(select_one(stats, f"dd.{cls}")) if stats else ""
 
         done, _, total = (
-            chapters_shown(stats.select_one("dd.chapters") if stats else None) or ""
+            chapters_shown(select_one(stats, "dd.chapters") if stats else None) or ""
         ).partition("/")
         chapters_total = to_int(total) if total.strip() not in ("", "?") else None
         complete = chapters_total is not None and to_int(done) == chapters_total
-        status_label = text_of(stats.select_one("dt.status")) if stats else ""
+        status_label = text_of(select_one(stats, "dt.status")) if stats else ""
         updated = stat("status") or stat("published") or None
         series = []
-        for span in meta_dl.select("dd.series span.position"):
-            link = span.select_one("a[href*='/series/']")
+        for span in select(meta_dl, "dd.series span.position"):
+            link = select_one(span, "a[href*='/series/']")
             part = SERIES_RE.search(text_of(span))
             if link is not None:
                 series.append(
@@ -274,7 +277,7 @@ class AO3Adapter(AO3Listings, SiteAdapter):
             rating=rating[0] if rating else None,
             warnings=_tags(meta_dl, "warning"),
             categories=_tags(meta_dl, "category"),
-            language=text_of(meta_dl.select_one("dd.language")) or None,
+            language=text_of(select_one(meta_dl, "dd.language")) or None,
             status="complete"
             if complete or status_label.startswith("Completed")
             else "in_progress",
@@ -286,19 +289,19 @@ class AO3Adapter(AO3Listings, SiteAdapter):
             hits=to_int(stat("hits")),
             bookmarks=to_int(stat("bookmarks")),
             comments=to_int(stat("comments")),
-            collections=[text_of(a) for a in meta_dl.select("dd.collections a")],
+            collections=[text_of(a) for a in select(meta_dl, "dd.collections a")],
             words_upstream=to_int(stat("words")),
         )
 
     def _chapter_doc(self, page: FetchedPage):
         doc = parsed_page(page.body)
-        if doc.select_one("div#chapters") is None or truncated(page.body):
+        if select_one(doc, "div#chapters") is None or truncated(page.body):
             raise ParseError(f"{page.url}: not a whole AO3 chapter page; not stored")
         return doc
 
     def _page_chapters(self, doc) -> list[RawChapter]:
         """A page's chapters, a chapter page's one numbered by its place in the work."""
-        chapters = self._chapters(doc.select_one("div#chapters"))
+        chapters = self._chapters(select_one(doc, "div#chapters"))
         position = _chapter_position(doc)
         if position is not None and len(chapters) == 1:
             chapters[0].number = position[0]
@@ -312,17 +315,17 @@ class AO3Adapter(AO3Listings, SiteAdapter):
         chapters = []
         for div in divs:
             number = int(div["id"].split("-")[1])
-            title_tag = div.select_one("div.chapter.preface h3.title")
+            title_tag = select_one(div, "div.chapter.preface h3.title")
             title = CHAPTER_TITLE_RE.sub("", text_of(title_tag)) if title_tag else ""
             notes: list[RawNote] = []
-            for preface in div.select("div.chapter.preface"):
-                for module in preface.select("div.summary.module"):
+            for preface in select(div, "div.chapter.preface"):
+                for module in select(preface, "div.summary.module"):
                     _add_note(notes, "chapter_summary", "before", module)
-                for module in preface.select("div.notes.module"):
+                for module in select(preface, "div.notes.module"):
                     if "end" in module.get("class", []):
                         _add_note(notes, "end_note", "after", module)
                     else:
                         _add_note(notes, "chapter_note", "before", module)
-            body = div.select_one("div.userstuff")
+            body = select_one(div, "div.userstuff")
             chapters.append(RawChapter(number, title, inner_html(body), notes))
         return chapters

@@ -15,6 +15,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from crawler.sites.base import BookmarkNote, text_of
+from crawler.sites.css import select, select_one
 
 # A user's own bookmarks (every blurb on it is theirs), not a tag's or a work's bookmarks.
 USER_BOOKMARKS = re.compile(r"^/users/[^/]+(?:/pseuds/[^/]+)?/bookmarks/?$")
@@ -27,19 +28,19 @@ def bookmark_of(blurb, url: str) -> BookmarkNote | None:
     for any other listing or a blurb that is no bookmark."""
     if not USER_BOOKMARKS.match(urlsplit(url).path) or "bookmark" not in (blurb.get("class") or []):
         return None
-    module = blurb.select_one("div.user.module")
+    module = select_one(blurb, "div.user.module")
     if module is None:
         return None
-    byline = module.select_one("h5.byline a") or module.select_one("h5.byline")
+    byline = select_one(module, "h5.byline a") or select_one(module, "h5.byline")
     tags = tuple(
-        dict.fromkeys(t for t in (text_of(a) for a in module.select("ul.meta.tags a.tag")) if t)
+        dict.fromkeys(t for t in (text_of(a) for a in select(module, "ul.meta.tags a.tag")) if t)
     )
-    symbol = blurb.select_one("p.status span.rec, p.status span.private")
+    symbol = select_one(blurb, "p.status span.rec, p.status span.private")
     kind = symbol.get("class", [None])[0] if symbol is not None else None
-    day = module.select_one("p.datetime")
+    day = select_one(module, "p.datetime")
     return BookmarkNote(
         by=text_of(byline) if byline is not None else "",
-        notes=_note_text(module.select_one("blockquote.userstuff.notes")),
+        notes=_note_text(select_one(module, "blockquote.userstuff.notes")),
         tags=tags,
         rec=kind == "rec",
         private=kind == "private",
@@ -51,7 +52,7 @@ def _note_text(quote) -> str:
     """The notes as plain text, one paragraph per line pair (never HTML: it is shown as text)."""
     if quote is None:
         return ""
-    paragraphs = [text_of(p) for p in quote.select(_PARAGRAPHS) if not p.select(_PARAGRAPHS)]
+    paragraphs = [text_of(p) for p in select(quote, _PARAGRAPHS) if not select(p, _PARAGRAPHS)]
     if not paragraphs:
         paragraphs = [text_of(quote)]
     return "\n\n".join(p for p in paragraphs if p)

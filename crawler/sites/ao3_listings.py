@@ -13,6 +13,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from crawler.models import FetchedPage
 from crawler.sites.ao3_bookmarks import bookmark_of
 from crawler.sites.base import Listing, ListingEntry, soup, text_of, to_int
+from crawler.sites.css import select, select_one
 
 SERIES_PATH = re.compile(r"^/series/\d+/?$")
 TOTAL_RE = re.compile(r"(?:\bof\s+([\d,]+)\s+(?:Works|Bookmarks)|([\d,]+)\s+Found)", re.I)
@@ -37,13 +38,13 @@ def _listing_date(text: str) -> str | None:
 
 def _listing_total(doc) -> int | None:
     """ "1 - 20 of 245 Works by …", "714,297 Found", or a series' "Works: 12"."""
-    for heading in doc.select("#main h2.heading, #main h3.heading"):
+    for heading in select(doc, "#main h2.heading, #main h3.heading"):
         m = TOTAL_RE.search(text_of(heading))
         if m:
             return to_int(m.group(1) or m.group(2))
-    stats = doc.select_one("dl.series.meta dl.stats")
+    stats = select_one(doc, "dl.series.meta dl.stats")
     if stats is not None:
-        for dt in stats.select("dt"):
+        for dt in select(stats, "dt"):
             if text_of(dt).startswith("Works"):
                 return to_int(text_of(dt.find_next_sibling("dd")))
     return None
@@ -88,8 +89,8 @@ class AO3Listings:
         entries = []
         series = self._series_of(doc, page)
         first_part = 1 + (self._page_number(page) - 1) * self.listing_page_size
-        for blurb in doc.select("li.blurb"):
-            link = blurb.select_one("h4.heading a[href*='/works/']")
+        for blurb in select(doc, "li.blurb"):
+            link = select_one(blurb, "h4.heading a[href*='/works/']")
             if link is None:
                 continue
             site_id = self.work_id_from_url(link["href"])
@@ -97,8 +98,8 @@ class AO3Listings:
                 continue
             # A bookmark blurb has a second p.datetime (when it was bookmarked): the
             # work's own date is the one in its header.
-            date = blurb.select_one("div.header p.datetime") or blurb.select_one("p.datetime")
-            chapters = blurb.select_one("dl.stats dd.chapters")
+            date = select_one(blurb, "div.header p.datetime") or select_one(blurb, "p.datetime")
+            chapters = select_one(blurb, "dl.stats dd.chapters")
             entries.append(
                 ListingEntry(
                     site_id=site_id,
@@ -110,7 +111,7 @@ class AO3Listings:
                     part=first_part + len(entries) if series else None,
                 )
             )
-        nxt = doc.select_one("ol.pagination li.next a[href]")
+        nxt = select_one(doc, "ol.pagination li.next a[href]")
         next_url = urljoin(page.final_url or page.url, nxt["href"]) if nxt else None
         if next_url and urlsplit(next_url).netloc.lower() != self.site.host:
             next_url = None  # never leave the configured host by a link
@@ -119,9 +120,9 @@ class AO3Listings:
     def _series_of(self, doc, page: FetchedPage) -> tuple[str, str] | None:
         """A series page's id (from its URL) and name (its heading); else None."""
         m = re.match(r"^/series/(\d+)", urlsplit(page.final_url or page.url).path)
-        if m is None or doc.select_one("dl.series.meta") is None:
+        if m is None or select_one(doc, "dl.series.meta") is None:
             return None
-        return m.group(1), text_of(doc.select_one("#main h2.heading"))
+        return m.group(1), text_of(select_one(doc, "#main h2.heading"))
 
     @staticmethod
     def _page_number(page: FetchedPage) -> int:
@@ -132,8 +133,8 @@ class AO3Listings:
         """A work's chapter index (`/works/N/navigate`): (number, title, posted date) of
         each chapter, from a page a fraction of the work's size."""
         out = []
-        for n, li in enumerate(soup(page.body).select("ol.chapter.index li"), start=1):
-            link, date = li.select_one("a"), li.select_one("span.datetime")
+        for n, li in enumerate(select(soup(page.body), "ol.chapter.index li"), start=1):
+            link, date = select_one(li, "a"), select_one(li, "span.datetime")
             title = re.sub(r"^\d+\.\s*", "", text_of(link))
             when = text_of(date).strip("()") or None if date else None
             out.append((n, title, when))
