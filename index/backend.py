@@ -9,7 +9,9 @@ sub-package that implements SearchBackend, plus one line in BACKENDS.
 
 from __future__ import annotations
 
+import gc
 import importlib
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
@@ -89,4 +91,23 @@ def open_backend(archive_dir: Path, name: str = "whoosh") -> SearchBackend:
     if where is None:
         raise ConfigError(f"search backend {name!r} is unknown; available: {', '.join(BACKENDS)}")
     module, _, cls = where.partition(":")
-    return getattr(importlib.import_module(module), cls)(Path(archive_dir))
+    return _loaded(module, cls)(Path(archive_dir))
+
+
+def _loaded(module: str, name: str) -> type:
+    """The backend's class, its modules loaded with the cyclic garbage collector paused.
+
+    What a first load makes (modules, classes, functions) lives as long as the process.
+    In a process that froze what it had loaded (the `ficarchive` command does, see
+    search_cli/app.py) it is frozen too, so each full collection no longer walks it
+    again (issue 19's cold start); a process that never froze is left as it was.
+    """
+    before, collecting = len(sys.modules), gc.isenabled()
+    gc.disable()
+    try:
+        return getattr(importlib.import_module(module), name)
+    finally:
+        if collecting:
+            if gc.get_freeze_count() and len(sys.modules) > before:
+                gc.freeze()
+            gc.enable()

@@ -155,6 +155,41 @@ def test_a_search_loads_no_other_commands_module(archive) -> None:
     assert loaded == []
 
 
+def test_the_collector_is_paused_only_while_modules_load(archive) -> None:
+    """search_cli/app.py and index/backend.py pause garbage collection while modules
+    load; only the command's own main() (which ends the process) freezes, so a process
+    that imports the app keeps its collector as it was."""
+    config, _ = archive
+    code = (
+        "import gc, sys\n"
+        "import search_cli.app as a\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after import'\n"
+        "a._app_for(['search'])\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after loading the command'\n"
+        "import index.archive, crawler.config\n"
+        f"archive = index.archive.Archive(crawler.config.load_config({str(config)!r}))\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after opening the backend'\n"
+        "archive.close()\n"
+        f"sys.argv = ['ficarchive', '--config', {str(config)!r}, 'list']\n"
+        "seen = []\n"
+        "import index.backend as b\n"
+        "real = b._loaded\n"
+        "def spy(*args):\n"
+        "    cls = real(*args)\n"
+        "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "    return cls\n"
+        "b._loaded = spy\n"
+        "try:\n"
+        "    a.main()\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0\n"
+        "assert seen == [(True, True)], seen\n"
+        "assert gc.isenabled(), 'after main'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_the_modules_whoosh_loads_without_are_real_when_asked_for() -> None:
     """After the backend loads, urllib.request and morph_en import as themselves, and
     what whoosh took from their stand-ins works (it imports the real module)."""
