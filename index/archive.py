@@ -26,7 +26,6 @@ from index.records import Edit
 from index.removals import Removals
 from index.reports import Outcome, Progress, Report
 from index.store import Store
-from index.synonyms import TagSynonyms
 
 # What only fetching, updating and the reader's marks use loads when they are asked
 # for, never for a search, show or list (issue 19's cold start).
@@ -39,6 +38,7 @@ if TYPE_CHECKING:  # the crawler's fetching half loads when a command fetches, n
     from index.lock import LockInfo
     from index.marks import Marks
     from index.planning import Budget
+    from index.synonyms import TagSynonyms
 
 
 class Archive(ReadingHalf):
@@ -93,6 +93,8 @@ class Archive(ReadingHalf):
     @functools.cached_property
     def tags(self) -> TagSynonyms:
         """Tag synonyms: AO3's tag pages (cached in the store) and the config's [synonyms]."""
+        from index.synonyms import TagSynonyms
+
         return TagSynonyms(self.store, self.config)
 
     @functools.cached_property

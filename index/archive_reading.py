@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from crawler.errors import UsageError
 from crawler.models import Work
 from index.history import Version
-from index.ownquery import with_own
 from index.records import ArchiveStats, VersionDiff
 from index.search import SearchRequest, SearchResult
 from index.stats import archive_stats, chapter_totals
@@ -43,6 +42,8 @@ class ReadingHalf:
     readers: ReadersLayer
 
     def search(self, request: SearchRequest) -> SearchResult:
+        from index.ownquery import with_own  # the query's modules load for a search alone
+
         widened = with_own(self.tags.widen(request), self.readers)
         result = self.backend.search(widened, self.store)
         gone = set(self.removals.pending())

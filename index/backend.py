@@ -86,12 +86,30 @@ class SearchBackend(Protocol):
 
 
 def open_backend(archive_dir: Path, name: str = "whoosh") -> SearchBackend:
-    """The named backend over an archive folder (imported only now)."""
+    """The named backend over an archive folder, its engine imported on first use.
+
+    The name is checked now; the engine (for Whoosh some 80 ms of imports) loads when
+    the archive first asks the backend anything, so `show`, `versions` or `mark`,
+    which read the store alone, never load it (issue 19's cold start).
+    """
     where = BACKENDS.get(name)
     if where is None:
         raise ConfigError(f"search backend {name!r} is unknown; available: {', '.join(BACKENDS)}")
-    module, _, cls = where.partition(":")
-    return _loaded(module, cls)(Path(archive_dir))
+    return _OnFirstUse(Path(archive_dir), where)  # type: ignore[return-value]
+
+
+class _OnFirstUse:
+    """Stands for a backend until the first attribute is asked for, then opens it and
+    hands every question on to it."""
+
+    def __init__(self, archive_dir: Path, where: str) -> None:
+        self._archive_dir, self._where, self._opened = archive_dir, where, None
+
+    def __getattr__(self, attr: str):
+        if self._opened is None:
+            module, _, cls = self._where.partition(":")
+            self._opened = _loaded(module, cls)(self._archive_dir)
+        return getattr(self._opened, attr)
 
 
 def _loaded(module: str, name: str) -> type:

@@ -100,6 +100,19 @@ def test_reading_commands_load_no_pydantic(archive, argv) -> None:
     assert loaded == [], f"{' '.join(argv)} imported {loaded}"
 
 
+def test_show_loads_no_search_engine(archive) -> None:
+    """The backend opens on first use (index/backend.py): `show` reads the store alone."""
+    config, work_id = archive
+    args = ["--config", str(config), "show", work_id]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body, heavy=("whoosh",))
+    assert code == 0, err
+    assert loaded == []
+    search = ["--config", str(config), "search", "lantern"]
+    body = f"sys.argv = ['ficarchive', *{search!r}]\nfrom search_cli.app import main\nmain()"
+    assert "whoosh.searching" in loaded_by(body, heavy=("whoosh",))[1]  # the probe can see it
+
+
 def test_a_value_that_is_not_plain_still_gets_typers_own_message(archive) -> None:
     """The probe sees pydantic load when typer's own conversion is asked, and the error
     is typer's, word for word."""
@@ -168,6 +181,7 @@ def test_the_collector_is_paused_only_while_modules_load(archive) -> None:
         "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after loading the command'\n"
         "import index.archive, crawler.config\n"
         f"archive = index.archive.Archive(crawler.config.load_config({str(config)!r}))\n"
+        "assert archive.backend.exists() and 'index.whoosh.backend' in sys.modules\n"
         "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after opening the backend'\n"
         "archive.close()\n"
         f"sys.argv = ['ficarchive', '--config', {str(config)!r}, 'list']\n"
