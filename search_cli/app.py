@@ -7,6 +7,7 @@ while the modules load (a slow disk, a cold cache) is one line and exit 130.
 
 from __future__ import annotations
 
+import copy
 import gc
 import importlib
 import sys
@@ -114,16 +115,29 @@ def command_named(args: list[str]) -> str | None:
 
 
 def _app_for(args: list[str]) -> typer.Typer:
-    """The app with the named command's module loaded (all of them when none is named)."""
+    """The app for these arguments: the named command alone on it (its module loaded,
+    and typer then builds that one command, not its neighbours: 12 -> 4 ms for a
+    search), or every command when none is plainly named."""
     name = command_named(args)
     gc.disable()
     try:
-        return load_commands([COMMANDS[name]] if name in COMMANDS else MODULES)
+        app = load_commands([COMMANDS[name]] if name in COMMANDS else MODULES)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted while starting; nothing was changed\n")
         raise SystemExit(130) from None
     finally:
         gc.enable()
+    if name not in COMMANDS:
+        return app
+    from typer.main import get_command_name
+
+    one = copy.copy(app)  # the app itself keeps every command it has
+    one.registered_commands = [
+        info
+        for info in app.registered_commands
+        if (info.name or get_command_name(info.callback.__name__)) == name
+    ]
+    return one
 
 
 def _freeze() -> None:

@@ -158,6 +158,16 @@ def test_the_command_is_read_after_the_apps_own_options(args, named) -> None:
     assert command_named(args) == named
 
 
+def test_a_named_command_is_alone_on_its_app_and_the_app_keeps_every_command() -> None:
+    from search_cli import app as app_module
+
+    one = app_module._app_for(["-c", "x.toml", "list", "--json"])
+    assert [i.name for i in one.registered_commands] == ["list"]
+    assert app_module._app_for(["--help"]) is app_module.load_commands()
+    names = {i.name or i.callback.__name__ for i in app_module.app.registered_commands}
+    assert {"list", "search", "show", "crawl"} <= names
+
+
 def test_a_search_loads_no_other_commands_module(archive) -> None:
     config, _ = archive
     args = ["--config", str(config), "search", "lantern"]
