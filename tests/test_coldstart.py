@@ -233,6 +233,24 @@ def test_the_modules_whoosh_loads_without_are_real_when_asked_for() -> None:
     assert where.split() == ["urllib.request", "urllib.request.urlretrieve,"]
 
 
+def test_a_stand_in_answers_any_other_name_from_the_real_module() -> None:
+    """Another thread importing urllib.request while whoosh.compat loads gets what it asks."""
+    code = (
+        "import sys\n"
+        "from index.whoosh import lean\n"
+        "with lean._standing_in('urllib.request', 'urlretrieve'):\n"
+        "    import urllib.request as seen\n"
+        "    assert 'stand-in' in seen.__doc__\n"
+        "    opener = seen.build_opener\n"
+        "    assert sys.modules['urllib.request'] is not seen\n"
+        "assert opener is sys.modules['urllib.request'].build_opener\n"
+        "print(opener.__module__)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "urllib.request"
+
+
 def test_the_probe_sees_an_import_when_one_happens(archive) -> None:
     """The check can fail: exporting to EPUB does load ebooklib, and the probe says so."""
     config, work_id = archive
