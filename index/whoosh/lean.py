@@ -9,8 +9,7 @@ regular expressions at import (about 8 ms). While those two whoosh modules load,
 each named module is a stand-in holding the name asked for, as a function that
 imports the real module when called (any other name asked of it imports the real
 module and answers from it); the stand-ins leave sys.modules the moment
-the whoosh module is loaded, so any later import (the crawler's robots parser
-imports urllib.request) gets the real module. A module already loaded is used as it
+the whoosh module is loaded, so any later import gets the real module. A module already loaded is used as it
 is, and whoosh imports as it always did.
 """
 
