@@ -2,7 +2,9 @@
 
 The commands live in search_cli/commands/ by what they do; this module puts
 them on one app and turns usage mistakes into one line with exit code 2. A Ctrl-C
-while the modules load (a slow disk, a cold cache) is one line and exit 130.
+while the modules load (a slow disk, a cold cache) is one line and exit 130. A reader
+pays the start-up on every command (issue 19), so a command named on the command line
+loads only its own module (COMMANDS) and the garbage collector waits while modules load.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Annotated
 # This process is the `ficarchive` command (the installed script, or python -m): what
 # the modules make at import is frozen too (see _freeze); importing the app elsewhere
 # (a test, a script) leaves the collector as it was.
-COMMAND_PROCESS = __name__ == "__main__" or Path(sys.argv[0]).name == "ficarchive"
+COMMAND_PROCESS = __name__ == "__main__" or Path(sys.argv[0]).stem == "ficarchive"
 gc.disable()  # while the modules load: see _freeze
 try:
     import typer
