@@ -17,27 +17,28 @@ from typing import TYPE_CHECKING
 from crawler.config import Config, Source
 from crawler.errors import ConfigError, IndexingError, UsageError
 from crawler.models import Work
-from crawler.sites import adapter, adapter_for_url, adapter_for_work_id
-from index import edits, series
+from index import edits
 from index.archive_reading import ReadingHalf
 from index.backend import SearchBackend, open_backend
-from index.choosing import Choice, choose
-from index.lock import LockInfo, crawl_lock
-from index.marks import Marks
 from index.mine import ReadersLayer
-from index.planning import Budget
 from index.recorder import Recorder, StoreState, finish
 from index.records import Edit
 from index.removals import Removals
 from index.reports import Outcome, Progress, Report
 from index.store import Store
-from index.synonyms import TagSynonyms
 
+# What only fetching, updating and the reader's marks use loads when they are asked
+# for, never for a search, show or list (issue 19's cold start).
 if TYPE_CHECKING:  # the crawler's fetching half loads when a command fetches, never for a search
     from crawler.frontier import Fetch, Frontier
     from crawler.http import PoliteClient
     from crawler.sites.base import ListingEntry
     from index import updating
+    from index.choosing import Choice
+    from index.lock import LockInfo
+    from index.marks import Marks
+    from index.planning import Budget
+    from index.synonyms import TagSynonyms
 
 
 class Archive(ReadingHalf):
@@ -85,11 +86,15 @@ class Archive(ReadingHalf):
     @functools.cached_property
     def marks(self) -> Marks:
         """The reader's own layer: read / reading / to-read and where they stopped."""
+        from index.marks import Marks
+
         return Marks(self.store_file)
 
     @functools.cached_property
     def tags(self) -> TagSynonyms:
         """Tag synonyms: AO3's tag pages (cached in the store) and the config's [synonyms]."""
+        from index.synonyms import TagSynonyms
+
         return TagSynonyms(self.store, self.config)
 
     @functools.cached_property
@@ -113,6 +118,8 @@ class Archive(ReadingHalf):
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[LockInfo]:
         """One crawl per archive: held by every command that fetches."""
+        from index.lock import crawl_lock
+
         with crawl_lock(self.dir) as info:
             yield info
 
@@ -137,7 +144,8 @@ class Archive(ReadingHalf):
     def crawl(
         self, sources: Iterable[Source], *, max_works: int | None = None, dry_run: bool = False
     ) -> Report:
-        from index import adding  # the crawler loads when a command fetches
+        from crawler.sites import adapter
+        from index import adding, series  # the crawler loads when a command fetches
 
         report, began = Report(), time.monotonic()
         for source in sources:
@@ -195,6 +203,8 @@ class Archive(ReadingHalf):
         return self._finish(report, began)
 
     def _add_one(self, url: str) -> Fetch | Outcome:
+        from crawler.sites import adapter_for_url
+
         site = adapter_for_url(self.config, url)
         site_id = site.work_id_from_url(url)
         if site_id is not None:
@@ -214,6 +224,8 @@ class Archive(ReadingHalf):
         """Import local stories, saved pages and EPUBs (a folder: every file in it, sorted,
         recursively, but never a browser's "Page_files/" folder); no network. `edit`: the
         reader's metadata for what was imported (kept apart, see index/edits.py)."""
+        from crawler.sites import adapter
+
         report, began = Report(), time.monotonic()
         site = adapter(self.config, "text")  # a page no site claims: the plain-text adapter
         frontier = self._frontier(None)
@@ -244,11 +256,15 @@ class Archive(ReadingHalf):
 
     def update(self, ids: Iterable[str], budget: Budget | None = None) -> Report:
         """Re-check stored works upstream; say which gained chapters."""
+        from index.choosing import Choice
+
         return self.run_update(self.prepare_update(Choice(list(ids), "")), budget)
 
     def choose_update(self, named: list[str] | None, *, everything: bool = False,
                       checked_before: float | None = None) -> Choice:  # fmt: skip
         """The works an update checks (index/choosing.py): named, or by the default."""
+        from index.choosing import choose
+
         return choose(self.store, named=named, everything=everything,
                       recheck_days=self.config.update.recheck_complete_days,
                       checked_before=checked_before)  # fmt: skip
@@ -267,7 +283,11 @@ class Archive(ReadingHalf):
 
         report, began = Report(), time.monotonic()
         report.plan = prepared.plan.to_dict()
-        run = updating.Run(self, prepared, budget or Budget(), report)
+        if budget is None:
+            from index.planning import Budget
+
+            budget = Budget()
+        run = updating.Run(self, prepared, budget, report)
         run.listings()
         items = prepared.targets + run.new_parts()
         self.recorder.run(report, "updating", items, run.step)  # each keeps its source
@@ -288,6 +308,8 @@ class Archive(ReadingHalf):
         pages = self.store.raw_pages(work_id)
         if not pages:
             return Outcome(work_id, "", "unchanged", "no raw page stored; kept as it is")
+        from crawler.sites import adapter_for_work_id
+
         try:
             site = adapter_for_work_id(self.config, work_id)
         except ConfigError as exc:

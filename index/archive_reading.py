@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 
 from crawler.errors import UsageError
 from crawler.models import Work
-from index import series
 from index.history import Version
-from index.ownquery import with_own
 from index.records import ArchiveStats, VersionDiff
 from index.search import SearchRequest, SearchResult
 from index.stats import archive_stats, chapter_totals
@@ -23,6 +21,7 @@ from index.versions import Change, diff_works
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from index import series  # loaded when a series is asked about, never for a search
     from index.backend import SearchBackend
     from index.mine import ReadersLayer
     from index.recorder import Recorder
@@ -43,6 +42,8 @@ class ReadingHalf:
     readers: ReadersLayer
 
     def search(self, request: SearchRequest) -> SearchResult:
+        from index.ownquery import with_own  # the query's modules load for a search alone
+
         widened = with_own(self.tags.widen(request), self.readers)
         result = self.backend.search(widened, self.store)
         gone = set(self.removals.pending())
@@ -118,6 +119,8 @@ class ReadingHalf:
 
     def series_gaps(self) -> list[series.Gap]:
         """Series whose parts the archive lacks (index/series.py), each part said why."""
+        from index import series
+
         return series.gaps(self.store.db)
 
     def stats(self) -> ArchiveStats:
@@ -144,6 +147,8 @@ class ReadingHalf:
             every = replace(request, limit=max(self.store.count(), 1), snippets_per_work=1)
             wanted += [hit.id for hit in self.search(every).hits]
         wanted = list(dict.fromkeys(wanted))
+        from index import series
+
         keys = request.filters.get("series") or []
         if keys:
             return series.reading_order(self.store.db, wanted, keys)

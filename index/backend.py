@@ -9,7 +9,9 @@ sub-package that implements SearchBackend, plus one line in BACKENDS.
 
 from __future__ import annotations
 
+import gc
 import importlib
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
@@ -84,9 +86,46 @@ class SearchBackend(Protocol):
 
 
 def open_backend(archive_dir: Path, name: str = "whoosh") -> SearchBackend:
-    """The named backend over an archive folder (imported only now)."""
+    """The named backend over an archive folder, its engine imported on first use.
+
+    The name is checked now; the engine (for Whoosh some 80 ms of imports) loads when
+    the archive first asks the backend anything, so `show`, `versions` or `mark`,
+    which read the store alone, never load it (issue 19's cold start).
+    """
     where = BACKENDS.get(name)
     if where is None:
         raise ConfigError(f"search backend {name!r} is unknown; available: {', '.join(BACKENDS)}")
-    module, _, cls = where.partition(":")
-    return getattr(importlib.import_module(module), cls)(Path(archive_dir))
+    return _OnFirstUse(Path(archive_dir), where)  # type: ignore[return-value]
+
+
+class _OnFirstUse:
+    """Stands for a backend until the first attribute is asked for, then opens it and
+    hands every question on to it."""
+
+    def __init__(self, archive_dir: Path, where: str) -> None:
+        self._archive_dir, self._where, self._opened = archive_dir, where, None
+
+    def __getattr__(self, attr: str):
+        if self._opened is None:
+            module, _, cls = self._where.partition(":")
+            self._opened = _loaded(module, cls)(self._archive_dir)
+        return getattr(self._opened, attr)
+
+
+def _loaded(module: str, name: str) -> type:
+    """The backend's class, its modules loaded with the cyclic garbage collector paused.
+
+    What a first load makes (modules, classes, functions) lives as long as the process.
+    In a process that froze what it had loaded (the `ficarchive` command does, see
+    search_cli/app.py) it is frozen too, so each full collection no longer walks it
+    again (issue 19's cold start); a process that never froze is left as it was.
+    """
+    before, collecting = len(sys.modules), gc.isenabled()
+    gc.disable()
+    try:
+        return getattr(importlib.import_module(module), name)
+    finally:
+        if collecting:
+            if gc.get_freeze_count() and len(sys.modules) > before:
+                gc.freeze()
+            gc.enable()

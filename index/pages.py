@@ -11,7 +11,6 @@ files): an edited chapter costs the lines that changed, not a second page.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import marshal
 import sqlite3
@@ -27,6 +26,8 @@ SAME_READING_SECONDS = 3600
 def save_page(db: sqlite3.Connection, work_id: str, page: FetchedPage) -> int:
     """Keep one fetched page; the row id it is kept under."""
     url = page.final_url or page.url
+    import hashlib  # here: OpenSSL's start-up costs a search or a show 5 ms (issue 19)
+
     digest = hashlib.sha1(page.body).hexdigest()
     newest = db.execute(
         "SELECT id, body_hash FROM raw_pages WHERE work_id = ? AND url = ? ORDER BY id DESC LIMIT 1",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index.query import Node, parse_query
-from index.synonyms import expand
+if TYPE_CHECKING:  # the query's parser loads when a tree is made: `show` never needs it
+    from index.query import Node
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
 SORTS = ("relevance", "updated", "published", "words", "kudos", "hits", "title")
@@ -85,6 +85,9 @@ class SearchRequest:
         filter widened to the tag's synonyms."""
         if self.resolved is not None and self.resolved[0] == self.basis():
             return self.resolved[1]
+        from index.query import parse_query
+        from index.synonyms import expand
+
         tree = parse_query(self.query, dict(self.filters), in_text=self.in_text, scope=self.scope)
         return expand(tree, self.synonyms)
 

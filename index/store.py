@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +21,6 @@ from index import edits, history, pages, views
 from index.records import Saved, WorkState
 from index.schema import WAL_LIMIT_BYTES, checkpoint, connect, wal_size
 from index.versions import Change, content_hash, view_after
-
-log = logging.getLogger(__name__)
 
 STORE_FILE = "ficarchive.sqlite3"
 DISK_FULL = "the disk is full"

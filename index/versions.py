@@ -9,12 +9,17 @@ that would leave readers with less than half the words is kept but held back.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from crawler.models import Chapter, Work
+
+
+def _sha1(text: str) -> str:
+    import hashlib  # here: OpenSSL's start-up costs a search or a show 5 ms (issue 19)
+
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def content_hash(work: Work) -> str:
@@ -23,7 +28,7 @@ def content_hash(work: Work) -> str:
     data.pop("status", None)
     for key in ("kudos", "hits", "bookmarks", "comments"):
         data.pop(key, None)
-    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return _sha1(json.dumps(data, sort_keys=True))
 
 
 # A new version holding less than this share of the words readers see is held back.
@@ -35,7 +40,7 @@ def chapter_hash(chapter: Chapter) -> str:
     data = chapter.to_dict()
     data.pop("number", None)
     data.pop("removed_upstream", None)
-    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return _sha1(json.dumps(data, sort_keys=True))
 
 
 @dataclass(frozen=True)

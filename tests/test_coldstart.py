@@ -100,6 +100,19 @@ def test_reading_commands_load_no_pydantic(archive, argv) -> None:
     assert loaded == [], f"{' '.join(argv)} imported {loaded}"
 
 
+def test_show_loads_no_search_engine(archive) -> None:
+    """The backend opens on first use (index/backend.py): `show` reads the store alone."""
+    config, work_id = archive
+    args = ["--config", str(config), "show", work_id]
+    body = f"sys.argv = ['ficarchive', *{args!r}]\nfrom search_cli.app import main\nmain()"
+    code, loaded, err = loaded_by(body, heavy=("whoosh",))
+    assert code == 0, err
+    assert loaded == []
+    search = ["--config", str(config), "search", "lantern"]
+    body = f"sys.argv = ['ficarchive', *{search!r}]\nfrom search_cli.app import main\nmain()"
+    assert "whoosh.searching" in loaded_by(body, heavy=("whoosh",))[1]  # the probe can see it
+
+
 def test_a_value_that_is_not_plain_still_gets_typers_own_message(archive) -> None:
     """The probe sees pydantic load when typer's own conversion is asked, and the error
     is typer's, word for word."""
@@ -145,6 +158,16 @@ def test_the_command_is_read_after_the_apps_own_options(args, named) -> None:
     assert command_named(args) == named
 
 
+def test_a_named_command_is_alone_on_its_app_and_the_app_keeps_every_command() -> None:
+    from search_cli import app as app_module
+
+    one = app_module._app_for(["-c", "x.toml", "list", "--json"])
+    assert [i.name for i in one.registered_commands] == ["list"]
+    assert app_module._app_for(["--help"]) is app_module.load_commands()
+    names = {i.name or i.callback.__name__ for i in app_module.app.registered_commands}
+    assert {"list", "search", "show", "crawl"} <= names
+
+
 def test_a_search_loads_no_other_commands_module(archive) -> None:
     config, _ = archive
     args = ["--config", str(config), "search", "lantern"]
@@ -153,6 +176,42 @@ def test_a_search_loads_no_other_commands_module(archive) -> None:
     code, loaded, err = loaded_by(body, heavy=others)
     assert code == 0, err
     assert loaded == []
+
+
+def test_the_collector_is_paused_only_while_modules_load(archive) -> None:
+    """search_cli/app.py and index/backend.py pause garbage collection while modules
+    load; only the command's own main() (which ends the process) freezes, so a process
+    that imports the app keeps its collector as it was."""
+    config, _ = archive
+    code = (
+        "import gc, sys\n"
+        "import search_cli.app as a\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after import'\n"
+        "a._app_for(['search'])\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after loading the command'\n"
+        "import index.archive, crawler.config\n"
+        f"archive = index.archive.Archive(crawler.config.load_config({str(config)!r}))\n"
+        "assert archive.backend.exists() and 'index.whoosh.backend' in sys.modules\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, 'after opening the backend'\n"
+        "archive.close()\n"
+        f"sys.argv = ['ficarchive', '--config', {str(config)!r}, 'list']\n"
+        "seen = []\n"
+        "import index.backend as b\n"
+        "real = b._loaded\n"
+        "def spy(*args):\n"
+        "    cls = real(*args)\n"
+        "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
+        "    return cls\n"
+        "b._loaded = spy\n"
+        "try:\n"
+        "    a.main()\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0\n"
+        "assert seen == [(True, True)], seen\n"
+        "assert gc.isenabled(), 'after main'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_the_modules_whoosh_loads_without_are_real_when_asked_for() -> None:
@@ -172,6 +231,24 @@ def test_the_modules_whoosh_loads_without_are_real_when_asked_for() -> None:
     variations, where = proc.stdout.splitlines()
     assert "'rendered'" in variations and "'renders'" in variations
     assert where.split() == ["urllib.request", "urllib.request.urlretrieve,"]
+
+
+def test_a_stand_in_answers_any_other_name_from_the_real_module() -> None:
+    """Another thread importing urllib.request while whoosh.compat loads gets what it asks."""
+    code = (
+        "import sys\n"
+        "from index.whoosh import lean\n"
+        "with lean._standing_in('urllib.request', 'urlretrieve'):\n"
+        "    import urllib.request as seen\n"
+        "    assert 'stand-in' in seen.__doc__\n"
+        "    opener = seen.build_opener\n"
+        "    assert sys.modules['urllib.request'] is not seen\n"
+        "assert opener is sys.modules['urllib.request'].build_opener\n"
+        "print(opener.__module__)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "urllib.request"
 
 
 def test_the_probe_sees_an_import_when_one_happens(archive) -> None:

@@ -6,10 +6,10 @@ about 35 ms of CPU in every search, show and list process, a whole `import whoos
 again. whoosh.query.terms does `from whoosh.lang.morph_en import variations` for the
 Variations query (which ficarchive never builds), and morph_en compiles some hundred
 regular expressions at import (about 8 ms). While those two whoosh modules load,
-each named module is a stand-in holding only the name asked for, as a function that
-imports the real module when called; the stand-ins leave sys.modules the moment
-the whoosh module is loaded, so any later import (the crawler's robots parser
-imports urllib.request) gets the real module. A module already loaded is used as it
+each named module is a stand-in holding the name asked for, as a function that
+imports the real module when called (any other name asked of it imports the real
+module and answers from it); the stand-ins leave sys.modules the moment
+the whoosh module is loaded, so any later import gets the real module. A module already loaded is used as it
 is, and whoosh imports as it always did.
 """
 
@@ -38,12 +38,25 @@ def _deferred(module: str, name: str) -> Any:
     return call
 
 
+class _StandIn(types.ModuleType):
+    """A module holding one deferred name; anything else asked of it (another thread
+    importing the module while whoosh loads) imports the real module and answers
+    from it, so nothing ever sees a module with a name missing."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
 @contextlib.contextmanager
 def _standing_in(module: str, name: str) -> Iterator[None]:
     if module in sys.modules:
         yield
         return
-    stand_in = types.ModuleType(module, "stand-in while whoosh loads (index/whoosh/lean.py)")
+    stand_in = _StandIn(module, "stand-in while whoosh loads (index/whoosh/lean.py)")
     setattr(stand_in, name, _deferred(module, name))
     sys.modules[module] = stand_in
     try:
