@@ -82,6 +82,9 @@ MIGRATIONS: list[str] = [
     # 3: the reader's own layer: "dropped" among the reading marks (rows kept),
     # private tags, and the notes, tags and rec flag of the reader's AO3 bookmarks.
     READERS_MIGRATION,
+    # 4: opening the store asks for works from before versions (none, once migrated):
+    # a partial index answers at once instead of scanning every work.
+    "CREATE INDEX IF NOT EXISTS works_unversioned ON works (id) WHERE shown_version IS NULL",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

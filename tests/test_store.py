@@ -236,3 +236,11 @@ def test_an_archive_from_before_versions_keeps_its_text_as_version_1(tmp_path):
         # the next different text is version 2, and the old one is still there
         store.save_work(make_work("A new text."), [page()])
         assert store.get_work("ao3:1") is not None
+
+
+def test_opening_the_store_finds_unversioned_works_by_index_not_by_scanning(tmp_path):
+    with Store(tmp_path / "a") as store:
+        plan = store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM works WHERE shown_version IS NULL"
+        ).fetchall()
+    assert any("works_unversioned" in str(tuple(row)) for row in plan), plan
