@@ -25,10 +25,12 @@ generation (a commit, a crawl, a rebuild): index/whoosh/rows.py says which.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from index.search import FACET_FIELDS, OVER_BUCKETS, WORD_BUCKETS, word_bucket
@@ -53,8 +55,16 @@ def mask_of(numbers: Iterable[int], size: int) -> int:
 
 def ranked_facets(counts: dict[str, int], top: int) -> list[tuple[str, int]]:
     """The `top` values counted most, equal counts in the values' own order (the same
-    whatever order the works were counted in)."""
-    return sorted(((v, c) for v, c in counts.items() if c), key=lambda vc: (-vc[1], vc[0]))[:top]
+    whatever order the works were counted in). Only values counted at least the
+    top-th count are sorted, and in C (by value, then stably by count)."""
+    items = list(counts.items())
+    if len(items) > top:
+        floor = heapq.nlargest(top, counts.values())[-1]
+        items = [vc for vc in items if vc[1] >= floor]
+    items = [vc for vc in items if vc[1]]
+    items.sort()
+    items.sort(key=itemgetter(1), reverse=True)
+    return items[:top]
 
 
 class WorksTable:
