@@ -20,7 +20,11 @@ work, so a Hit is made only for the works shown:
   would leave equal keys in).
 
 The table is kept per index folder and rebuilt when the searcher reads another
-generation (a commit, a crawl, a rebuild): index/whoosh/rows.py says which.
+generation (a commit, a crawl, a rebuild): index/whoosh/rows.py says which. Only its
+first part (work numbers, each work's chapters: one read of the work_id column) is
+made for every search; the stored fields, facets and sort keys are made by the first
+search that asks for facets or a sort, so a one-off `ficarchive search` in its own
+process reads the fields of the works it shows and no more.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from index.whoosh.schema import SEP
 NUMERIC_SORTS = ("words", "kudos", "hits")
 _BIT = tuple(1 << i for i in range(8))
 _UNSET = object()
-_lock = threading.Lock()
+_lock = threading.RLock()
 _kept: dict[str, tuple[tuple, WorksTable]] = {}  # folder -> (version, table)
 
 
@@ -68,18 +72,42 @@ def ranked_facets(counts: dict[str, int], top: int) -> list[tuple[str, int]]:
 
 
 class WorksTable:
-    """Every live work of one index generation: ids, stored fields, facets, sort keys."""
+    """Every live work of one index generation: ids, chapters, and (once a search asks
+    for facets or a sort) every work's stored fields, facet masks and sort keys."""
 
-    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]], fields) -> None:
+    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]]) -> None:
         self.ids = ids  # work number -> work id
         self.work_of = work_of  # document number -> work number (-1: deleted)
         self.docs = docs  # work number -> its chapter documents
-        self.fields: list[dict[str, Any]] = fields  # work number -> its metadata
         self.size = len(ids)
+        # work number -> its metadata, read when first asked (a search without facets or
+        # a sort, as `ficarchive search` runs once a process, reads only the page's)
+        self.fields: list[dict[str, Any] | None] = [None] * self.size
         self.everyone = (1 << self.size) - 1
         self._orders: dict[str, list[tuple[Any, list[int]]]] = {}
         self._all_facets: dict[int, dict[str, list[tuple[str, int]]]] = {}
-        self._build_facets()
+        self._complete = False
+
+    def fields_of(self, searcher, w: int) -> dict[str, Any]:
+        """The work's metadata as stored with its chapters (read once per generation)."""
+        f = self.fields[w]
+        if f is None:
+            f = searcher.stored_fields(self.docs[w][0])
+            for key in CHAPTER_KEYS:
+                f.pop(key, None)
+            self.fields[w] = f
+        return f
+
+    def complete(self, searcher) -> WorksTable:
+        """The table with every work's fields read and its facets built."""
+        if not self._complete:
+            with _lock:
+                if not self._complete:
+                    for w in range(self.size):
+                        self.fields_of(searcher, w)
+                    self._build_facets()
+                    self._complete = True
+        return self
 
     def _build_facets(self) -> None:
         many = max(8, self.size // 64)
@@ -121,7 +149,8 @@ class WorksTable:
         return set(map(self.work_of.__getitem__, docnums))
 
     def facet_counts(self, works: set[int], top: int = 15) -> dict[str, list[tuple[str, int]]]:
-        """What index/whoosh/searcher.facet_counts counts over these works' Hits."""
+        """What index/whoosh/searcher.facet_counts counts over these works' Hits
+        (the table complete)."""
         if len(works) == self.size:  # the home page, every work: counted once
             found = self._all_facets.get(top)
             if found is None:
@@ -149,7 +178,8 @@ class WorksTable:
         return out
 
     def order(self, sort: str) -> list[tuple[Any, list[int]]]:
-        """Every work grouped by its `sort` key, least first (works ascending in a group)."""
+        """Every work grouped by its `sort` key, least first (works ascending in a group;
+        the table complete)."""
         found = self._orders.get(sort)
         if found is not None:
             return found
@@ -195,7 +225,6 @@ def _build(searcher) -> WorksTable | None:
     number: dict[bytes, int] = {}
     work_of: list[int] = []
     docs: list[list[int]] = []
-    fields: list[dict[str, Any]] = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         count = reader.doc_count_all()
@@ -214,10 +243,6 @@ def _build(searcher) -> WorksTable | None:
                 w = number[value] = len(ids)
                 ids.append(value.decode("utf-8"))
                 docs.append([])
-                f = searcher.stored_fields(offset + d)
-                for key in CHAPTER_KEYS:
-                    f.pop(key, None)
-                fields.append(f)
             work_of[offset + d] = w
             docs[w].append(offset + d)
-    return WorksTable(ids, work_of, docs, fields)
+    return WorksTable(ids, work_of, docs)
