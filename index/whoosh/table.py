@@ -75,8 +75,9 @@ class WorksTable:
     """Every live work of one index generation: ids, chapters, and (once a search asks
     for facets or a sort) every work's stored fields, facet masks and sort keys."""
 
-    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]]) -> None:
+    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]], stored) -> None:
         self.ids = ids  # work number -> work id
+        self.stored = frozenset(stored)  # the names of the fields kept in `fields`
         self.work_of = work_of  # document number -> work number (-1: deleted)
         self.docs = docs  # work number -> its chapter documents
         self.size = len(ids)
@@ -97,6 +98,15 @@ class WorksTable:
                 f.pop(key, None)
             self.fields[w] = f
         return f
+
+    def content_key(self, w: int, names: tuple[str, ...]) -> Any:
+        """What tells this work's content in these (shared) fields apart: their stored
+        values once every work's are read and all of them are stored (works with the
+        same values have the same indexed words there), else the work itself."""
+        f = self.fields[w] if self._complete else None
+        if f is None or not self.stored.issuperset(names):
+            return w
+        return tuple(f.get(n) for n in names)
 
     def complete(self, searcher) -> WorksTable:
         """The table with every work's fields read and its facets built."""
@@ -245,4 +255,5 @@ def _build(searcher) -> WorksTable | None:
                 docs.append([])
             work_of[offset + d] = w
             docs[w].append(offset + d)
-    return WorksTable(ids, work_of, docs)
+    stored = [name for name, field in searcher.schema.items() if field.stored]
+    return WorksTable(ids, work_of, docs, stored)
