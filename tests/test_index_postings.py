@@ -1,13 +1,17 @@
-"""A posting block's ids and weights read without its positions equal Whoosh's own read."""
+"""A posting block's ids and weights read without its positions equal Whoosh's own read,
+and the documents attribution finds with them are the ones Whoosh's matcher finds."""
 
 from __future__ import annotations
 
 import random
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.query import Or, Term
 
 from crawler.models import Block, Chapter, Work, WorkMeta
 from index.whoosh import postings
+from index.whoosh.attribution import matching
+from index.whoosh.scoring import along
 from index.whoosh.writer import Indexer
 
 WORDS = ["the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "far", "tea", "rain"]
@@ -53,3 +57,23 @@ def test_ids_and_weights_equal_whooshs_read(tmp_path):
     assert blocks > 20
     assert body_blocks > 12
     assert short == body_blocks  # every block of the text took the short read
+
+
+def test_attribution_finds_the_documents_whooshs_matcher_finds(tmp_path):
+    rng = random.Random(5)
+    works = [work(i, rng) for i in range(300)]
+    indexer = Indexer(tmp_path)
+    indexer.update(works[:200])
+    indexer.update(works[200:])  # two segments
+    indexer.update(works[:20])  # and deleted documents
+    ix = indexer.open(create=False)
+    with ix.searcher() as searcher:
+        live = list(searcher.reader().all_doc_ids())
+        for query in [Term("body", "the"), Term("body", "rain"), Term("body", "absent")]:
+            for k in (1, 5, 60, len(live)):
+                docs = rng.sample(live, min(k, len(live)))
+                theirs = set(along(query.matcher(searcher), docs))
+                assert matching(searcher, query, docs) == theirs, (query, k)
+        either = Or([Term("body", "rain"), Term("chapter_title", "one"), Term("title", "work")])
+        assert matching(searcher, either, live) == set(along(either.matcher(searcher), live))
+    ix.close()

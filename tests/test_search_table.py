@@ -138,3 +138,20 @@ def test_shared_fields_are_the_ones_every_chapter_gets_alike():
     assert set(_shared_fields(work)) == SHARED_FIELDS
     assert all(docs[0][k] == docs[1][k] for k in SHARED_FIELDS)
     assert docs[0]["body"] != docs[1]["body"]
+
+
+def test_a_plain_search_reads_only_the_fields_it_shows(tmp_path):
+    works = generated(12)
+    Indexer(tmp_path).update(works)
+    ix = Indexer(tmp_path).open(create=False)
+    try:
+        with Store(tmp_path) as store, ix.searcher() as searcher:
+            request = SearchRequest(limit=3)  # relevance, no facets: what `search` runs
+            assert len(run(searcher, request, request.tree(), store).hits) == 3
+            table = works_table(searcher)
+            assert sum(f is not None for f in table.fields) == 3
+            faceted = SearchRequest(limit=3, facets=True)
+            assert run(searcher, faceted, faceted.tree(), store).facets["fandoms"]
+            assert all(f is not None for f in table.fields)
+    finally:
+        ix.close()

@@ -15,10 +15,12 @@ that field's text with the matched words marked.
 
 from __future__ import annotations
 
-from whoosh.query import And, AndNot, Every, Not, Or, Query
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.query import And, AndNot, Every, Not, Or, Query, Term
 
 from index.search import MARK_CLOSE, MARK_OPEN, Hit, Match
 from index.whoosh.compile import with_pairs
+from index.whoosh.postings import read_block
 from index.whoosh.schema import SEP
 from index.whoosh.scoring import along
 
@@ -67,7 +69,62 @@ def matching(searcher, query: Query | None, docnums: list[int]) -> set[int]:
     """Which of `docnums` `query` matches (a matcher skipped along them, not a full scan)."""
     if query is None or not docnums:
         return set()
+    if isinstance(query, Term):
+        return _terms_among(searcher, [query], docnums)
+    terms = query.subqueries if isinstance(query, Or) else []
+    if terms and all(isinstance(s, Term) for s in terms) and not getattr(query, "minmatch", 0):
+        return _terms_among(searcher, terms, docnums)
     return set(along(query.matcher(searcher), docnums))
+
+
+def _terms_among(searcher, terms: list[Term], docnums: list[int]) -> set[int]:
+    """Which of `docnums` any of `terms` is in: a term's blocks are passed by their last
+    id, and a block is read for its ids only (index/whoosh/postings.py), where Whoosh's
+    matcher would unpickle every position in it (a common word's blocks are mostly that)."""
+    wanted = sorted(set(docnums))
+    found: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        end = offset + reader.doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < end]
+        for term in terms if local else ():
+            matcher = _matcher(reader, searcher.schema, term)
+            if matcher is not None:
+                found.update(offset + d for d in _among(matcher, local))
+    return found
+
+
+def _matcher(reader, schema, term: Term):
+    if term.fieldname not in schema:
+        return None
+    field = schema[term.fieldname]
+    try:
+        text = field.to_bytes(term.text)
+    except ValueError:
+        return None
+    if (term.fieldname, text) not in reader:
+        return None
+    # The segment's own postings (the documents asked about are live ones).
+    return reader._terms.matcher(term.fieldname, text, field.format)
+
+
+def _among(matcher, local: list[int]):
+    """The documents of `local` (ascending) the term's matcher matches."""
+    if not isinstance(matcher, W3LeafMatcher):
+        yield from along(matcher, local)
+        return
+    ids = None
+    for d in local:
+        while matcher.is_active() and matcher._maxid < d:
+            matcher._next_block()
+            ids = None
+        if not matcher.is_active():
+            return
+        if ids is None:
+            read_block(matcher, weights=False)
+            ids = frozenset(matcher._ids)
+        if d in ids:
+            yield d
 
 
 def attribute(searcher, hits_docs: list[tuple[Hit, list[int]]], plain: Query) -> None:

@@ -8,6 +8,9 @@ of a search page's time. A long-running process (`ficarchive serve`) asks the sa
 index again and again, so the fields are kept per work until the index changes
 (a commit makes a new generation, and the next search reads afresh).
 
+Searches now read fields through the works table (index/whoosh/table.py), which keeps
+them the same way; this stays for an index the table cannot name a generation for.
+
 The fields kept are the ones every chapter document of a work shares (its
 metadata); the chapter's own (doc_id, chapter, chapter_title) are left out, since
 another search may reach the work through another chapter.

@@ -57,13 +57,13 @@ def along(matcher, docnums) -> Iterator[int]:
             yield d
 
 
-def score_all(searcher, q: Query, work_of: list[int] | None = None) -> dict[int, float]:
-    """{document number: score} of every live document matching `q`; `work_of` (each
-    document's work number, index/whoosh/table.py) lets a phrase in the work's shared
-    metadata be asked at one chapter per work."""
+def score_all(searcher, q: Query, works=None) -> dict[int, float]:
+    """{document number: score} of every live document matching `q`. `works` (the
+    works table, index/whoosh/table.py: `work_of`, `content_key`) lets a phrase in a
+    work's shared metadata be asked once per distinct content, not per chapter."""
     out: dict[int, float] = {}
     for sub, offset in searcher.leaf_searchers():
-        scores = _Segment(sub, searcher.weighting, work_of, offset).evaluate(q)
+        scores = _Segment(sub, searcher.weighting, works, offset).evaluate(q)
         if offset:
             out.update({d + offset: s for d, s in scores.items()})
         else:
@@ -74,9 +74,9 @@ def score_all(searcher, q: Query, work_of: list[int] | None = None) -> dict[int,
 class _Segment:
     """Evaluates a query over one segment (document numbers local to it)."""
 
-    def __init__(self, searcher, weighting, work_of=None, offset: int = 0) -> None:
+    def __init__(self, searcher, weighting, works=None, offset: int = 0) -> None:
         self.searcher = searcher
-        self.work_of, self.offset = work_of, offset
+        self.works, self.offset = works, offset
         self.reader = searcher.reader()
         self.weighting = weighting
         self.schema = searcher.schema
@@ -213,21 +213,26 @@ class _Segment:
                 if not scores:
                     return {}
             return {d: v * q.boost for d, v in scores.items()} if q.boost != 1.0 else scores
-        if self.work_of is not None and _shared_only(q):
-            return self._per_work(q, within)
+        if self.works is not None and _shared_only(q):
+            return self._per_content(q, within)
         return self._whoosh(q, within=within)
 
-    def _per_work(self, q: Query, within: dict[int, float]) -> dict[int, float]:
-        """`q` (in fields every chapter of a work shares, so it matches and scores them
-        alike) asked at one candidate chapter per work, its answer copied to the rest."""
-        work_of, offset = self.work_of, self.offset
-        first: dict[int, int] = {}
+    def _per_content(self, q: Query, within: dict[int, float]) -> dict[int, float]:
+        """`q`, in fields a work's chapters all share, asked at one candidate per distinct
+        content of those fields (one per work, or one per stored value: two works whose
+        fandoms read the same match a fandom phrase alike, with the same score), its
+        answer copied to the other candidates."""
+        works, offset = self.works, self.offset
+        names = tuple(sorted({leaf.fieldname for leaf in q.leaves()}))
+        key_of = {}
+        first: dict = {}
         for d in within:
-            first.setdefault(work_of[offset + d], d)
+            key = key_of[d] = works.content_key(works.work_of[offset + d], names)
+            first.setdefault(key, d)
         found = self._whoosh(q, within=dict.fromkeys(first.values()))
         out = {}
         for d in within:
-            s = found.get(first[work_of[offset + d]])
+            s = found.get(first[key_of[d]])
             if s is not None:
                 out[d] = s
         return out

@@ -43,10 +43,13 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
     schema = searcher.schema  # ix.schema would re-read the table of contents
     plain = compile_query(tree, schema, pairs=False)
     table = works_table(searcher)
-    work_of = table.work_of if table is not None else None
-    scores = score_all(searcher, with_pairs(plain, schema), work_of)
     if table is None:
-        return _run_hits(searcher, request, plain, scores, texts)
+        return _run_hits(
+            searcher, request, plain, score_all(searcher, with_pairs(plain, schema)), texts
+        )
+    if request.facets or request.sort != "relevance":  # every matched work's fields
+        table.complete(searcher)
+    scores = score_all(searcher, with_pairs(plain, schema), table)
     works = table.works(scores)
     start = max(request.page - 1, 0) * request.limit
     stop = start + request.limit
@@ -63,7 +66,7 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
         return SearchResult(len(works), [], facets, suggestion)
     shown = []
     for w, score, _ in page:
-        hit = fill(Hit(table.ids[w], score=score), table.fields[w])
+        hit = fill(Hit(table.ids[w], score=score), table.fields_of(searcher, w))
         shown.append((hit, [d for d in table.docs[w] if d in scores]))
     _describe(searcher, shown, plain, request, texts)
     return SearchResult(len(works), [hit for hit, _ in shown], facets)

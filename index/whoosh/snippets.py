@@ -52,7 +52,8 @@ def _snippet(blocks, terms: set[str], maxchars: int = 240, before: int = 60) -> 
     # A stem can differ from its word in the last letter (happi/happy): probe without it.
     probes = {t[:-1] if len(t) > 4 else t for t in terms}
     texts = [b.text for b in blocks if b.text]
-    candidates = [t for t in texts if any(p in fold(t) for p in probes)]
+    # Folded as they are read: a common word's first paragraph already holds it.
+    candidates = (t for t in texts if any(p in fold(t) for p in probes))
     best: tuple[int, int, str, list[tuple[int, int]], int] | None = None
     for n, text in enumerate(candidates):
         if n >= 12 and best is not None:

@@ -20,15 +20,21 @@ work, so a Hit is made only for the works shown:
   would leave equal keys in).
 
 The table is kept per index folder and rebuilt when the searcher reads another
-generation (a commit, a crawl, a rebuild): index/whoosh/rows.py says which.
+generation (a commit, a crawl, a rebuild): index/whoosh/rows.py says which. Only its
+first part (work numbers, each work's chapters: one read of the work_id column) is
+made for every search; the stored fields, facets and sort keys are made by the first
+search that asks for facets or a sort, so a one-off `ficarchive search` in its own
+process reads the fields of the works it shows and no more.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from index.search import FACET_FIELDS, OVER_BUCKETS, WORD_BUCKETS, word_bucket
@@ -39,7 +45,7 @@ from index.whoosh.schema import SEP
 NUMERIC_SORTS = ("words", "kudos", "hits")
 _BIT = tuple(1 << i for i in range(8))
 _UNSET = object()
-_lock = threading.Lock()
+_lock = threading.RLock()
 _kept: dict[str, tuple[tuple, WorksTable]] = {}  # folder -> (version, table)
 
 
@@ -53,23 +59,65 @@ def mask_of(numbers: Iterable[int], size: int) -> int:
 
 def ranked_facets(counts: dict[str, int], top: int) -> list[tuple[str, int]]:
     """The `top` values counted most, equal counts in the values' own order (the same
-    whatever order the works were counted in)."""
-    return sorted(((v, c) for v, c in counts.items() if c), key=lambda vc: (-vc[1], vc[0]))[:top]
+    whatever order the works were counted in). Only values counted at least the
+    top-th count are sorted, and in C (by value, then stably by count)."""
+    items = list(counts.items())
+    if len(items) > top:
+        floor = heapq.nlargest(top, counts.values())[-1]
+        items = [vc for vc in items if vc[1] >= floor]
+    items = [vc for vc in items if vc[1]]
+    items.sort()
+    items.sort(key=itemgetter(1), reverse=True)
+    return items[:top]
 
 
 class WorksTable:
-    """Every live work of one index generation: ids, stored fields, facets, sort keys."""
+    """Every live work of one index generation: ids, chapters, and (once a search asks
+    for facets or a sort) every work's stored fields, facet masks and sort keys."""
 
-    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]], fields) -> None:
+    def __init__(self, ids: list[str], work_of: list[int], docs: list[list[int]], stored) -> None:
         self.ids = ids  # work number -> work id
+        self.stored = frozenset(stored)  # the names of the fields kept in `fields`
         self.work_of = work_of  # document number -> work number (-1: deleted)
         self.docs = docs  # work number -> its chapter documents
-        self.fields: list[dict[str, Any]] = fields  # work number -> its metadata
         self.size = len(ids)
+        # work number -> its metadata, read when first asked (a search without facets or
+        # a sort, as `ficarchive search` runs once a process, reads only the page's)
+        self.fields: list[dict[str, Any] | None] = [None] * self.size
         self.everyone = (1 << self.size) - 1
         self._orders: dict[str, list[tuple[Any, list[int]]]] = {}
         self._all_facets: dict[int, dict[str, list[tuple[str, int]]]] = {}
-        self._build_facets()
+        self._complete = False
+
+    def fields_of(self, searcher, w: int) -> dict[str, Any]:
+        """The work's metadata as stored with its chapters (read once per generation)."""
+        f = self.fields[w]
+        if f is None:
+            f = searcher.stored_fields(self.docs[w][0])
+            for key in CHAPTER_KEYS:
+                f.pop(key, None)
+            self.fields[w] = f
+        return f
+
+    def content_key(self, w: int, names: tuple[str, ...]) -> Any:
+        """What tells this work's content in these (shared) fields apart: their stored
+        values once every work's are read and all of them are stored (works with the
+        same values have the same indexed words there), else the work itself."""
+        f = self.fields[w] if self._complete else None
+        if f is None or not self.stored.issuperset(names):
+            return w
+        return tuple(f.get(n) for n in names)
+
+    def complete(self, searcher) -> WorksTable:
+        """The table with every work's fields read and its facets built."""
+        if not self._complete:
+            with _lock:
+                if not self._complete:
+                    for w in range(self.size):
+                        self.fields_of(searcher, w)
+                    self._build_facets()
+                    self._complete = True
+        return self
 
     def _build_facets(self) -> None:
         many = max(8, self.size // 64)
@@ -111,7 +159,8 @@ class WorksTable:
         return set(map(self.work_of.__getitem__, docnums))
 
     def facet_counts(self, works: set[int], top: int = 15) -> dict[str, list[tuple[str, int]]]:
-        """What index/whoosh/searcher.facet_counts counts over these works' Hits."""
+        """What index/whoosh/searcher.facet_counts counts over these works' Hits
+        (the table complete)."""
         if len(works) == self.size:  # the home page, every work: counted once
             found = self._all_facets.get(top)
             if found is None:
@@ -139,7 +188,8 @@ class WorksTable:
         return out
 
     def order(self, sort: str) -> list[tuple[Any, list[int]]]:
-        """Every work grouped by its `sort` key, least first (works ascending in a group)."""
+        """Every work grouped by its `sort` key, least first (works ascending in a group;
+        the table complete)."""
         found = self._orders.get(sort)
         if found is not None:
             return found
@@ -185,7 +235,6 @@ def _build(searcher) -> WorksTable | None:
     number: dict[bytes, int] = {}
     work_of: list[int] = []
     docs: list[list[int]] = []
-    fields: list[dict[str, Any]] = []
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         count = reader.doc_count_all()
@@ -204,10 +253,7 @@ def _build(searcher) -> WorksTable | None:
                 w = number[value] = len(ids)
                 ids.append(value.decode("utf-8"))
                 docs.append([])
-                f = searcher.stored_fields(offset + d)
-                for key in CHAPTER_KEYS:
-                    f.pop(key, None)
-                fields.append(f)
             work_of[offset + d] = w
             docs[w].append(offset + d)
-    return WorksTable(ids, work_of, docs, fields)
+    stored = [name for name, field in searcher.schema.items() if field.stored]
+    return WorksTable(ids, work_of, docs, stored)
