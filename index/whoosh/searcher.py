@@ -47,8 +47,10 @@ def run(searcher, request: SearchRequest, tree: Node, texts: ChapterTexts) -> Se
         return _run_hits(
             searcher, request, plain, score_all(searcher, with_pairs(plain, schema)), texts
         )
-    if request.facets or request.sort != "relevance":  # every matched work's fields
+    if request.facets:  # every matched work's fields
         table.complete(searcher)
+    if request.sort != "relevance":  # every work's sort key
+        table.ready_to_sort(searcher)
     scores = score_all(searcher, with_pairs(plain, schema), table)
     works = table.works(scores)
     start = max(request.page - 1, 0) * request.limit

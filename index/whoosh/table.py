@@ -38,11 +38,11 @@ from operator import itemgetter
 from typing import Any
 
 from index.search import FACET_FIELDS, OVER_BUCKETS, WORD_BUCKETS, word_bucket
+from index.whoosh import sortkeys
 from index.whoosh.columns import all_values
 from index.whoosh.rows import CHAPTER_KEYS, index_version
 from index.whoosh.schema import SEP
 
-NUMERIC_SORTS = ("words", "kudos", "hits")
 _BIT = tuple(1 << i for i in range(8))
 _UNSET = object()
 _lock = threading.RLock()
@@ -86,8 +86,11 @@ class WorksTable:
         self.fields: list[dict[str, Any] | None] = [None] * self.size
         self.everyone = (1 << self.size) - 1
         self._orders: dict[str, list[tuple[Any, list[int]]]] = {}
+        self._keys: dict[str, list[Any]] = {}
         self._all_facets: dict[int, dict[str, list[tuple[str, int]]]] = {}
-        self._complete = False
+        self._complete = False  # every work's fields read
+        self._faceted = False  # and the facets built from them
+        self.version: tuple | None = None  # the generation, once works_table names it
 
     def fields_of(self, searcher, w: int) -> dict[str, Any]:
         """The work's metadata as stored with its chapters (read once per generation)."""
@@ -108,15 +111,38 @@ class WorksTable:
             return w
         return tuple(f.get(n) for n in names)
 
-    def complete(self, searcher) -> WorksTable:
-        """The table with every work's fields read and its facets built."""
-        if not self._complete:
+    def complete(self, searcher, *, facets: bool = True) -> WorksTable:
+        """The table with every work's fields read and (unless told not to) its facets built."""
+        if not self._complete or (facets and not self._faceted):
             with _lock:
                 if not self._complete:
                     for w in range(self.size):
                         self.fields_of(searcher, w)
-                    self._build_facets()
                     self._complete = True
+                if facets and not self._faceted:
+                    self._build_facets()
+                    self._faceted = True
+        return self
+
+    def ready_to_sort(self, searcher) -> WorksTable:
+        """The table with every work's sort keys: from the file the last process kept for
+        this generation (index/whoosh/sortkeys.py), else from the fields, then kept."""
+        if self._keys:
+            return self
+        with _lock:
+            if self._keys:
+                return self
+            found = None
+            if self.version is not None and not self._complete:
+                found = sortkeys.load(self.version, self.ids)
+            if found is None:
+                self.complete(searcher, facets=False)
+                found = {
+                    s: [sortkeys.key_of(f, s) for f in self.fields] for s in sortkeys.SORT_KEYS
+                }
+                if self.version is not None:
+                    sortkeys.save(self.version, self.ids, found)
+            self._keys = found
         return self
 
     def _build_facets(self) -> None:
@@ -189,16 +215,11 @@ class WorksTable:
 
     def order(self, sort: str) -> list[tuple[Any, list[int]]]:
         """Every work grouped by its `sort` key, least first (works ascending in a group;
-        the table complete)."""
+        the table ready to sort)."""
         found = self._orders.get(sort)
         if found is not None:
             return found
-        if sort == "title":
-            keys = [str(f.get("title", "")).casefold() for f in self.fields]
-        elif sort in NUMERIC_SORTS:
-            keys = [f.get(sort) or 0 for f in self.fields]
-        else:
-            keys = [f.get(sort) or "" for f in self.fields]
+        keys = self._keys[sort]
         groups: list[tuple[Any, list[int]]] = []
         for w in sorted(range(self.size), key=keys.__getitem__):
             if groups and groups[-1][0] == keys[w]:
@@ -224,6 +245,7 @@ def works_table(searcher) -> WorksTable | None:
                 built = _build(searcher)
                 found = (version, built)
                 if built is not None:
+                    built.version = version
                     _kept[version[0]] = found
             table = found[1]
     searcher.__dict__["_ficarchive_table"] = table
