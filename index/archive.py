@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -137,9 +138,15 @@ class Archive(ReadingHalf):
     def crawl(
         self, sources: Iterable[Source], *, max_works: int | None = None, dry_run: bool = False
     ) -> Report:
+        report, began = Report(), time.monotonic()
+        sources = list(sources)
+        for source in sources:  # the first request, before the parsers load: they load in its wait
+            site_config = self.config.sites.get(source.site)
+            if site_config is not None and site_config.base_url and source.start:
+                first = source.start[0]
+                self.client.prime(first if re.match(r"^https?://", first) else site_config.base_url)
         from index import adding  # the crawler loads when a command fetches
 
-        report, began = Report(), time.monotonic()
         for source in sources:
             site = adapter(self.config, source.site)
             limit = max_works if max_works is not None else source.max_works

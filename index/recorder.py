@@ -97,7 +97,7 @@ class Recorder:
         items = list(items)
         self.progress.start(len(items), label)
         cpu = self.cpu
-        for item in items:
+        for left, item in zip(range(len(items) - 1, -1, -1), items, strict=True):
             try:
                 began = time.thread_time()
                 found = step(item)
@@ -115,7 +115,9 @@ class Recorder:
             report.outcomes.append(outcome)
             self.progress.advance(outcome)
             began = time.thread_time()
-            self.maybe_index(behind=True)
+            # With one item left, what waits is indexed in that item's wait for its
+            # request slot, so little is left to index after the run's last answer.
+            self.maybe_index(behind=True, closing=left == 1)
             cpu.index += time.thread_time() - began
         began = time.thread_time()
         self.settle()
@@ -182,10 +184,13 @@ class Recorder:
 
     # --- index ---------------------------------------------------------------------
 
-    def maybe_index(self, force: bool = False, *, behind: bool = False) -> None:
+    def maybe_index(
+        self, force: bool = False, *, behind: bool = False, closing: bool = False
+    ) -> None:
         """Index the stored works in batches: INDEX_BATCH of them, or the oldest waiting
         INDEX_MAX_AGE_SECONDS, whichever comes first.
 
+        `closing`: the run has one item left: what waits goes now, in that item's wait.
         `behind` (the crawl loop): the batch is read from the store here, then written
         and committed by a thread while the crawler waits for its next request slot, so
         a commit never adds to a crawl's wall time. One batch at a time; a work is
@@ -199,7 +204,7 @@ class Recorder:
         if self._waiting_since is None:
             self._waiting_since = self.clock()
         aged = self.clock() - self._waiting_since >= INDEX_MAX_AGE_SECONDS
-        if force or aged or len(self.to_index) >= INDEX_BATCH:
+        if force or aged or closing or len(self.to_index) >= INDEX_BATCH:
             self.settle()
             ids, self.to_index, self._waiting_since = self.to_index, [], None
             works = list(self.store.iter_works(ids))
