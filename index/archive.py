@@ -35,7 +35,7 @@ from index.store import Store
 from index.synonyms import TagSynonyms
 
 if TYPE_CHECKING:  # the crawler's fetching half loads when a command fetches, never for a search
-    from crawler.frontier import Fetch, Frontier
+    from crawler.frontier import Fetch, Frontier, Later
     from crawler.http import PoliteClient
     from crawler.sites.base import ListingEntry
     from index import updating
@@ -169,12 +169,12 @@ class Archive(ReadingHalf):
 
             def step(
                 entry: ListingEntry, site=site, frontier=frontier, removed=removed
-            ) -> Fetch | Outcome:
+            ) -> Fetch | Outcome | Later:
                 work_id = site.work_id(entry.site_id)
                 if work_id in removed:  # the reader removed it: a listing never brings it back
                     why = "you removed it; `ficarchive add URL` brings it back"
                     return Outcome(work_id, entry.url, "skipped", why, entry.title)
-                return frontier.check(site, entry)
+                return frontier.check(site, entry, later=True)  # parsed while the next waits
 
             self.recorder.run(report, f"crawling {source.name}", found.entries, step, source.name)
             marked = [(site.work_id(e.site_id), e.bookmark) for e in found.entries if e.bookmark]

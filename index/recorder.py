@@ -11,17 +11,19 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from crawler.errors import IndexingError, StoreError
 from crawler.ports import Known
+from crawler.records import Fetch
 from index.backend import SearchBackend
 from index.reports import Outcome, Progress, Report
 from index.store import Store
 
 if TYPE_CHECKING:  # records only: the crawler's pipeline loads when a command fetches
-    from crawler.frontier import Discovery, Fetch
+    from crawler.frontier import Discovery, Later
 
 INDEX_BATCH = 25
 # A stored work is searchable within this long of its fetch, however slow the crawl:
@@ -90,38 +92,74 @@ class Recorder:
         report: Report,
         label: str,
         items: Iterable[T],
-        step: Callable[[T], Fetch | Outcome],
+        step: Callable[[T], Fetch | Outcome | Later],
         source: str | None = None,
     ) -> None:
-        """The loop: each item becomes a Fetch (or an Outcome), recorded and reported."""
+        """The loop: each item becomes a Fetch (or an Outcome), recorded and reported.
+
+        A step may hand back a Later (pages fetched, not yet parsed): a worker thread
+        parses and cleans it while the next step waits for its request slot and
+        fetches, so a work's CPU never delays the next request; it is recorded, in
+        order, once the next step has fetched. A Ctrl-C drops the one being parsed
+        (fetched, never stored: the next crawl asks for it again).
+        """
         items = list(items)
         self.progress.start(len(items), label)
-        cpu = self.cpu
-        for left, item in zip(range(len(items) - 1, -1, -1), items, strict=True):
-            try:
-                began = time.thread_time()
-                found = step(item)
-                stepped = time.thread_time()
-                outcome = found if isinstance(found, Outcome) else self.record(found, source)
-                cpu.works += stepped - began
-                cpu.store += time.thread_time() - stepped
-            except (StoreError, KeyboardInterrupt):
-                # A full disk or Ctrl-C: what was stored before it is indexed (searchable
-                # now, not after `ficarchive index`) and kept; a second Ctrl-C leaves it
-                # for `ficarchive index`.
-                with contextlib.suppress(IndexingError, StoreError, KeyboardInterrupt):
-                    self.maybe_index(force=True)
-                raise
-            report.outcomes.append(outcome)
-            self.progress.advance(outcome)
-            began = time.thread_time()
-            # With one item left, what waits is indexed in that item's wait for its
-            # request slot, so little is left to index after the run's last answer.
-            self.maybe_index(behind=True, closing=left == 1)
-            cpu.index += time.thread_time() - began
+        pending: tuple[Later, Future] | None = None
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
+        try:
+            for left, item in zip(range(len(items) - 1, -1, -1), items, strict=True):
+                try:
+                    began = time.thread_time()
+                    found = step(item)
+                    self.cpu.works += time.thread_time() - began
+                    if isinstance(found, Fetch | Outcome):
+                        if pending is not None:  # the work parsed meanwhile goes first
+                            self._record(report, self._parsed(pending), source, left)
+                            pending = None
+                    else:
+                        later, pending = pending, (found, worker.submit(_timed, found.parse))
+                        if later is None:
+                            continue
+                        found = self._parsed(later)
+                    self._record(report, found, source, left)
+                except (StoreError, KeyboardInterrupt):
+                    # A full disk or Ctrl-C: what was stored before it is indexed (searchable
+                    # now, not after `ficarchive index`) and kept; a second Ctrl-C leaves it
+                    # for `ficarchive index`.
+                    with contextlib.suppress(IndexingError, StoreError, KeyboardInterrupt):
+                        self.maybe_index(force=True)
+                    raise
+            if pending is not None:
+                self._record(report, self._parsed(pending), source, 0)
+        finally:
+            worker.shutdown(wait=pending is None, cancel_futures=True)
         began = time.thread_time()
         self.settle()
-        cpu.index += time.thread_time() - began
+        self.cpu.index += time.thread_time() - began
+
+    def _parsed(self, pending: tuple[Later, Future]) -> Fetch:
+        later, future = pending
+        parsed, seconds = future.result()
+        began = time.thread_time()
+        found = later.done(parsed)
+        self.cpu.works += seconds + time.thread_time() - began
+        return found
+
+    def _record(
+        self, report: Report, found: Fetch | Outcome, source: str | None, left: int
+    ) -> None:
+        """Store one item's Fetch, report it, and index as the run goes."""
+        began = time.thread_time()
+        outcome = found if isinstance(found, Outcome) else self.record(found, source)
+        stored = time.thread_time()
+        self.cpu.store += stored - began
+        report.outcomes.append(outcome)
+        self.progress.advance(outcome)
+        # With one item left, what waits is indexed in that item's wait for its
+        # request slot, so little is left to index after the run's last answer.
+        self.maybe_index(behind=True, closing=left == 1)
+        self.cpu.index += time.thread_time() - stored
 
     def record(self, found: Fetch, source: str | None) -> Outcome:
         """Store one Fetch and record its crawl state; the Outcome says what happened."""
@@ -255,6 +293,12 @@ class Recorder:
         self.backend.index_history(self._histories(ids), rebuild=True)
         self.store.mark_indexed(ids)
         self.to_index = []
+
+
+def _timed(parse: Callable[[], T]) -> tuple[T, float]:
+    """A worker's answer and the CPU it took (its own thread's, for CrawlCpu.works)."""
+    began = time.thread_time()
+    return parse(), time.thread_time() - began
 
 
 def finish(report: Report, began: float, client) -> None:

@@ -156,3 +156,36 @@ def test_a_run_indexes_what_waits_before_its_last_item(archive) -> None:
     assert archive.recorder.to_index == ["ao3:5004"]
     archive.index_pending()
     assert found(archive, "lighthouse") == 5
+
+
+def test_a_work_is_parsed_while_the_next_one_is_fetched(archive) -> None:
+    """A step that hands back its pages unparsed (a Later): a worker parses them while the
+    next step runs, and the works are recorded in their order all the same."""
+    archive, _ = archive
+    began = {n: threading.Event() for n in range(5)}
+    parsed_in: dict[int, str] = {}
+
+    class Unparsed:  # what Frontier.fetch(later=True) hands back, reduced to its protocol
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def parse(self) -> int:
+            if self.n < 4:  # only done once the next item's fetch has begun
+                assert began[self.n + 1].wait(60)
+            parsed_in[self.n] = threading.current_thread().name
+            return self.n
+
+        def done(self, n: int) -> Fetch:
+            return fetched(n)
+
+    def step(n: int) -> Unparsed:
+        began[n].set()
+        return Unparsed(n)
+
+    report = Report()
+    archive.recorder.run(report, "crawling", range(5), step)
+    assert [o.id for o in report.outcomes] == [f"ao3:{5000 + n}" for n in range(5)]
+    assert set(parsed_in) == set(range(5))
+    assert threading.current_thread().name not in parsed_in.values()
+    archive.index_pending()
+    assert found(archive, "lighthouse") == 5
