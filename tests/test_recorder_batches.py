@@ -110,11 +110,11 @@ def test_a_full_batch_is_written_while_the_crawl_goes_on(archive) -> None:
         def __getattr__(self, name: str):
             return getattr(real, name)
 
-        def index(self, works, remove=(), progress=None):
+        def index(self, works, remove=(), progress=None, merge=True):
             works = list(works)
             writing.set()
             assert release.wait(60)
-            return real.index(works, remove, progress)
+            return real.index(works, remove, progress, merge=merge)
 
     archive.recorder.backend = Held()
     unmarked_meanwhile: list[list[str]] = []
@@ -189,3 +189,28 @@ def test_a_work_is_parsed_while_the_next_one_is_fetched(archive) -> None:
     assert threading.current_thread().name not in parsed_in.values()
     archive.index_pending()
     assert found(archive, "lighthouse") == 5
+
+
+def test_batches_behind_the_crawl_merge_only_every_few(archive, monkeypatch) -> None:
+    """Merging the small segments at each batch costs more than the batch: behind the
+    crawl only every MERGE_EVERY-th merges; a forced batch (the run's end) merges."""
+    from index import recorder
+
+    archive, _ = archive
+    monkeypatch.setattr(recorder, "MERGE_EVERY", 2)
+    real, merges = archive.recorder.backend, []
+
+    class Spy:  # the real backend, telling which batches merged
+        def __getattr__(self, name: str):
+            return getattr(real, name)
+
+        def index(self, works, remove=(), progress=None, merge=True):
+            merges.append(merge)
+            return real.index(works, remove, progress, merge=merge)
+
+    archive.recorder.backend = Spy()
+    archive.recorder.run(Report(), "crawling", range(3 * INDEX_BATCH + 1), fetched)
+    assert merges == [False, True, False]
+    archive.index_pending()
+    assert merges == [False, True, False, True]
+    assert found(archive, "lighthouse") == 3 * INDEX_BATCH + 1
