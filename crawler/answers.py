@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import httpx
 
+from crawler.errors import DeadlineExceeded
+
 RETRY_STATUSES = (429, 503)
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 MAX_RETRY_AFTER_SECONDS = 365 * 24 * 3600.0  # past any cap; keeps the arithmetic finite
@@ -37,3 +39,10 @@ def looks_like_challenge(status: int, headers: httpx.Headers, body: bytes) -> bo
         head = body[:20_000].lower()
         return b"just a moment" in head or b"cf-chl" in head or b"challenge-platform" in head
     return False
+
+
+def network_reason(error: Exception) -> str:
+    """A failed request's reason, as the summary says it."""
+    if isinstance(error, DeadlineExceeded):
+        return str(error).partition(": ")[2]
+    return f"network error: {type(error).__name__}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,52 +31,13 @@ from crawler.errors import (
 from crawler.http import PoliteClient
 from crawler.models import FetchedPage, RawWork, Work
 from crawler.ports import StoredState
+from crawler.records import KINDS, Discovery, Fetch, ListingRead
 from crawler.sites.base import ListingEntry, SiteAdapter
 
+# The records live in crawler/records.py; named here too, where they were first.
+__all__ = ["KINDS", "Discovery", "Fetch", "Frontier", "Later", "ListingRead"]
+
 log = logging.getLogger(__name__)
-
-# What one attempt at a work came to, before the archive stores it.
-KINDS = (
-    "fetched", "not_modified", "unchanged", "gone", "locked", "skipped", "disallowed", "pending",
-    "failed",
-)  # fmt: skip
-
-
-@dataclass
-class Fetch:
-    """The outcome of one work: a cleaned Work to store, or why there is none."""
-
-    kind: str
-    work_id: str
-    url: str
-    title: str = ""
-    reason: str = ""
-    work: Work | None = None
-    pages: list[FetchedPage] = field(default_factory=list)
-    fingerprint: str | None = None
-    fetched: bool = True  # False for a local file or a re-clean: no crawl state, no fetch time
-    origin: str = "fetch"  # what made this text: fetch, import or reclean (a version says it)
-    moved_from: str | None = None  # the id asked for, when upstream answered with another work
-
-
-@dataclass(frozen=True)
-class ListingRead:
-    """One listing page asked for, and whether it answered."""
-
-    url: str
-    ok: bool
-    reason: str = ""
-
-
-@dataclass
-class Discovery:
-    """The works a source's listings hold, and what reading them took."""
-
-    entries: list[ListingEntry] = field(default_factory=list)
-    listings: list[ListingRead] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # What series pages showed: ((series id, name), entry with its part number)
-    series: list[tuple[tuple[str, str], ListingEntry]] = field(default_factory=list)
 
 
 class Frontier:
@@ -162,8 +123,10 @@ class Frontier:
 
     # --- fetch -----------------------------------------------------------------------
 
-    def check(self, site: SiteAdapter, entry: ListingEntry) -> Fetch:
-        """A listed work: unchanged when the listing says so, else fetched."""
+    def check(
+        self, site: SiteAdapter, entry: ListingEntry, *, later: bool = False
+    ) -> Fetch | Later:
+        """A listed work: unchanged when the listing says so, else fetched (see fetch)."""
         work_id = site.work_id(entry.site_id)
         known = self.stored.known(work_id)
         if (
@@ -174,7 +137,8 @@ class Frontier:
             and not known.locked
         ):
             return Fetch("unchanged", work_id, entry.url, entry.title, "listing shows no change")
-        return self.fetch(site, entry.site_id, entry.url, entry.fingerprint, entry.title)
+        return self.fetch(site, entry.site_id, entry.url, entry.fingerprint, entry.title,
+                          later=later)  # fmt: skip
 
     def fetch(
         self,
@@ -183,8 +147,15 @@ class Frontier:
         url: str,
         fingerprint: str | None = None,
         title: str = "",
-    ) -> Fetch:
-        """Fetch every page of one work (conditionally when it is stored), parse, clean."""
+        *,
+        later: bool = False,
+    ) -> Fetch | Later:
+        """Fetch every page of one work (conditionally when it is stored), parse, clean.
+
+        `later`: once its pages are fetched, the parsing and cleaning are handed back
+        undone (a Later), so a crawl runs them in a worker while it waits for its next
+        request slot; the network part and the store's answers stay in this thread.
+        """
         work_id = site.work_id(site_id)
         try:
             urls = site.work_urls(site_id)
@@ -211,26 +182,10 @@ class Frontier:
             pages = [first] + [self._get(u) for u in urls[1:]]
             if pages and pages[0].status < 400:
                 pages += [self._get(u) for u in site.more_urls(pages[0])]
-            raw = site.parse_work(pages)
-        except Gone as exc:
-            return Fetch("gone", work_id, url, title, str(exc))
-        except LoginRequired as exc:
-            return Fetch("locked", work_id, url, title, str(exc))
-        except AdultContent as exc:
-            return Fetch("skipped", work_id, url, title, str(exc))
-        except HostGivenUp as exc:
-            return Fetch("pending", work_id, url, title, str(exc))
-        except RobotsDisallowed as exc:
-            # The politeness rule working, not a failure: said, and left alone.
-            return Fetch("disallowed", work_id, url, title, str(exc))
         except (FetchError, ParseError) as exc:
-            return Fetch("failed", work_id, url, title, str(exc))
-        found = self.cleaned(raw, pages, fingerprint if raw.id == work_id else None)
-        if raw.id != work_id:
-            # Moved or merged upstream: the other work is stored under its own id, and
-            # never written into this one.
-            found.moved_from = work_id
-        return found
+            return _failure(exc, work_id, url, title)
+        read = Later(self, site, work_id, url, title, pages, fingerprint)
+        return read if later else read.done(read.parse())
 
     def _unchanged(self, work_id: str, fingerprint: str) -> bool:
         known = self.stored.known(work_id)
@@ -340,7 +295,17 @@ class Frontier:
     def cleaned(self, raw: RawWork, pages: list[FetchedPage], fingerprint: str | None) -> Fetch:
         """Clean a parsed work; a damaged page never becomes stored text."""
         work = self._clean(raw)
-        why = damage(work, pages)
+        return self.judged(raw, work, damage(work, pages), pages, fingerprint)
+
+    def judged(
+        self,
+        raw: RawWork,
+        work: Work,
+        why: str | None,
+        pages: list[FetchedPage],
+        fingerprint: str | None,
+    ) -> Fetch:
+        """A cleaned work to store, or, when `why` says its page was damaged, not."""
         if why is not None:
             # The next crawl asks again; what is stored stays as it is.
             kept = "; the stored copy is kept" if self.stored.known(work.id) else ""
@@ -348,6 +313,57 @@ class Frontier:
             return Fetch("failed", work.id, raw.url, work.title, reason)
         return Fetch("fetched", work.id, raw.url, work.title, work=work, pages=pages,
                      fingerprint=fingerprint)  # fmt: skip
+
+
+def _failure(exc: FetchError | ParseError, work_id: str, url: str, title: str) -> Fetch:
+    """What a fetch or parse that raised comes to."""
+    kinds = [(Gone, "gone"), (LoginRequired, "locked"), (AdultContent, "skipped"),
+             (HostGivenUp, "pending"), (RobotsDisallowed, "disallowed")]  # fmt: skip
+    # Disallowed is the politeness rule working, not a failure: said, and left alone.
+    kind = next((k for cls, k in kinds if isinstance(exc, cls)), "failed")
+    return Fetch(kind, work_id, url, title, str(exc))
+
+
+@dataclass
+class Later:
+    """A work's pages fetched, their parsing and cleaning not yet done.
+
+    parse() touches neither the network nor the store, so it may run in a worker
+    thread while the crawl waits for its next request slot (issue 19: a work's CPU
+    never delays the next request); done() turns its answer into the Fetch, in the
+    crawl's own thread (the store's questions are asked there).
+    """
+
+    frontier: Frontier
+    site: SiteAdapter
+    work_id: str
+    url: str
+    title: str
+    pages: list[FetchedPage]
+    fingerprint: str | None
+
+    def parse(self) -> Fetch | tuple[RawWork, Work, str | None]:
+        """The parsed and cleaned work and what damaged it (None), or the Fetch saying
+        why there is none."""
+        try:
+            raw = self.site.parse_work(self.pages)
+        except (FetchError, ParseError) as exc:
+            return _failure(exc, self.work_id, self.url, self.title)
+        work = self.frontier._clean(raw)
+        return raw, work, damage(work, self.pages)
+
+    def done(self, parsed: Fetch | tuple[RawWork, Work, str | None]) -> Fetch:
+        if isinstance(parsed, Fetch):
+            return parsed
+        raw, work, why = parsed
+        moved = raw.id != self.work_id
+        found = self.frontier.judged(raw, work, why, self.pages,
+                                     None if moved else self.fingerprint)  # fmt: skip
+        if moved:
+            # Moved or merged upstream: the other work is stored under its own id, and
+            # never written into this one.
+            found.moved_from = self.work_id
+        return found
 
 
 def _page_fingerprint(site: SiteAdapter, first: FetchedPage) -> str | None:

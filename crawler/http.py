@@ -12,6 +12,7 @@ than the crawl will wait is sent nothing more for the rest of the run
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
@@ -26,6 +27,7 @@ from crawler.answers import (
     REDIRECT_STATUSES,
     RETRY_STATUSES,
     looks_like_challenge,
+    network_reason,
     parse_retry_after,
 )
 from crawler.config import Config
@@ -50,15 +52,8 @@ from crawler.robots import MAX_CRAWL_DELAY, RobotsRules, rules_from_response, us
 from crawler.throttle import Throttle
 from crawler.transport import Wire, shown_proxy
 
-__all__ = [
-    "DEFAULT_PORTS",
-    "FetchStats",
-    "PoliteClient",
-    "host_key",
-    "looks_like_challenge",
-    "origin",
-    "parse_retry_after",
-]
+__all__ = ["DEFAULT_PORTS", "FetchStats", "PoliteClient", "host_key", "looks_like_challenge",
+           "origin", "parse_retry_after"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +76,14 @@ class FetchStats:
     fetching: float = 0.0  # seconds requests were in flight (the servers' time, not the rules')
     late: float = 0.0  # seconds requests started after their slot opened (Throttle.late)
     overslept: float = 0.0  # seconds sleeps ran past the slot (Throttle.overslept)
-    first_start: float | None = None  # time.monotonic() of the first request, and the
-    last_end: float | None = None  # end of the last: a crawl's head and tail around them
+    first_start: float | None = None  # time.monotonic() the first request started, and
+    last_end: float | None = None  # the last ended: a crawl's head and tail lie outside
     cpu: float = 0.0  # this thread's CPU seconds sending requests and reading answers
     # host -> [times it answered 429/503, seconds it asked for in all]: said in the summary
     throttled: dict[str, list[float]] = field(default_factory=dict)
     robots_notes: dict[str, str] = field(default_factory=dict)
     given_up: dict[str, str] = field(default_factory=dict)
     proxy: str = ""
-
-
-def _network_reason(error: Exception) -> str:
-    if isinstance(error, DeadlineExceeded):
-        return str(error).partition(": ")[2]
-    return f"network error: {type(error).__name__}"
 
 
 class PoliteClient:
@@ -181,6 +170,14 @@ class PoliteClient:
                 final_url=current,
             )
         raise FetchError(f"{url}: more than {self.pol.max_redirects} redirects", url)
+
+    def prime(self, url: str) -> None:
+        """Read a configured host's robots.txt now, the request a crawl of it starts with
+        anyway, so what the crawl loads meanwhile (the parsers) runs in the wait after it."""
+        with contextlib.suppress(FetchError):
+            configured_site(url, self.allowed_hosts)
+            if self.pol.respect_robots:
+                self._robots_for(host_key(url), url)
 
     def robots_note(self, host: str) -> str:
         rules = self.robots.get(host)
@@ -319,7 +316,7 @@ class PoliteClient:
                     self.hosts.succeeded(host)
                     return status, resp_headers, body
                 attempt += 1
-                reason = f"HTTP {status}" if error is None else _network_reason(error)
+                reason = f"HTTP {status}" if error is None else network_reason(error)
                 self._count_failure(url, host, reason, status)
                 if isinstance(error, DeadlineExceeded):
                     raise error  # it had the whole deadline: asking again costs another
@@ -344,12 +341,14 @@ class PoliteClient:
             self._count(began, cpu)
 
     def _count(self, began: float, cpu: float) -> None:
-        stats, throttle = self.stats, self.throttle
+        stats, th = self.stats, self.throttle
         stats.requests += 1
-        stats.fetching += time.monotonic() - began
-        stats.cpu += time.thread_time() - cpu
-        stats.bound, stats.late, stats.overslept = throttle.bound, throttle.late, throttle.overslept
-        stats.first_start, stats.last_end = throttle.first_start, throttle.last_end
+        stats.fetching, stats.cpu = (
+            stats.fetching + time.monotonic() - began,
+            stats.cpu + time.thread_time() - cpu,
+        )
+        stats.bound, stats.late, stats.overslept = th.bound, th.late, th.overslept
+        stats.first_start, stats.last_end = th.first_start, th.last_end
 
     def _count_failure(self, url: str, host: str, reason: str, status: int) -> None:
         """One more failure in a row; the Nth gives the host up for the rest of the run."""

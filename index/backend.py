@@ -57,7 +57,13 @@ class SearchBackend(Protocol):
         works: Iterable[Work],
         remove: Iterable[str] = (),
         progress: Callable[[Work], None] | None = None,
-    ) -> list[str]: ...
+        *,
+        merge: bool = True,
+    ) -> list[str]:
+        """Replace these works' documents in one commit. `merge=False` leaves the new
+        segment apart from the small ones (a crawl's batches: merging each costs more
+        than the batch itself; a later merging write folds them together)."""
+        ...
 
     def rebuild(
         self, works: Iterable[Work], progress: Callable[[Work], None] | None = None

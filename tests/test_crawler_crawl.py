@@ -204,3 +204,37 @@ def test_a_challenge_is_reported_and_the_host_gets_nothing_more_this_run(tmp_pat
     assert "bot challenge" in reasons[0] and all("not asked" in r for r in reasons[1:])
     sent = [p for p in paths(generated) if p.startswith("/works/")]
     assert len(sent) == 6 and sent[-1].startswith(f"/works/{walled}?")
+
+
+def test_a_crawl_parsing_in_its_worker_stores_what_an_inline_crawl_stores(
+    tmp_path, generated, monkeypatch
+):
+    """With a wait to fill, a work is parsed by the worker while the next is fetched:
+    the same outcomes in the same order, the same stored works, one request at a time."""
+    import threading
+
+    from crawler.sites.ao3 import AO3Adapter
+    from index import archive as archive_module
+
+    reports, stored, threads = {}, {}, set()
+    real = AO3Adapter.parse_work
+
+    def parse_work(self, pages):
+        threads.add(threading.current_thread().name)
+        return real(self, pages)
+
+    monkeypatch.setattr(AO3Adapter, "parse_work", parse_work)
+    for how, least in (("inline", 1e9), ("worker", 0.0)):
+        monkeypatch.setattr(archive_module, "OVERLAP_MIN_DELAY", least)
+        generated.clear_log()
+        cfg = config(tmp_path / how, generated.base_url, LISTING)
+        with Archive(cfg) as archive:
+            reports[how] = archive.crawl(cfg.sources)
+            stored[how] = [archive.store.get_work(o.id) for o in reports[how].outcomes]
+        assert len(paths(generated)) == 1 + 3 + 30  # robots.txt, listing pages, works
+    assert any(name.startswith("parse") for name in threads)
+    assert [(o.id, o.result) for o in reports["worker"].outcomes] == [
+        (o.id, o.result) for o in reports["inline"].outcomes
+    ]
+    assert results(reports["worker"]) == {"new": [o.id for o in reports["inline"].outcomes]}
+    assert stored["worker"] == stored["inline"]

@@ -56,6 +56,19 @@ def test_robots_txt_is_fetched_once_per_host(srv):
     assert srv.paths() == ["/robots.txt", "/p", "/q", "/p"]
 
 
+def test_prime_reads_robots_txt_first_and_only_once(srv):
+    """A crawl primes its host's robots.txt before its parsers load; nothing else is asked."""
+    srv.route("/robots.txt", Reply.robots("User-agent: *\nDisallow: /q\n"))
+    with client(srv) as c:
+        c.prime(srv.url("/"))
+        assert srv.paths() == ["/robots.txt"]
+        c.get(srv.url("/p"))
+        with pytest.raises(RobotsDisallowed):
+            c.get(srv.url("/q"))
+        c.prime("https://elsewhere.example/")  # not a configured site: asks nothing
+    assert srv.paths() == ["/robots.txt", "/p"]
+
+
 def test_robots_txt_is_fetched_once_even_when_threads_start_together(srv):
     srv.route("/robots.txt", Reply(200, body=b"User-agent: *\nAllow: /\n", delay=0.1))
     with client(srv) as c:

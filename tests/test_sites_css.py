@@ -78,6 +78,8 @@ def test_select_matches_soupsieve_on_every_page(selector: str, docs) -> None:
         got = css.select(doc, selector)
         assert [id(t) for t in got] == [id(t) for t in want], (name, selector)
         assert css.select_one(doc, selector) is (want[0] if want else None)
+        if "ao3" not in name and "/" in name:
+            continue  # subtrees: on AO3's pages (saved and generated), whose selectors these are
         for root in (want[:2] + doc.find_all(["dl", "li", "blockquote"], limit=3))[:4]:
             inner = root.select(selector)
             assert [id(t) for t in css.select(root, selector)] == [id(t) for t in inner], (

@@ -47,12 +47,14 @@ class WhooshBackend:
         works: Iterable[Work],
         remove: Iterable[str] = (),
         progress: Callable[[Work], None] | None = None,
+        *,
+        merge: bool = True,
     ) -> list[str]:
         remove = list(remove)
         if remove and self.history.exists():
             self.history.update([], remove=remove)
         with self._reading():  # deleting a work's old documents reads its segments
-            return self.indexer.update(works, remove=remove, progress=progress)
+            return self.indexer.update(works, remove=remove, progress=progress, merge=merge)
 
     def index_history(self, works: Iterable[tuple[Work, list]], *, rebuild: bool = False) -> None:
         """Index the chapter texts only older versions hold: (work, [(version, number,

@@ -94,9 +94,13 @@ class Indexer:
         works: Iterable[Work],
         remove: Iterable[str] = (),
         progress: Callable[[Work], None] | None = None,
+        *,
+        merge: bool = True,
     ) -> list[str]:
-        """Replace these works' documents in one commit; return the ids written."""
-        return self._write(self.open(), works, remove, progress)
+        """Replace these works' documents in one commit; return the ids written.
+        `merge=False`: the new segment is not merged with the small ones (NO_MERGE)."""
+        mergetype = None if merge else writing.NO_MERGE
+        return self._write(self.open(), works, remove, progress, mergetype=mergetype)
 
     def rebuild(
         self, works: Iterable[Work], progress: Callable[[Work], None] | None = None
