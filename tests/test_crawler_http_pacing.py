@@ -38,6 +38,20 @@ def srv() -> Any:
         yield server
 
 
+class DrawsRecorded(random.Random):
+    """A seeded Random that remembers every range asked for and every value drawn."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(seed)
+        self.ranges: list[tuple[float, float]] = []
+        self.drawn: list[float] = []
+
+    def uniform(self, a: float, b: float) -> float:
+        self.ranges.append((a, b))
+        self.drawn.append(super().uniform(a, b))
+        return self.drawn[-1]
+
+
 class UpperBoundRandom(random.Random):
     """Always draws the top of the range, and remembers every range asked for."""
 
@@ -56,14 +70,17 @@ class UpperBoundRandom(random.Random):
 def test_gap_between_requests_is_at_least_delay_times_one_minus_jitter_and_varies(srv):
     srv.route("/p", Reply(body=b"ok"))
     delay, jitter = 0.1, 0.5
-    with make_client(srv.base_url, delay_seconds=delay, jitter=jitter, rng=random.Random(3)) as c:
+    rng = DrawsRecorded(3)
+    with make_client(srv.base_url, delay_seconds=delay, jitter=jitter, rng=rng) as c:
         for _ in range(6):
             assert c.get(srv.url("/p")).status == 200
     seen = gaps(srv.log)
     assert len(seen) == 5
     assert min(seen) >= delay * (1 - jitter)
-    assert max(seen) <= delay * (1 + jitter) + 0.1  # polite, not idle
-    assert max(seen) - min(seen) > 0.005, f"jitter did not vary the gaps: {seen}"
+    # Polite, not idle: every planned wait is within the jitter (what the clock then
+    # gives depends on how busy the machine is, so the gaps seen bound only from below).
+    assert rng.ranges and all(r == (1 - jitter, 1 + jitter) for r in rng.ranges)
+    assert max(rng.drawn) - min(rng.drawn) > 0.05, f"jitter did not vary the waits: {rng.drawn}"
 
 
 def test_threads_never_overlap_requests_to_one_host(srv):
@@ -174,7 +191,7 @@ def test_retry_after_beyond_the_cap_raises_at_once_and_the_host_fails_fast(srv):
             c.get(srv.url("/a"))
         with pytest.raises(RateLimited, match="/b"):
             c.get(srv.url("/b"))
-        assert time.monotonic() - began < 0.5  # no two-minute sleep
+        assert time.monotonic() - began < 60  # no two-minute sleep, however busy the machine
     assert srv.paths() == ["/a"]  # /b was never sent
 
 
