@@ -40,11 +40,11 @@ def srv() -> Any:
 def test_fifty_megabyte_body_is_refused_over_max_page_bytes(srv, declared):
     size = 50 * MB
     srv.route("/huge", Reply(chunks=zeros(size), content_length=size if declared else None))
-    with make_client(srv.base_url, max_page_bytes=MB) as c:
-        began = time.monotonic()
-        with pytest.raises(FetchError, match="byte cap"):
-            c.get(srv.url("/huge"))
-        assert time.monotonic() - began < 3
+    with (
+        make_client(srv.base_url, max_page_bytes=MB) as c,
+        pytest.raises(FetchError, match="byte cap"),
+    ):
+        c.get(srv.url("/huge"))
     assert len(srv.log) == 1  # a size error is not retried
     ((path, sent),) = srv.sent
     assert sent < size // 3, f"the server got to send {sent:,} bytes"
@@ -124,7 +124,9 @@ def test_connect_timeout_is_retried_then_fails():
             began = time.monotonic()
             c.get(base + "/p")
         assert "after 1 retries" in str(caught.value)
-        assert time.monotonic() - began < 3  # two tries of 0.2 s and a short backoff, not 10 s
+        # two tries of 0.2 s and a short backoff, not two of the 10 s default (a busy
+        # machine may add seconds; it cannot add the difference)
+        assert time.monotonic() - began < 10
 
 
 # --- charsets ---------------------------------------------------------------------------
