@@ -132,8 +132,18 @@ def _pairs_top_k(archive: Path) -> None:
     print(json.dumps({"build_cpu_without_top_k": time.process_time() - start}))
 
 
+def _gc_on(archive: Path) -> None:
+    """The fast writer as it was before it turned the cyclic collector off."""
+    from index.whoosh import fastwrite
+
+    keep = {"isenabled": staticmethod(lambda: False), "disable": staticmethod(lambda: None)}
+    fastwrite.gc = type("KeepGC", (), keep)
+    index_bench._build_ours(archive)
+
+
 LEVERS = {
     "ours": _ours,
+    "ours, GC on": _gc_on,
     "limitmb=64": lambda a: (_fast(limitmb=64), _ours(a)),
     "limitmb=1024": lambda a: (_fast(limitmb=1024), _ours(a)),
     f"batches of {BATCH}": _batches,

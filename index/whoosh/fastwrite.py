@@ -228,7 +228,7 @@ class FastSegmentWriter(writing.SegmentWriter):
     def __init__(self, ix, **kwargs) -> None:
         # Python's cyclic collector is off from here to commit or cancel: the pool holds
         # a list per term, and each collection walked them all again (measured, 1,000
-        # works: INDEX_GC in bench/RESULTS.md). A build makes no cycles to collect.
+        # works: bench/RESULTS.md, "## index"). A build makes no cycles to collect.
         self._gc_was_on = gc.isenabled()
         gc.disable()
         try:
