@@ -143,7 +143,7 @@ def _gc_on(archive: Path) -> None:
 
 LEVERS = {
     "ours": _ours,
-    "ours, GC on": _gc_on,
+    "ours-gc-on": _gc_on,
     "limitmb=64": lambda a: (_fast(limitmb=64), _ours(a)),
     "limitmb=1024": lambda a: (_fast(limitmb=1024), _ours(a)),
     f"batches of {BATCH}": _batches,

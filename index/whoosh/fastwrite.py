@@ -13,6 +13,9 @@ length read from a column for every posting at commit. Here:
   posting at a time at commit, and past `limitmb` a run file holds marshalled chunks
   of terms, not one pickle per posting;
 - field lengths are read once per field at commit, not once per posting;
+- the term table keeps its per-term bookkeeping in arrays spilled to disk
+  (`termtable.TermTable`), so memory does not grow with the number of terms, and
+  Python's cyclic collector is off while the writer is open;
 - a term's postings are written a block at a time, and a term with one posting is
   inlined into its term info (`_singleton`; Whoosh 2.7.4's own inlining is broken:
   its postings writer calls `terminfo.set_inline`, a method spelled `set_inlined`).
