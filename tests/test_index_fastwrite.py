@@ -217,3 +217,26 @@ def test_spilled_term_table_and_cut_chunks_are_the_plain_writers_index(tmp_path,
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.parametrize("end", ["commit", "cancel"])
+def test_the_collector_is_off_while_writing_and_back_after(tmp_path, end):
+    """The writer turns Python's cyclic GC off for the build and on again at its end;
+    a collector already off (a caller's choice) stays off."""
+    import gc
+
+    ix = windex.create_in(str(tmp_path), make_schema(), indexname="works")
+    assert gc.isenabled()
+    writer = fast(ix)
+    assert not gc.isenabled()
+    for doc in chapter_docs(works(1, 4)[0]):
+        writer.add_document(**doc)
+    getattr(writer, end)()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        fast(ix).cancel()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        ix.close()

@@ -13,6 +13,9 @@ length read from a column for every posting at commit. Here:
   posting at a time at commit, and past `limitmb` a run file holds marshalled chunks
   of terms, not one pickle per posting;
 - field lengths are read once per field at commit, not once per posting;
+- the term table keeps its per-term bookkeeping in arrays spilled to disk
+  (`termtable.TermTable`), so memory does not grow with the number of terms, and
+  Python's cyclic collector is off while the writer is open;
 - a term's postings are written a block at a time, and a term with one posting is
   inlined into its term info (`_singleton`; Whoosh 2.7.4's own inlining is broken:
   its postings writer calls `terminfo.set_inline`, a method spelled `set_inlined`).
@@ -23,6 +26,7 @@ weights) and stored fields equal to the plain writer's.
 
 from __future__ import annotations
 
+import gc
 import struct
 import zlib
 from array import array
@@ -225,15 +229,41 @@ class FastSegmentWriter(writing.SegmentWriter):
     """A `SegmentWriter` (same files, same commit) with the fast paths described above."""
 
     def __init__(self, ix, **kwargs) -> None:
-        kwargs.setdefault("codec", W3Codec(inlinelimit=INLINE_LIMIT))
-        super().__init__(ix, **kwargs)
-        limitmb = kwargs.get("limitmb", 128)
-        self.pool = TermPool(self._tempstorage, limitmb)
-        # The stock field writer has just created the segment's term and postings
-        # files; close it unused, and this one creates them afresh.
-        self.fieldwriter.close()
-        self.fieldwriter = _FieldWriter(self.codec, self.storage, self.newsegment)
-        self._how = {name: _one_pass(field) for name, field in self.schema.items()}
+        # Python's cyclic collector is off from here to commit or cancel: the pool holds
+        # a list per term, and each collection walked them all again (measured, 1,000
+        # works: bench/RESULTS.md, "## index"). A build makes no cycles to collect.
+        self._gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            kwargs.setdefault("codec", W3Codec(inlinelimit=INLINE_LIMIT))
+            super().__init__(ix, **kwargs)
+            limitmb = kwargs.get("limitmb", 128)
+            self.pool = TermPool(self._tempstorage, limitmb)
+            # The stock field writer has just created the segment's term and postings
+            # files; close it unused, and this one creates them afresh.
+            self.fieldwriter.close()
+            self.fieldwriter = _FieldWriter(self.codec, self.storage, self.newsegment)
+            self._how = {name: _one_pass(field) for name, field in self.schema.items()}
+        except BaseException:
+            self._restore_gc()
+            raise
+
+    def _restore_gc(self) -> None:
+        if self._gc_was_on:
+            self._gc_was_on = False
+            gc.enable()
+
+    def commit(self, *args, **kwargs) -> None:
+        try:
+            super().commit(*args, **kwargs)
+        finally:
+            self._restore_gc()
+
+    def cancel(self) -> None:
+        try:
+            super().cancel()
+        finally:
+            self._restore_gc()
 
     def _words(self, how: str, value: str, memo: dict) -> list[str]:
         key = ("stem" if how == "pairs" else how, value)
