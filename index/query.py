@@ -248,6 +248,7 @@ def _count(field: str, text: str) -> Node:
 def _comparison(field: str, rel: str, value: str) -> Node:
     value = value.strip('"')
     if field in NUMERIC_FIELDS and value:
+        check_field_value(field, field, value)  # ship:words:>: reaches here unchecked
         value = str(count_of(value))  # 1k: 1000
     if rel == "<":
         return Range(field, None, value, end_excl=True)

@@ -1,6 +1,6 @@
 """SIGKILL trials: crawl, kill at a random moment, look, repeat; then one crawl to the end.
 
-Shared by tests/reliability/test_kills.py (20 trials) and `make soak` (many more).
+Shared by tests/reliability/test_kills.py (12 trials) and `make soak` (many more).
 Each archive has its own sample server; between trials its authors update a few
 works, so every crawl after the first has real rewriting to be killed in.
 """
@@ -22,22 +22,27 @@ from tests.reliability.harness import (
     problems,
     snapshot,
     start,
+    wait_for,
     with_new_chapter,
     write_config,
 )
 
-# Seconds after start: the CLI needs ~0.4 s to import, a full crawl of the sample
-# archive 18 requests at KILL_DELAY (~2.5 s) more, so kills land before, during and
-# after listings, work fetches, store commits and the index commit, however fast
-# the machine parses and indexes (the delay, not the CPU, sets the crawl's length).
-KILL_WINDOW = (0.3, 2.2)
+# Kills are paced by what the server saw, not by a clock: a trial picks the nth request
+# of its crawl (every crawl of the sample archive makes at least 8: robots.txt, two
+# listing pages, the works it must fetch or re-check) and, once the server has logged
+# it, a moment within the next couple of politeness delays. So kills land during
+# listings, work fetches, store commits and (after the last request) the index commit,
+# and a crawl is always still running at the nth request, however fast the machine
+# is: a kill window in seconds from the start found fast machines' short crawls done.
+KILL_AT_REQUEST = (1, 8)
 KILL_DELAY = 0.12
+KILL_AFTER_REQUEST = (0.0, 2.5 * KILL_DELAY)  # seconds after the chosen request arrived
 
 
 @dataclass
 class Trial:
     number: int
-    kill_after: float
+    kill_at: str  # "request N + S s"
     killed: bool  # False: the crawl had already finished
     works_after: int
     integrity_ok: bool
@@ -79,8 +84,13 @@ def _update_upstream(server: SampleArchiveServer, rng: random.Random, n: int) ->
         server.update_work(work.work_id, with_new_chapter(work, n))
 
 
+def _at_request(server: SampleArchiveServer, n: int, proc: subprocess.Popen):
+    """True once the server has logged its nth request, or the crawl has ended."""
+    return lambda: len(server.requests) >= n or proc.poll() is not None
+
+
 def run_archive(
-    root: Path, trials: int, rng: random.Random, window: tuple[float, float] = KILL_WINDOW
+    root: Path, trials: int, rng: random.Random, window: tuple[int, int] = KILL_AT_REQUEST
 ) -> ArchiveRun:
     """`trials` killed crawls of one archive, then a crawl to the end, then the checks."""
     run = ArchiveRun(root.name)
@@ -93,10 +103,12 @@ def run_archive(
         for number in range(1, trials + 1):
             if number > 1:
                 _update_upstream(server, rng, number)
-            kill_after = rng.uniform(*window)
+            nth, after = rng.randint(*window), rng.uniform(*KILL_AFTER_REQUEST)
+            seen = len(server.requests)
             proc = start("--config", str(config), "crawl", "--json")
+            arrived = wait_for(_at_request(server, seen + nth, proc), timeout=120)
             try:
-                proc.wait(timeout=kill_after)
+                proc.wait(timeout=after if arrived else 0)
                 killed = False
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGKILL)
@@ -109,7 +121,8 @@ def run_archive(
                 f"{w} (raw pages)" for w, n in seen_pages.items() if snap.raw_pages.get(w, 0) < n
             }
             seen_pages = {**seen_pages, **snap.raw_pages}
-            run.trials.append(Trial(number, kill_after, killed, len(snap.works), snap.ok))
+            kill_at = f"request {nth} + {after:.2f} s"
+            run.trials.append(Trial(number, kill_at, killed, len(snap.works), snap.ok))
         final = ficarchive("--config", str(config), "crawl", "--json")
         run.final_code, run.final_err = final.code, final.err
         run.expected = expected_works(server.works)

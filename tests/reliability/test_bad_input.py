@@ -272,6 +272,8 @@ QUERIES_REFUSED = {
     "unknown field with a phrase": ('colour:"deep blue"', "unknown field 'colour'"),
     "unbalanced parentheses": ("(keeper OR lamp", "parentheses"),
     "a dangling OR": ("keeper OR", "OR"),
+    # found by the query fuzzer: a count field inside another field, compared with nothing
+    "a comparison with no number": ("ship:words:>:", "is not a number"),
 }
 
 

@@ -33,10 +33,12 @@ from tests.reliability.harness import (
 from tests.reliability.killing import run_archive
 
 SEED = 20240607
-ARCHIVES, TRIALS_EACH = 4, 5  # 20 kills in all
+# 12 kills in all, each at a chosen request of a running crawl (tests/reliability/killing.py);
+# `make soak` runs 100 and more.
+ARCHIVES, TRIALS_EACH = 4, 3
 
 
-def test_twenty_random_sigkills_lose_and_double_nothing(tmp_path):
+def test_random_sigkills_lose_and_double_nothing(tmp_path):
     # The archives run side by side, as `make soak --jobs` runs them: each crawl spends
     # most of its life waiting out the politeness delay, so four at once take about the
     # wall time of one, and each archive keeps its own seeded moments and its own server.
@@ -46,8 +48,9 @@ def test_twenty_random_sigkills_lose_and_double_nothing(tmp_path):
     with ThreadPoolExecutor(max_workers=ARCHIVES) as pool:
         runs = list(pool.map(one, range(ARCHIVES)))
     assert sum(len(r.trials) for r in runs) == ARCHIVES * TRIALS_EACH
-    # The kills must have hit running crawls, or this proves nothing.
-    assert sum(r.killed for r in runs) >= 12, [t for r in runs for t in r.trials]
+    # The kills must have hit running crawls, or this proves nothing. Paced by the
+    # server's log, a kill misses only a crawl that ended within its last moments.
+    assert sum(r.killed for r in runs) >= 9, [t for r in runs for t in r.trials]
     for run in runs:
         assert run.final_code == 0, run.final_err
         assert run.integrity_failures == 0, run.trials
