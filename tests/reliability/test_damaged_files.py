@@ -26,8 +26,11 @@ from tests.reliability.harness import (
 
 
 def damage_index(archive: Path, suffix: str, how: str) -> Path:
-    """Damage the one index file whose name ends with `suffix`; return it."""
-    [path] = [p for p in (archive / "index").iterdir() if p.name.endswith(suffix)]
+    """Damage the index file whose name ends with `suffix` (of the largest segment, when a
+    crawl's batches left several); return it."""
+    found = [p for p in (archive / "index").iterdir() if p.name.endswith(suffix)]
+    assert found, f"no index file ends with {suffix}"
+    path = max(found, key=lambda p: (p.stat().st_size, p.name))
     data = bytearray(path.read_bytes())
     if how == "truncate":
         data = data[: len(data) // 2]
