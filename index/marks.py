@@ -149,11 +149,9 @@ class Marks:
 
     def marked_ids(self, mark: str | None = None) -> set[str]:
         """Every work with this mark (with any mark when None): for `list --read`, `read:no`."""
-        if mark is None:
-            rows = self.db.execute("SELECT work_id FROM reading_marks WHERE mark IS NOT NULL")
-        else:
-            rows = self.db.execute("SELECT work_id FROM reading_marks WHERE mark = ?", (mark,))
-        return {r[0] for r in rows}
+        from index.mine import marked_works
+
+        return marked_works(self.db, mark)
 
     # --- the archive's own marks, read only ------------------------------------------------
 

@@ -204,11 +204,16 @@ class ReadersLayer:
 
     def marked(self, mark: str | None = None) -> set[str]:
         """Works with this reading mark (any mark when None), for `read:`."""
-        if mark is None:
-            rows = self.db.execute("SELECT work_id FROM reading_marks WHERE mark IS NOT NULL")
-        else:
-            rows = self.db.execute("SELECT work_id FROM reading_marks WHERE mark = ?", (mark,))
-        return {r[0] for r in rows}
+        return marked_works(self.db, mark)
 
     def _rows(self, sql: str, ids: list[str], order: str) -> list[tuple]:
         return rows_in(self.db, f"{sql} WHERE work_id IN ({{ids}}) ORDER BY {order}", ids)
+
+
+def marked_works(db, mark: str | None = None) -> set[str]:
+    """Works with this reading mark (with any mark when None), from the store's table."""
+    if mark is None:
+        rows = db.execute("SELECT work_id FROM reading_marks WHERE mark IS NOT NULL")
+    else:
+        rows = db.execute("SELECT work_id FROM reading_marks WHERE mark = ?", (mark,))
+    return {r[0] for r in rows}

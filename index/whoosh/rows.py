@@ -19,9 +19,11 @@ another search may reach the work through another chapter.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 CHAPTER_KEYS = ("doc_id", "chapter", "chapter_title")
+T = TypeVar("T")
 _UNSET = object()
 _lock = threading.Lock()
 _kept: dict[str, tuple[tuple, dict[str, dict[str, Any]]]] = {}  # folder -> (version, rows)
@@ -41,22 +43,34 @@ def index_version(searcher) -> tuple | None:
     return (str(folder), generation, segments, reader.doc_count_all())
 
 
-def _rows(searcher) -> dict[str, dict[str, Any]] | None:
-    """The fields kept for this searcher's index (asked once per searcher)."""
-    mine = searcher.__dict__.get("_ficarchive_rows", _UNSET)
+def per_generation(
+    searcher, name: str, kept: dict, lock, make: Callable[[tuple], T | None]
+) -> T | None:
+    """What `make(version)` builds for this searcher's index generation: asked once per
+    searcher, built once per generation and kept per index folder in `kept` (a new
+    generation replaces it); None, and nothing kept, where the index cannot say which
+    generation it is or `make` gives None."""
+    attr = f"_ficarchive_{name}"
+    mine = searcher.__dict__.get(attr, _UNSET)
     if mine is not _UNSET:
         return mine
     version = index_version(searcher)
-    rows = None
+    value = None
     if version is not None:
-        with _lock:
-            found = _kept.get(version[0])
+        with lock:
+            found = kept.get(version[0])
             if found is None or found[0] != version:
-                found = (version, {})
-                _kept[version[0]] = found
-            rows = found[1]
-    searcher.__dict__["_ficarchive_rows"] = rows
-    return rows
+                found = (version, make(version))
+                if found[1] is not None:
+                    kept[version[0]] = found
+            value = found[1]
+    searcher.__dict__[attr] = value
+    return value
+
+
+def _rows(searcher) -> dict[str, dict[str, Any]] | None:
+    """The fields kept for this searcher's index (asked once per searcher)."""
+    return per_generation(searcher, "rows", _kept, _lock, lambda version: {})
 
 
 def work_fields(searcher, work: str, docnum: int) -> dict[str, Any]:

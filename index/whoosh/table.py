@@ -40,11 +40,10 @@ from typing import Any
 from index.search import FACET_FIELDS, OVER_BUCKETS, WORD_BUCKETS, word_bucket
 from index.whoosh import sortkeys
 from index.whoosh.columns import all_values
-from index.whoosh.rows import CHAPTER_KEYS, index_version
+from index.whoosh.rows import CHAPTER_KEYS, per_generation
 from index.whoosh.schema import SEP
 
 _BIT = tuple(1 << i for i in range(8))
-_UNSET = object()
 _lock = threading.RLock()
 _kept: dict[str, tuple[tuple, WorksTable]] = {}  # folder -> (version, table)
 
@@ -233,26 +232,10 @@ class WorksTable:
 def works_table(searcher) -> WorksTable | None:
     """The table of this searcher's index generation (None: the index cannot say which
     it is, or has no work_id column; the search then reads Hits as before)."""
-    mine = searcher.__dict__.get("_ficarchive_table", _UNSET)
-    if mine is not _UNSET:
-        return mine
-    version = index_version(searcher)
-    table = None
-    if version is not None:
-        with _lock:
-            found = _kept.get(version[0])
-            if found is None or found[0] != version:
-                built = _build(searcher)
-                found = (version, built)
-                if built is not None:
-                    built.version = version
-                    _kept[version[0]] = found
-            table = found[1]
-    searcher.__dict__["_ficarchive_table"] = table
-    return table
+    return per_generation(searcher, "table", _kept, _lock, lambda v: _build(searcher, v))
 
 
-def _build(searcher) -> WorksTable | None:
+def _build(searcher, version: tuple) -> WorksTable | None:
     ids: list[str] = []
     number: dict[bytes, int] = {}
     work_of: list[int] = []
@@ -278,4 +261,6 @@ def _build(searcher) -> WorksTable | None:
             work_of[offset + d] = w
             docs[w].append(offset + d)
     stored = [name for name, field in searcher.schema.items() if field.stored]
-    return WorksTable(ids, work_of, docs, stored)
+    table = WorksTable(ids, work_of, docs, stored)
+    table.version = version
+    return table
